@@ -1,0 +1,178 @@
+#include "store/database.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+namespace respd::store {
+
+Database::Database(const Clock& clock, const HashSeed& seed)
+    : clock_(&clock), keys_(seed), expires_(seed) {}
+
+Database::~Database() { Clear(); }
+
+void Database::Clear() {
+  expires_.Clear([](ExpireRef* r) { delete r; });
+  keys_.Clear([](KeyEntry* e) { KeyEntry::Destroy(e); });
+}
+
+void Database::DeleteAt(Dict<KeyEntryTraits>::Slot slot) {
+  KeyEntry* e = keys_.Unlink(slot);
+  // The index node is found by the entry's key, so remove it before the
+  // entry (whose bytes the lookup reads) is freed.
+  if (e->has_expire()) delete expires_.Remove(e->key());
+  KeyEntry::Destroy(e);
+}
+
+bool Database::ExpireIfNeeded(Dict<KeyEntryTraits>::Slot slot) {
+  if (!IsExpired(slot.entry())) return false;
+  DeleteAt(slot);
+  ++stats_.expired_keys;
+  return true;
+}
+
+KeyEntry* Database::Find(std::string_view key) {
+  auto slot = keys_.FindSlot(key);
+  if (!slot || ExpireIfNeeded(slot)) return nullptr;
+  return slot.entry();
+}
+
+OpResult<std::string_view> Database::GetString(std::string_view key) {
+  const KeyEntry* e = Find(key);
+  if (e == nullptr) return OpStatus::kKeyNotFound;
+  if (e->type() != ValueType::kString) return OpStatus::kWrongType;
+  return e->string_value();
+}
+
+void Database::Relink(Dict<KeyEntryTraits>::Slot slot, KeyEntry* e, ExpireRef* ref) {
+  Dict<KeyEntryTraits>::Replace(slot, e);
+  if (ref != nullptr) {
+    // First point the node at the live entry: the index's own lookups read
+    // keys through it, and the old address may already be freed.
+    ref->entry = e;
+    if (!e->has_expire()) delete expires_.Remove(e->key());
+  } else if (e->has_expire()) {
+    expires_.Insert(new ExpireRef{nullptr, e});
+  }
+}
+
+void Database::SetString(std::string_view key, std::string_view value, TtlMode mode,
+                         int64_t expire_at) {
+  auto slot = keys_.FindSlot(key);
+  if (!slot) {
+    KeyEntry* e =
+        KeyEntry::CreateString(key, value, mode == TtlMode::kSet ? expire_at : KeyEntry::kNoExpire);
+    keys_.Insert(e);
+    if (e->has_expire()) expires_.Insert(new ExpireRef{nullptr, e});
+    return;
+  }
+  KeyEntry* e = slot.entry();
+  ExpireRef* ref = e->has_expire() ? expires_.Find(key) : nullptr;
+  int64_t new_expire = KeyEntry::kNoExpire;
+  if (mode == TtlMode::kSet) new_expire = expire_at;
+  // KEEPTTL of a key already past its deadline keeps a deadline in the past:
+  // the next access expires it, as in Redis.
+  if (mode == TtlMode::kKeep) new_expire = e->expire_at();
+  if (e->type() == ValueType::kString) {
+    // Overwrite in place when the allocation fits: the common SET of a hot
+    // key then costs no malloc at all.
+    e = KeyEntry::ResizeValue(e, value.size(), /*greedy=*/false);
+    if (!value.empty()) std::memcpy(e->mutable_value(), value.data(), value.size());
+    e->set_raw_encoding(false);
+    e = KeyEntry::SetExpire(e, new_expire);
+  } else {
+    KeyEntry* fresh = KeyEntry::CreateString(key, value, new_expire);
+    fresh->next() = e->next();
+    KeyEntry::Destroy(e);
+    e = fresh;
+  }
+  Relink(slot, e, ref);
+}
+
+KeyEntry* Database::ResizeString(std::string_view key, size_t new_len, bool greedy) {
+  auto slot = keys_.FindSlot(key);
+  if (!slot) return nullptr;
+  KeyEntry* e = slot.entry();
+  ExpireRef* ref = e->has_expire() ? expires_.Find(key) : nullptr;
+  e = KeyEntry::ResizeValue(e, new_len, greedy);
+  Relink(slot, e, ref);
+  return e;
+}
+
+bool Database::Delete(std::string_view key) {
+  auto slot = keys_.FindSlot(key);
+  if (!slot || ExpireIfNeeded(slot)) return false;
+  DeleteAt(slot);
+  return true;
+}
+
+bool Database::SetExpire(std::string_view key, int64_t expire_at) {
+  auto slot = keys_.FindSlot(key);
+  if (!slot || ExpireIfNeeded(slot)) return false;
+  KeyEntry* e = slot.entry();
+  ExpireRef* ref = e->has_expire() ? expires_.Find(key) : nullptr;
+  Relink(slot, KeyEntry::SetExpire(e, expire_at), ref);
+  return true;
+}
+
+bool Database::Persist(std::string_view key) {
+  auto slot = keys_.FindSlot(key);
+  if (!slot || ExpireIfNeeded(slot)) return false;
+  KeyEntry* e = slot.entry();
+  if (!e->has_expire()) return false;
+  ExpireRef* ref = expires_.Find(key);
+  Relink(slot, KeyEntry::SetExpire(e, KeyEntry::kNoExpire), ref);
+  return true;
+}
+
+const KeyEntry* Database::RandomKey() {
+  while (!keys_.empty()) {
+    KeyEntry* e = keys_.RandomEntry();
+    if (!IsExpired(e)) return e;
+    // Copy the key out: deleting frees the bytes the view points at.
+    const std::string key(e->key());
+    auto slot = keys_.FindSlot(key);
+    ExpireIfNeeded(slot);
+  }
+  return nullptr;
+}
+
+ExpireStepResult Database::ActiveExpireStep(size_t count) {
+  ExpireStepResult result;
+  if (expires_.empty()) return result;
+  // Walk the index with a SCAN cursor kept across calls, as Redis 7.0 does:
+  // every key with a deadline is looked at in turn, none twice in one step,
+  // and empty buckets are bounded (20 per wanted key).
+  std::vector<ExpireRef*>& batch = expire_batch_;
+  batch.clear();
+  size_t buckets_left = count * 20;
+  do {
+    expire_cursor_ = expires_.Scan(expire_cursor_, [&batch](ExpireRef* r) { batch.push_back(r); });
+  } while (batch.size() < count && expire_cursor_ != 0 && --buckets_left > 0);
+  result.sampled = batch.size();
+  const int64_t now = clock_->NowMs();
+  for (ExpireRef* ref : batch) {
+    // Nodes stay where they are while others are deleted, so the batch's
+    // pointers hold until each one's own deletion.
+    if (now <= ref->entry->expire_at()) continue;
+    auto slot = keys_.FindSlot(ref->entry->key());
+    if (!slot) std::abort();  // The index only ever holds live keys.
+    DeleteAt(slot);
+    ++stats_.expired_keys;
+    ++result.expired;
+  }
+  return result;
+}
+
+bool Database::RehashStep(size_t buckets) {
+  const bool keys_more = keys_.Rehash(buckets);
+  const bool expires_more = expires_.Rehash(buckets);
+  return keys_more || expires_more;
+}
+
+void Database::ShrinkIfSparse() {
+  keys_.ShrinkIfSparse();
+  expires_.ShrinkIfSparse();
+}
+
+}  // namespace respd::store

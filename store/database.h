@@ -1,0 +1,148 @@
+// One keyspace (Redis's "database"): the keys, their values and their expiry.
+//
+// Two dicts, as in Redis: `keys_` holds every KeyEntry; `expires_` indexes the
+// entries that have a deadline, so active expiry samples only keys that can
+// expire. The deadline itself lives inside the entry (a key without one pays
+// nothing for it), and an index node is just a pointer to the entry.
+//
+// Expiry is lazy and active: any lookup of a key whose deadline has passed
+// deletes it and reports it absent; ActiveExpireStep() samples the index and
+// deletes what has expired, for the server's cron to call within a time
+// budget. Time comes from the injected Clock.
+//
+// The store speaks in values and OpStatus, never in protocol.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "store/clock.h"
+#include "store/dict.h"
+#include "store/key_entry.h"
+#include "store/op_result.h"
+
+namespace respd::store {
+
+struct DatabaseStats {
+  uint64_t expired_keys = 0;  // Keys deleted because their deadline passed.
+};
+
+struct ExpireStepResult {
+  size_t sampled = 0;
+  size_t expired = 0;
+};
+
+class Database {
+ public:
+  Database(const Clock& clock, const HashSeed& seed);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Keys held, including expired ones not yet reclaimed (as Redis's DBSIZE).
+  size_t size() const { return keys_.size(); }
+  size_t expires_size() const { return expires_.size(); }
+  const DatabaseStats& stats() const { return stats_; }
+
+  // The entry for `key`, or nullptr. A key past its deadline is deleted here
+  // and reported absent. The pointer is valid until the next write.
+  KeyEntry* Find(std::string_view key);
+  bool Exists(std::string_view key) { return Find(key) != nullptr; }
+
+  // The string at `key`: kKeyNotFound, or kWrongType for another type. The
+  // view is valid until the next write.
+  OpResult<std::string_view> GetString(std::string_view key);
+
+  enum class TtlMode : uint8_t {
+    kClear,  // The new value has no deadline (plain SET).
+    kKeep,   // Keep the old deadline, if any (SET … KEEPTTL).
+    kSet,    // Use expire_at (SET … EX/PX/EXAT/PXAT).
+  };
+  // Stores a string under `key`, replacing any value of any type.
+  void SetString(std::string_view key, std::string_view value, TtlMode mode,
+                 int64_t expire_at = KeyEntry::kNoExpire);
+
+  // Resizes the string at `key` (which must exist and be a string) to
+  // `new_len` bytes, keeping its prefix and deadline, and returns the entry
+  // so the caller can write the value bytes (APPEND, SETRANGE, INCR).
+  // `greedy` reserves room for further growth.
+  KeyEntry* ResizeString(std::string_view key, size_t new_len, bool greedy);
+
+  // Deletes `key`; false if it was absent (or had just expired).
+  bool Delete(std::string_view key);
+
+  // Sets the deadline (unix ms) of an existing key; false if absent.
+  bool SetExpire(std::string_view key, int64_t expire_at);
+  // Removes the deadline; false if the key is absent or had none.
+  bool Persist(std::string_view key);
+
+  // Deletes every key.
+  void Clear();
+
+  bool IsExpired(const KeyEntry* e) const {
+    return e->has_expire() && clock_->NowMs() > e->expire_at();
+  }
+
+  // One SCAN step over the keys; see Dict::Scan. fn(const KeyEntry*) may not
+  // write to the database; expired keys are passed too (filter with IsExpired).
+  template <typename Fn>
+  uint64_t Scan(uint64_t cursor, Fn&& fn) {
+    return keys_.Scan(cursor, [&fn](KeyEntry* e) { fn(static_cast<const KeyEntry*>(e)); });
+  }
+  // Calls fn(const KeyEntry*) for every key, expired ones included.
+  template <typename Fn>
+  void ForEach(Fn&& fn) {
+    keys_.ForEach([&fn](KeyEntry* e) { fn(static_cast<const KeyEntry*>(e)); });
+  }
+
+  // A random live key, or nullptr when there is none. Expired keys met on
+  // the way are deleted.
+  const KeyEntry* RandomKey();
+
+  // Looks at about `count` keys that have a deadline (the next ones in a
+  // cursor walk of the index) and deletes the expired ones among them. The
+  // server repeats this while many were expired.
+  ExpireStepResult ActiveExpireStep(size_t count);
+
+  // Background maintenance for the cron: moves up to `buckets` buckets of any
+  // table being rehashed; true while more remain.
+  bool RehashStep(size_t buckets);
+  // Starts shrinking tables that are mostly empty.
+  void ShrinkIfSparse();
+
+  // Bytes held by the tables and entries (approximate: allocator-reported).
+  size_t TableMemoryUsage() const { return keys_.MemoryUsage() + expires_.MemoryUsage(); }
+
+ private:
+  // A node of the expires index: the dict link and the entry it stands for.
+  struct ExpireRef {
+    ExpireRef* next;
+    KeyEntry* entry;
+  };
+  struct ExpireRefTraits {
+    using Entry = ExpireRef;
+    static std::string_view Key(const ExpireRef* r) { return r->entry->key(); }
+    static ExpireRef*& Next(ExpireRef* r) { return r->next; }
+  };
+
+  // After `old_entry` (linked at `slot`) was replaced by `e` — possibly the
+  // same address, possibly with a different deadline — point the keyspace
+  // and the expires index at `e`. `ref` is the index node found before the
+  // change, or nullptr if the old entry had no deadline.
+  void Relink(Dict<KeyEntryTraits>::Slot slot, KeyEntry* e, ExpireRef* ref);
+  void DeleteAt(Dict<KeyEntryTraits>::Slot slot);
+  // Deletes the entry if it is past its deadline; true if it did.
+  bool ExpireIfNeeded(Dict<KeyEntryTraits>::Slot slot);
+
+  const Clock* clock_;
+  Dict<KeyEntryTraits> keys_;
+  Dict<ExpireRefTraits> expires_;
+  DatabaseStats stats_;
+  uint64_t expire_cursor_ = 0;               // Where active expiry resumes.
+  std::vector<ExpireRef*> expire_batch_;     // Reused by ActiveExpireStep.
+};
+
+}  // namespace respd::store

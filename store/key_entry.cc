@@ -1,0 +1,125 @@
+#include "store/key_entry.h"
+
+#include <malloc.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace respd::store {
+namespace {
+
+// Greedy growth, as Redis's sds: double small values, add 1 MiB to big ones,
+// so repeated APPENDs reallocate O(log n) times, not n times.
+constexpr size_t kMaxGreedyStep = 1024 * 1024;
+
+void* CheckedRealloc(void* p, size_t size) {
+  void* q = std::realloc(p, size);
+  if (q == nullptr) std::abort();  // Out of memory: a broken invariant here.
+  return q;
+}
+
+}  // namespace
+
+size_t KeyEntry::AllocationSize(bool has_expire, bool wide, size_t key_len, size_t value_len) {
+  const size_t size = kHeaderSize + (has_expire ? sizeof(int64_t) : 0) + (wide ? 16 : 2) +
+                      key_len + value_len;
+  return std::max(size, sizeof(KeyEntry));
+}
+
+char* KeyEntry::WriteHeader(KeyEntry* e, uint8_t flags, int64_t expire_at, size_t key_len,
+                            size_t value_len) {
+  const bool wide = NeedsWide(key_len, value_len);
+  flags = static_cast<uint8_t>(flags & ~(kHasExpire | kWideLengths));
+  if (expire_at != kNoExpire) flags |= kHasExpire;
+  if (wide) flags |= kWideLengths;
+  e->flags_ = flags;
+  char* p = e->Payload();
+  if (expire_at != kNoExpire) {
+    std::memcpy(p, &expire_at, sizeof(expire_at));
+    p += sizeof(expire_at);
+  }
+  if (wide) {
+    const uint64_t k = key_len, v = value_len;
+    std::memcpy(p, &k, 8);
+    std::memcpy(p + 8, &v, 8);
+    return p + 16;
+  }
+  p[0] = static_cast<char>(static_cast<uint8_t>(key_len));
+  p[1] = static_cast<char>(static_cast<uint8_t>(value_len));
+  return p + 2;
+}
+
+KeyEntry* KeyEntry::CreateString(std::string_view key, std::string_view value, int64_t expire_at) {
+  const size_t size = AllocationSize(expire_at != kNoExpire, NeedsWide(key.size(), value.size()),
+                                     key.size(), value.size());
+  auto* e = static_cast<KeyEntry*>(std::malloc(size));
+  if (e == nullptr) std::abort();
+  e->next_ = nullptr;
+  char* p = WriteHeader(e, static_cast<uint8_t>(ValueType::kString), expire_at, key.size(),
+                        value.size());
+  // Empty views may carry a null data pointer; memcpy must not see one.
+  if (!key.empty()) std::memcpy(p, key.data(), key.size());
+  if (!value.empty()) std::memcpy(p + key.size(), value.data(), value.size());
+  return e;
+}
+
+void KeyEntry::Destroy(KeyEntry* e) { std::free(e); }
+
+size_t KeyEntry::MemoryUsage() const { return malloc_usable_size(const_cast<KeyEntry*>(this)); }
+
+KeyEntry* KeyEntry::ResizeValue(KeyEntry* e, size_t new_len, bool greedy) {
+  const Layout old = e->GetLayout();
+  const bool has_exp = e->has_expire();
+  const int64_t expire_at = e->expire_at();
+  const bool new_wide = NeedsWide(old.key_len, new_len);
+  const size_t old_data = kHeaderSize + old.key_offset;  // Key start, from `e`.
+  const size_t new_data =
+      kHeaderSize + (has_exp ? sizeof(int64_t) : 0) + (new_wide ? 16 : 2);
+  const size_t keep = old.key_len + std::min(old.value_len, new_len);
+  const size_t need = AllocationSize(has_exp, new_wide, old.key_len, new_len);
+  const size_t capacity = malloc_usable_size(e);
+
+  // Moving the bytes left must happen before a shrinking realloc cuts them
+  // off; moving them right, after a growing one made room.
+  if (new_data < old_data) {
+    char* base = reinterpret_cast<char*>(e);
+    std::memmove(base + new_data, base + old_data, keep);
+  }
+  if (need > capacity || need * 2 < capacity) {
+    size_t alloc = need;
+    if (greedy && need > capacity) alloc = need + std::min(need, kMaxGreedyStep);
+    e = static_cast<KeyEntry*>(CheckedRealloc(e, alloc));
+  }
+  if (new_data > old_data) {
+    char* base = reinterpret_cast<char*>(e);
+    std::memmove(base + new_data, base + old_data, keep);
+  }
+  WriteHeader(e, e->flags_, expire_at, old.key_len, new_len);
+  return e;
+}
+
+KeyEntry* KeyEntry::SetExpire(KeyEntry* e, int64_t expire_at) {
+  const bool want = expire_at != kNoExpire;
+  if (want == e->has_expire()) {
+    if (want) std::memcpy(e->Payload(), &expire_at, sizeof(expire_at));
+    return e;
+  }
+  const Layout l = e->GetLayout();
+  const bool wide = (e->flags_ & kWideLengths) != 0;
+  // Everything after the expiry slot: the lengths, the key and the value.
+  const size_t rest = (wide ? 16 : 2) + l.key_len + l.value_len;
+  const size_t new_size = AllocationSize(want, wide, l.key_len, l.value_len);
+  if (want) {
+    e = static_cast<KeyEntry*>(CheckedRealloc(e, new_size));
+    std::memmove(e->Payload() + sizeof(int64_t), e->Payload(), rest);
+    std::memcpy(e->Payload(), &expire_at, sizeof(expire_at));
+    e->flags_ |= kHasExpire;
+  } else {
+    std::memmove(e->Payload(), e->Payload() + sizeof(int64_t), rest);
+    e->flags_ = static_cast<uint8_t>(e->flags_ & ~kHasExpire);
+    e = static_cast<KeyEntry*>(CheckedRealloc(e, new_size));
+  }
+  return e;
+}
+
+}  // namespace respd::store

@@ -1,0 +1,134 @@
+// KeyEntry: one key of the keyspace in one allocation — the dict link, the
+// flags, the expiry (only when set), the key bytes and the value.
+//
+// Memory per key is a headline figure, so the layout is packed by hand:
+//
+//   offset 0   KeyEntry* next        the dict chain (see Dict)
+//   offset 8   uint8_t   flags       type, has-expire, wide lengths, encoding hint
+//   offset 9   int64_t   expire_at   unix ms; present only with kHasExpire
+//   then       lengths               1+1 bytes when key and value are < 256
+//                                    bytes, else 8+8 ("wide")
+//   then       key bytes, then the value bytes (strings are stored inline)
+//
+// A 16-byte key with a 16-byte value takes 9 + 2 + 32 = 43 bytes: one
+// allocation, against Redis's dictEntry + key sds + robj + value (~4 allocs).
+// Unaligned fields are read with memcpy. An allocation is never smaller than
+// sizeof(KeyEntry), so the sanitizers' object-size checks hold.
+//
+// An entry moves when its size changes (Realloc); whoever holds a pointer to
+// it (the keyspace dict and the expires index) is updated by the Database.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+namespace respd::store {
+
+enum class ValueType : uint8_t {
+  kString = 0,
+};
+
+class KeyEntry {
+ public:
+  static constexpr int64_t kNoExpire = -1;
+
+  // A new string entry. expire_at is unix ms or kNoExpire.
+  static KeyEntry* CreateString(std::string_view key, std::string_view value, int64_t expire_at);
+  static void Destroy(KeyEntry* e);
+
+  // Returns an entry equal to `e` but with a value of `new_len` bytes whose
+  // first min(old, new) bytes are the old value's; the rest is uninitialised
+  // for the caller to fill. Keeps room to grow (like sds) when `greedy`, so a
+  // run of APPENDs costs amortised O(1) per byte. `e` is invalid afterwards:
+  // the result may live elsewhere, and carries `e`'s next link.
+  static KeyEntry* ResizeValue(KeyEntry* e, size_t new_len, bool greedy);
+  // Returns `e` with expire_at set (kNoExpire removes it). May move, as above.
+  static KeyEntry* SetExpire(KeyEntry* e, int64_t expire_at);
+
+  KeyEntry*& next() { return next_; }
+
+  ValueType type() const { return static_cast<ValueType>(flags_ & kTypeMask); }
+  bool has_expire() const { return flags_ & kHasExpire; }
+  int64_t expire_at() const {
+    if (!has_expire()) return kNoExpire;
+    int64_t at;
+    std::memcpy(&at, Payload(), sizeof(at));
+    return at;
+  }
+
+  std::string_view key() const {
+    const Layout l = GetLayout();
+    return {Payload() + l.key_offset, l.key_len};
+  }
+  std::string_view string_value() const {
+    const Layout l = GetLayout();
+    return {Payload() + l.key_offset + l.key_len, l.value_len};
+  }
+  // Writable value bytes (after ResizeValue, to fill them).
+  char* mutable_value() {
+    const Layout l = GetLayout();
+    return Payload() + l.key_offset + l.key_len;
+  }
+
+  // Redis reports a string's encoding from how it was written: APPEND and
+  // SETRANGE produce "raw" even for short values. This bit remembers that.
+  bool raw_encoding() const { return flags_ & kRawEncoding; }
+  void set_raw_encoding(bool raw) {
+    flags_ = static_cast<uint8_t>(raw ? flags_ | kRawEncoding : flags_ & ~kRawEncoding);
+  }
+
+  // Bytes this entry occupies on the heap (as the allocator reports it).
+  size_t MemoryUsage() const;
+
+ private:
+  static constexpr uint8_t kTypeMask = 0x0F;
+  static constexpr uint8_t kHasExpire = 0x10;
+  static constexpr uint8_t kWideLengths = 0x20;
+  static constexpr uint8_t kRawEncoding = 0x40;
+  static constexpr size_t kHeaderSize = sizeof(KeyEntry*) + 1;  // next + flags
+
+  struct Layout {
+    size_t key_offset;  // From Payload().
+    size_t key_len;
+    size_t value_len;
+  };
+
+  KeyEntry() = delete;
+
+  // Everything after the flags byte.
+  char* Payload() { return reinterpret_cast<char*>(this) + kHeaderSize; }
+  const char* Payload() const { return reinterpret_cast<const char*>(this) + kHeaderSize; }
+
+  Layout GetLayout() const {
+    const char* p = Payload() + (has_expire() ? sizeof(int64_t) : 0);
+    if (!(flags_ & kWideLengths)) {
+      return {static_cast<size_t>(p - Payload()) + 2, static_cast<uint8_t>(p[0]),
+              static_cast<uint8_t>(p[1])};
+    }
+    uint64_t k, v;
+    std::memcpy(&k, p, 8);
+    std::memcpy(&v, p + 8, 8);
+    return {static_cast<size_t>(p - Payload()) + 16, k, v};
+  }
+
+  static size_t AllocationSize(bool has_expire, bool wide, size_t key_len, size_t value_len);
+  static bool NeedsWide(size_t key_len, size_t value_len) {
+    return key_len > 255 || value_len > 255;
+  }
+  // Writes flags, expiry and lengths; returns where the key bytes go.
+  static char* WriteHeader(KeyEntry* e, uint8_t flags, int64_t expire_at, size_t key_len,
+                           size_t value_len);
+
+  KeyEntry* next_;
+  uint8_t flags_;
+};
+
+struct KeyEntryTraits {
+  using Entry = KeyEntry;
+  static std::string_view Key(const KeyEntry* e) { return e->key(); }
+  static KeyEntry*& Next(KeyEntry* e) { return e->next(); }
+};
+
+}  // namespace respd::store
