@@ -108,7 +108,7 @@ class EventLoop {
   std::unique_ptr<EpollBackend> backend_;
   std::vector<FileEvent> events_;
   int maxfd_ = -1;
-  std::vector<FiredEvent> fired_;   // Reused by every iteration.
+  std::vector<FiredEvent> fired_;  // Reused by every iteration.
   std::vector<TimeEvent> timers_;  // Unordered; deleted ones have id == -1.
   int64_t next_timer_id_ = 0;
   BeforeSleepProc before_sleep_ = nullptr;

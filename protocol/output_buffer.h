@@ -70,7 +70,7 @@ class OutputBuffer {
   size_t inline_used_ = 0;  // Bytes written into inline_.
   size_t inline_sent_ = 0;  // Of those, bytes already consumed.
   std::deque<Chunk> chunks_;
-  size_t front_sent_ = 0;   // Bytes of chunks_.front() already consumed.
+  size_t front_sent_ = 0;  // Bytes of chunks_.front() already consumed.
   size_t pending_ = 0;
 };
 

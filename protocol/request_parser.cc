@@ -22,18 +22,26 @@ void TrimCapacity(std::vector<T>* v) {
 
 std::string RequestParser::ErrorText() const {
   switch (error_) {
-    case ProtocolError::kNone: return "";
-    case ProtocolError::kTooBigInline: return "Protocol error: too big inline request";
-    case ProtocolError::kUnbalancedQuotes: return "Protocol error: unbalanced quotes in request";
-    case ProtocolError::kTooBigMbulkCount: return "Protocol error: too big mbulk count string";
-    case ProtocolError::kInvalidMultibulkLength: return "Protocol error: invalid multibulk length";
+    case ProtocolError::kNone:
+      return "";
+    case ProtocolError::kTooBigInline:
+      return "Protocol error: too big inline request";
+    case ProtocolError::kUnbalancedQuotes:
+      return "Protocol error: unbalanced quotes in request";
+    case ProtocolError::kTooBigMbulkCount:
+      return "Protocol error: too big mbulk count string";
+    case ProtocolError::kInvalidMultibulkLength:
+      return "Protocol error: invalid multibulk length";
     case ProtocolError::kUnauthenticatedMultibulk:
       return "Protocol error: unauthenticated multibulk length";
-    case ProtocolError::kTooBigBulkCount: return "Protocol error: too big bulk count string";
+    case ProtocolError::kTooBigBulkCount:
+      return "Protocol error: too big bulk count string";
     case ProtocolError::kExpectedDollar:
       return std::string("Protocol error: expected '$', got '") + unexpected_ + "'";
-    case ProtocolError::kInvalidBulkLength: return "Protocol error: invalid bulk length";
-    case ProtocolError::kUnauthenticatedBulk: return "Protocol error: unauthenticated bulk length";
+    case ProtocolError::kInvalidBulkLength:
+      return "Protocol error: invalid bulk length";
+    case ProtocolError::kUnauthenticatedBulk:
+      return "Protocol error: unauthenticated bulk length";
   }
   return "Protocol error";
 }

@@ -47,15 +47,15 @@ enum class ParseStatus : uint8_t {
 
 enum class ProtocolError : uint8_t {
   kNone,
-  kTooBigInline,             // "too big inline request"
-  kUnbalancedQuotes,         // "unbalanced quotes in request"
-  kTooBigMbulkCount,         // "too big mbulk count string"
-  kInvalidMultibulkLength,   // "invalid multibulk length"
-  kUnauthenticatedMultibulk, // "unauthenticated multibulk length"
-  kTooBigBulkCount,          // "too big bulk count string"
-  kExpectedDollar,           // "expected '$', got '%c'"
-  kInvalidBulkLength,        // "invalid bulk length"
-  kUnauthenticatedBulk,      // "unauthenticated bulk length"
+  kTooBigInline,              // "too big inline request"
+  kUnbalancedQuotes,          // "unbalanced quotes in request"
+  kTooBigMbulkCount,          // "too big mbulk count string"
+  kInvalidMultibulkLength,    // "invalid multibulk length"
+  kUnauthenticatedMultibulk,  // "unauthenticated multibulk length"
+  kTooBigBulkCount,           // "too big bulk count string"
+  kExpectedDollar,            // "expected '$', got '%c'"
+  kInvalidBulkLength,         // "invalid bulk length"
+  kUnauthenticatedBulk,       // "unauthenticated bulk length"
 };
 
 class RequestParser {
@@ -104,15 +104,15 @@ class RequestParser {
   const ParserLimits* limits_;
   bool authenticated_ = true;
   State state_ = State::kIdle;
-  size_t pos_ = 0;         // Next unparsed byte, relative to the command start.
-  size_t scan_from_ = 0;   // Where the current header/line search resumes.
+  size_t pos_ = 0;        // Next unparsed byte, relative to the command start.
+  size_t scan_from_ = 0;  // Where the current header/line search resumes.
   int64_t multibulk_remaining_ = 0;
   int64_t bulk_len_ = 0;
-  char unexpected_ = 0;    // The byte found instead of '$'.
+  char unexpected_ = 0;  // The byte found instead of '$'.
   ProtocolError error_ = ProtocolError::kNone;
-  std::vector<ArgSpan> spans_;           // Argument positions in the buffer.
-  std::string inline_storage_;           // Unescaped inline arguments.
-  std::vector<std::string_view> argv_;   // Built when a command completes.
+  std::vector<ArgSpan> spans_;          // Argument positions in the buffer.
+  std::string inline_storage_;          // Unescaped inline arguments.
+  std::vector<std::string_view> argv_;  // Built when a command completes.
 };
 
 }  // namespace respd::protocol

@@ -48,12 +48,24 @@ bool SplitArgs(std::string_view line, std::string* storage, std::vector<ArgSpan>
         } else if (c == '\\' && p.At(1) != '\0') {
           p.Advance();
           switch (p.At()) {
-            case 'n': storage->push_back('\n'); break;
-            case 'r': storage->push_back('\r'); break;
-            case 't': storage->push_back('\t'); break;
-            case 'b': storage->push_back('\b'); break;
-            case 'a': storage->push_back('\a'); break;
-            default: storage->push_back(p.At()); break;
+            case 'n':
+              storage->push_back('\n');
+              break;
+            case 'r':
+              storage->push_back('\r');
+              break;
+            case 't':
+              storage->push_back('\t');
+              break;
+            case 'b':
+              storage->push_back('\b');
+              break;
+            case 'a':
+              storage->push_back('\a');
+              break;
+            default:
+              storage->push_back(p.At());
+              break;
           }
         } else if (c == '"') {
           if (p.At(1) != '\0' && !IsBlank(p.At(1))) return false;

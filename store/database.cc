@@ -37,8 +37,14 @@ KeyEntry* Database::Find(std::string_view key) {
   return slot.entry();
 }
 
+KeyEntry* Database::FindForRead(std::string_view key) {
+  KeyEntry* e = Find(key);
+  ++(e != nullptr ? stats_.keyspace_hits : stats_.keyspace_misses);
+  return e;
+}
+
 OpResult<std::string_view> Database::GetString(std::string_view key) {
-  const KeyEntry* e = Find(key);
+  const KeyEntry* e = FindForRead(key);
   if (e == nullptr) return OpStatus::kKeyNotFound;
   if (e->type() != ValueType::kString) return OpStatus::kWrongType;
   return e->string_value();

@@ -27,7 +27,9 @@
 namespace respd::store {
 
 struct DatabaseStats {
-  uint64_t expired_keys = 0;  // Keys deleted because their deadline passed.
+  uint64_t expired_keys = 0;     // Keys deleted because their deadline passed.
+  uint64_t keyspace_hits = 0;    // Reads (FindForRead, GetString) that found the key…
+  uint64_t keyspace_misses = 0;  // …and that did not.
 };
 
 struct ExpireStepResult {
@@ -50,10 +52,11 @@ class Database {
   // The entry for `key`, or nullptr. A key past its deadline is deleted here
   // and reported absent. The pointer is valid until the next write.
   KeyEntry* Find(std::string_view key);
-  bool Exists(std::string_view key) { return Find(key) != nullptr; }
+  // As Find, for commands that read the key: counts a keyspace hit or miss.
+  KeyEntry* FindForRead(std::string_view key);
 
-  // The string at `key`: kKeyNotFound, or kWrongType for another type. The
-  // view is valid until the next write.
+  // The string at `key` (a read, so counted like FindForRead): kKeyNotFound,
+  // or kWrongType for another type. The view is valid until the next write.
   OpResult<std::string_view> GetString(std::string_view key);
 
   enum class TtlMode : uint8_t {
@@ -141,8 +144,8 @@ class Database {
   Dict<KeyEntryTraits> keys_;
   Dict<ExpireRefTraits> expires_;
   DatabaseStats stats_;
-  uint64_t expire_cursor_ = 0;               // Where active expiry resumes.
-  std::vector<ExpireRef*> expire_batch_;     // Reused by ActiveExpireStep.
+  uint64_t expire_cursor_ = 0;            // Where active expiry resumes.
+  std::vector<ExpireRef*> expire_batch_;  // Reused by ActiveExpireStep.
 };
 
 }  // namespace respd::store

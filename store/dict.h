@@ -50,7 +50,8 @@ class Dict {
   // Redis's HASHTABLE_MIN_FILL: shrink when less than 10% of buckets are used.
   static constexpr size_t kMinFillPercent = 10;
 
-  explicit Dict(const HashSeed& seed) : seed_(&seed), rng_(seed.bytes[0] * 0x9E3779B97F4A7C15ULL + 1) {}
+  explicit Dict(const HashSeed& seed)
+      : seed_(&seed), rng_(seed.bytes[0] * 0x9E3779B97F4A7C15ULL + 1) {}
   ~Dict() {
     std::free(tables_[0]);
     std::free(tables_[1]);

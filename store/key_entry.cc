@@ -21,8 +21,8 @@ void* CheckedRealloc(void* p, size_t size) {
 }  // namespace
 
 size_t KeyEntry::AllocationSize(bool has_expire, bool wide, size_t key_len, size_t value_len) {
-  const size_t size = kHeaderSize + (has_expire ? sizeof(int64_t) : 0) + (wide ? 16 : 2) +
-                      key_len + value_len;
+  const size_t size =
+      kHeaderSize + (has_expire ? sizeof(int64_t) : 0) + (wide ? 16 : 2) + key_len + value_len;
   return std::max(size, sizeof(KeyEntry));
 }
 
@@ -55,8 +55,8 @@ KeyEntry* KeyEntry::CreateString(std::string_view key, std::string_view value, i
   auto* e = static_cast<KeyEntry*>(std::malloc(size));
   if (e == nullptr) std::abort();
   e->next_ = nullptr;
-  char* p = WriteHeader(e, static_cast<uint8_t>(ValueType::kString), expire_at, key.size(),
-                        value.size());
+  char* p =
+      WriteHeader(e, static_cast<uint8_t>(ValueType::kString), expire_at, key.size(), value.size());
   // Empty views may carry a null data pointer; memcpy must not see one.
   if (!key.empty()) std::memcpy(p, key.data(), key.size());
   if (!value.empty()) std::memcpy(p + key.size(), value.data(), value.size());
@@ -73,8 +73,7 @@ KeyEntry* KeyEntry::ResizeValue(KeyEntry* e, size_t new_len, bool greedy) {
   const int64_t expire_at = e->expire_at();
   const bool new_wide = NeedsWide(old.key_len, new_len);
   const size_t old_data = kHeaderSize + old.key_offset;  // Key start, from `e`.
-  const size_t new_data =
-      kHeaderSize + (has_exp ? sizeof(int64_t) : 0) + (new_wide ? 16 : 2);
+  const size_t new_data = kHeaderSize + (has_exp ? sizeof(int64_t) : 0) + (new_wide ? 16 : 2);
   const size_t keep = old.key_len + std::min(old.value_len, new_len);
   const size_t need = AllocationSize(has_exp, new_wide, old.key_len, new_len);
   const size_t capacity = malloc_usable_size(e);

@@ -12,11 +12,11 @@ namespace respd::store {
 enum class OpStatus : uint8_t {
   kOk,
   kKeyNotFound,
-  kWrongType,      // The key holds another type.
-  kNotAnInteger,   // The stored value is not an integer (INCR on "abc").
-  kNotAFloat,      // The stored value is not a float (INCRBYFLOAT on "abc").
-  kOverflow,       // The result would overflow (INCR past INT64_MAX).
-  kTooLarge,       // The result would exceed the maximum string size.
+  kWrongType,     // The key holds another type.
+  kNotAnInteger,  // The stored value is not an integer (INCR on "abc").
+  kNotAFloat,     // The stored value is not a float (INCRBYFLOAT on "abc").
+  kOverflow,      // The result would overflow (INCR past INT64_MAX).
+  kTooLarge,      // The result would exceed the maximum string size.
 };
 
 // A value or an OpStatus: std::expected's shape, for C++20.

@@ -1,0 +1,63 @@
+// One connection: its socket, what it has sent (query buffer + parser state),
+// what it will be sent (reply buffer), and its session state (selected
+// database, authentication, protocol version, name).
+//
+// Lifetime: the Server creates a Client on accept and is the only one to
+// delete it, and only from BeforeSleep (close_asap), never inside one of the
+// client's own event handlers. A closing client's events are unregistered at
+// once, so no handler sees it again.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "protocol/output_buffer.h"
+#include "protocol/query_buffer.h"
+#include "protocol/reply_builder.h"
+#include "protocol/request_parser.h"
+
+namespace respd::server {
+
+struct Command;
+class Server;
+
+struct Client {
+  Client(uint64_t id, int fd, const protocol::ParserLimits& limits)
+      : id(id), fd(fd), parser(limits), reply(&output) {}
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  Server* server = nullptr;  // The owner, for the loop's trampolines.
+  const uint64_t id;         // Unique for the process's lifetime (CLIENT ID).
+  const int fd;
+  std::string addr;   // Peer "ip:port".
+  std::string laddr;  // Local "ip:port".
+  std::string name;   // CLIENT SETNAME.
+
+  protocol::QueryBuffer query;
+  protocol::RequestParser parser;
+  protocol::OutputBuffer output;
+  protocol::ReplyBuilder reply;
+
+  int db_index = 0;
+  bool authenticated = false;
+
+  // Reply, then close: QUIT, a protocol error. No more input is processed.
+  bool close_after_reply = false;
+  // Being closed: no more reads, writes or commands; freed in BeforeSleep.
+  bool close_asap = false;
+  // In the server's pending-writes list.
+  bool pending_write = false;
+  // A WRITABLE event is registered because the socket was full.
+  bool write_handler_installed = false;
+
+  int64_t created_ms = 0;           // Monotonic.
+  int64_t last_interaction_ms = 0;  // Monotonic; for `timeout`.
+  const Command* last_command = nullptr;
+
+  // The server's list of all clients (intrusive, for cron and CLIENT LIST).
+  Client* prev = nullptr;
+  Client* next = nullptr;
+};
+
+}  // namespace respd::server

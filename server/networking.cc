@@ -1,0 +1,240 @@
+// The socket side of the server: accepting clients, reading and parsing
+// their input, writing their replies, and freeing them.
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "ae/anet.h"
+#include "server/errors.h"
+#include "server/server.h"
+
+namespace respd::server {
+namespace {
+
+// Connections accepted per readable event on a listener (MAX_ACCEPTS_PER_CALL):
+// a connection storm cannot starve the clients already connected.
+constexpr int kMaxAcceptsPerCall = 1000;
+// Bytes read per readable event (PROTO_IOBUF_LEN), unless a big argument is
+// being received, which is then read to its end in one go.
+constexpr size_t kReadChunk = 16 * 1024;
+constexpr size_t kBigArgument = 32 * 1024;  // PROTO_MBULK_BIG_ARG
+// Bytes written to one client per event before moving on to the next one
+// (NET_MAX_WRITES_PER_EVENT): one huge reply cannot starve the others.
+constexpr size_t kMaxWritePerEvent = 64 * 1024;
+constexpr size_t kMaxIov = 16;
+
+}  // namespace
+
+void Server::OnAcceptable(ae::EventLoop&, int fd, void* data, int) noexcept {
+  static_cast<Server*>(data)->AcceptClients(fd);
+}
+
+void Server::OnReadable(ae::EventLoop&, int, void* data, int) noexcept {
+  auto* c = static_cast<Client*>(data);
+  c->server->ReadFromClient(*c);
+}
+
+void Server::OnWritable(ae::EventLoop&, int, void* data, int) noexcept {
+  auto* c = static_cast<Client*>(data);
+  c->server->WriteToClient(*c);
+}
+
+void Server::AcceptClients(int listen_fd) {
+  for (int i = 0; i < kMaxAcceptsPerCall; ++i) {
+    std::string ip;
+    int port = 0;
+    const int fd = ae::TcpAccept(listen_fd, &ip, &port);
+    if (fd == -1) {
+      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ECONNABORTED) {
+        logger_->Log(LogLevel::kWarning, "Accepting client connection: %s", std::strerror(errno));
+      }
+      return;
+    }
+    logger_->Log(LogLevel::kVerbose, "Accepted %s", ae::FormatAddress(ip, port).c_str());
+    CreateClient(fd, ip, port);
+  }
+}
+
+void Server::CreateClient(int fd, const std::string& ip, int port) {
+  if (num_clients_ >= static_cast<size_t>(config_.maxclients)) {
+    // Best effort: the socket is fresh, so the error almost surely fits.
+    static constexpr char kReply[] = "-ERR max number of clients reached\r\n";
+    [[maybe_unused]] ssize_t n = write(fd, kReply, sizeof(kReply) - 1);
+    ++stats_.rejected_connections;
+    close(fd);
+    return;
+  }
+  ae::SetNoDelay(fd);
+  if (config_.tcp_keepalive > 0) ae::SetKeepAlive(fd, config_.tcp_keepalive);
+  auto* c = new Client(next_client_id_++, fd, parser_limits_);
+  c->server = this;
+  c->addr = ae::FormatAddress(ip, port);
+  std::string local_ip;
+  int local_port = 0;
+  if (ae::LocalAddress(fd, &local_ip, &local_port)) {
+    c->laddr = ae::FormatAddress(local_ip, local_port);
+  }
+  c->authenticated = !requires_auth();
+  c->parser.set_authenticated(c->authenticated);
+  c->created_ms = c->last_interaction_ms = ae::EventLoop::MonotonicMs();
+  if (!loop_->CreateFileEvent(fd, ae::kReadable, &Server::OnReadable, c)) {
+    logger_->Log(LogLevel::kWarning, "Error registering fd event for the new client: %s",
+                 std::strerror(errno));
+    close(fd);
+    delete c;
+    return;
+  }
+  c->next = clients_head_;
+  if (clients_head_ != nullptr) clients_head_->prev = c;
+  clients_head_ = c;
+  ++num_clients_;
+  ++stats_.total_connections_received;
+}
+
+void Server::ReadFromClient(Client& c) {
+  if (c.close_asap) return;
+  size_t want = kReadChunk;
+  // Inside a big argument, read exactly what is missing of it: one read,
+  // and the buffer grows once to the size it needs.
+  const size_t pending = c.parser.BulkBytesPending(c.query.size());
+  if (pending >= kBigArgument) want = pending;
+  char* dst = c.query.PrepareWrite(want);
+  const ssize_t n = read(c.fd, dst, want);
+  if (n == -1) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
+    logger_->Log(LogLevel::kVerbose, "Reading from client: %s", std::strerror(errno));
+    FreeClientAsync(&c);
+    return;
+  }
+  if (n == 0) {
+    logger_->Log(LogLevel::kVerbose, "Client closed connection");
+    FreeClientAsync(&c);
+    return;
+  }
+  c.query.Commit(static_cast<size_t>(n));
+  stats_.net_input_bytes += static_cast<uint64_t>(n);
+  c.last_interaction_ms = ae::EventLoop::MonotonicMs();
+  // The argument table of a command in progress counts too: a flood of tiny
+  // arguments must hit the limit as surely as one huge one.
+  if (c.query.size() + c.parser.MemoryUsage() >
+      static_cast<uint64_t>(config_.client_query_buffer_limit)) {
+    logger_->Log(LogLevel::kWarning,
+                 "Closing client that reached max query buffer length: id=%llu addr=%s "
+                 "(qbuf=%zu)",
+                 static_cast<unsigned long long>(c.id), c.addr.c_str(), c.query.size());
+    FreeClientAsync(&c);
+    return;
+  }
+  ProcessInput(c);
+}
+
+void Server::ProcessInput(Client& c) {
+  while (!c.close_asap && !c.close_after_reply && !c.query.empty()) {
+    size_t consumed = 0;
+    const protocol::ParseStatus status = c.parser.Parse(c.query.data(), &consumed);
+    if (status == protocol::ParseStatus::kNeedMore) {
+      c.query.Consume(consumed);
+      break;
+    }
+    if (status == protocol::ParseStatus::kError) {
+      const std::string text = c.parser.ErrorText();
+      logger_->Log(LogLevel::kVerbose, "Protocol error (%s) from client: id=%llu addr=%s",
+                   text.c_str(), static_cast<unsigned long long>(c.id), c.addr.c_str());
+      c.reply.Error("ERR " + text);
+      c.close_after_reply = true;
+      c.query.Clear();
+      c.parser.Reset();
+      break;
+    }
+    ProcessCommand(c, c.parser.args());
+    // Only now: the arguments were views into these bytes.
+    c.query.Consume(consumed);
+  }
+  if (!c.output.empty()) QueueWrite(&c);
+}
+
+void Server::QueueWrite(Client* c) {
+  // A client waiting on WRITABLE is drained by that event; others are
+  // written directly before the loop sleeps.
+  if (c->pending_write || c->close_asap || c->write_handler_installed) return;
+  c->pending_write = true;
+  pending_writes_.push_back(c);
+}
+
+void Server::HandlePendingWrites() {
+  // Index-based: nothing here queues more, but stay correct if it did.
+  for (size_t i = 0; i < pending_writes_.size(); ++i) {
+    Client* c = pending_writes_[i];
+    c->pending_write = false;
+    if (c->close_asap) continue;
+    if (!WriteToClient(*c)) continue;
+    if (!c->output.empty() && !c->write_handler_installed) {
+      // The socket is full: let the loop tell us when it drains.
+      if (loop_->CreateFileEvent(c->fd, ae::kWritable, &Server::OnWritable, c)) {
+        c->write_handler_installed = true;
+      } else {
+        FreeClientAsync(c);
+      }
+    }
+  }
+  pending_writes_.clear();
+}
+
+bool Server::WriteToClient(Client& c) {
+  if (c.close_asap) return false;
+  size_t total = 0;
+  iovec iov[kMaxIov];
+  while (!c.output.empty()) {
+    const size_t count = c.output.Segments(iov);
+    const ssize_t n = writev(c.fd, iov, static_cast<int>(count));
+    if (n == -1) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) break;
+      logger_->Log(LogLevel::kVerbose, "Error writing to client: %s", std::strerror(errno));
+      FreeClientAsync(&c);
+      return false;
+    }
+    c.output.Consume(static_cast<size_t>(n));
+    total += static_cast<size_t>(n);
+    if (total >= kMaxWritePerEvent) break;
+  }
+  stats_.net_output_bytes += total;
+  if (total > 0) c.last_interaction_ms = ae::EventLoop::MonotonicMs();
+  if (c.output.empty()) {
+    if (c.write_handler_installed) {
+      loop_->DeleteFileEvent(c.fd, ae::kWritable);
+      c.write_handler_installed = false;
+    }
+    if (c.close_after_reply) {
+      FreeClientAsync(&c);
+      return false;
+    }
+  }
+  return true;
+}
+
+void Server::FreeClientAsync(Client* c) {
+  if (c->close_asap) return;
+  c->close_asap = true;
+  // Silence the fd now: no handler may see this client again.
+  loop_->DeleteFileEvent(c->fd, ae::kReadable | ae::kWritable);
+  clients_to_close_.push_back(c);
+}
+
+void Server::FreeClosingClients() {
+  for (Client* c : clients_to_close_) FreeClient(c);
+  clients_to_close_.clear();
+}
+
+void Server::FreeClient(Client* c) {
+  if (cron_cursor_ == c) cron_cursor_ = c->next;
+  if (c->prev != nullptr) c->prev->next = c->next;
+  if (c->next != nullptr) c->next->prev = c->prev;
+  if (clients_head_ == c) clients_head_ = c->next;
+  --num_clients_;
+  close(c->fd);
+  delete c;
+}
+
+}  // namespace respd::server

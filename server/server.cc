@@ -1,0 +1,301 @@
+// Server lifecycle, the dispatcher, BeforeSleep and the cron. The socket side
+// (accept, read, write, free) is in networking.cc.
+#include "server/server.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+
+#include "ae/anet.h"
+#include "server/command_context.h"
+#include "server/commands/families.h"
+#include "server/errors.h"
+#include "server/process.h"
+#include "server/version.h"
+
+namespace respd::server {
+namespace {
+
+volatile std::sig_atomic_t g_shutdown_signal = 0;
+
+extern "C" void HandleShutdownSignal(int sig) { g_shutdown_signal = sig; }
+
+// Redis's ACTIVE_EXPIRE_CYCLE_* defaults (effort 1).
+constexpr size_t kExpireKeysPerStep = 20;
+constexpr int kExpireAcceptableStalePercent = 10;
+constexpr int kExpireSlowTimePercent = 25;
+// Databases looked at per cron call (CRON_DBS_PER_CALL).
+constexpr int kDbsPerCron = 16;
+// Rehash in 1 ms slices, 100 buckets at a time (as dictRehashMilliseconds).
+constexpr int64_t kRehashSliceUs = 1000;
+constexpr size_t kRehashBucketsPerStep = 100;
+// A client idle this long gives its buffers back to the allocator.
+constexpr int64_t kIdleBufferReleaseMs = 2000;
+// Clients looked at per cron call at least (CLIENTS_CRON_MIN_ITERATIONS).
+constexpr size_t kClientsCronMinIterations = 5;
+
+}  // namespace
+
+void InstallSignalHandlers() {
+  struct sigaction sa {};
+  sa.sa_handler = HandleShutdownSignal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+  // A peer that closed its socket must cost us an EPIPE, not the process.
+  std::signal(SIGPIPE, SIG_IGN);
+}
+
+bool ShutdownSignalReceived() { return g_shutdown_signal != 0; }
+int ShutdownSignal() { return g_shutdown_signal; }
+
+void CommandContext::WrongArity() { reply.Error(WrongArityError(command.fullname)); }
+
+Server::Server(Config config, Logger* logger)
+    : config_(std::move(config)), logger_(logger), hash_seed_(store::RandomHashSeed()) {
+  parser_limits_.max_bulk_len = config_.proto_max_bulk_len;
+  for (int i = 0; i < config_.databases; ++i) {
+    databases_.push_back(std::make_unique<store::Database>(command_clock_, hash_seed_));
+  }
+  RegisterAllCommands(commands_);
+  ApplyRenamedCommands();
+}
+
+Server::~Server() {
+  while (clients_head_ != nullptr) {
+    Client* c = clients_head_;
+    clients_head_ = c->next;
+    close(c->fd);
+    delete c;
+  }
+  for (int fd : listeners_) close(fd);
+}
+
+void Server::ApplyRenamedCommands() {
+  for (const auto& [from, to] : config_.renamed_commands) {
+    if (!commands_.Rename(from, to)) {
+      logger_->Log(LogLevel::kWarning, "rename-command: no command '%s' to rename to '%s'",
+                   from.c_str(), to.c_str());
+    }
+  }
+}
+
+bool Server::Start() {
+  start_time_ms_ = ae::EventLoop::MonotonicMs();
+  if (!config_.ineffective.empty()) {
+    std::string names;
+    for (const std::string& n : config_.ineffective) names += (names.empty() ? "" : ", ") + n;
+    logger_->Log(LogLevel::kNotice,
+                 "These directives are accepted for compatibility but have no effect in respd: "
+                 "%s",
+                 names.c_str());
+  }
+  std::string error;
+  loop_ = ae::EventLoop::Create(config_.maxclients + kReservedFds + 96, &error);
+  if (!loop_) {
+    logger_->Log(LogLevel::kWarning, "Failed creating the event loop. Error message: '%s'",
+                 error.c_str());
+    return false;
+  }
+  logger_->set_role('M');
+  logger_->Log(LogLevel::kNotice, "Running mode=standalone, port=%d.", config_.port);
+  if (!Listen()) return false;
+  loop_->SetBeforeSleep(&Server::OnBeforeSleep, this);
+  loop_->CreateTimeEvent(1, &Server::OnCron, this);
+  if (config_.daemonize || !config_.pidfile.empty()) {
+    if (config_.pidfile.empty()) config_.pidfile = "/var/run/respd.pid";
+    pidfile_written_ = WritePidFile(config_.pidfile);
+    if (!pidfile_written_) {
+      logger_->Log(LogLevel::kWarning, "Failed to write PID file: %s", std::strerror(errno));
+    }
+  }
+  logger_->Log(LogLevel::kNotice, "Server initialized");
+  logger_->Log(LogLevel::kNotice, "Ready to accept connections tcp");
+  return true;
+}
+
+bool Server::Listen() {
+  if (config_.port != 0) {
+    for (const std::string& configured : config_.bind) {
+      // "-addr" means: skip it quietly if the address does not exist here.
+      const bool optional = !configured.empty() && configured[0] == '-';
+      const std::string addr = optional ? configured.substr(1) : configured;
+      std::string error;
+      int fd = ae::TcpListen(addr, config_.port, config_.tcp_backlog, &error);
+      if (fd == -1) {
+        const int err = errno;
+        logger_->Log(LogLevel::kWarning,
+                     "Warning: Could not create server TCP listening socket %s:%d: %s",
+                     addr.c_str(), config_.port, error.c_str());
+        // An address family or address this host lacks is skipped, like
+        // Redis does; anything else (the port is taken…) is fatal.
+        if (err == EADDRNOTAVAIL || err == EAFNOSUPPORT || err == EPROTONOSUPPORT ||
+            err == ESOCKTNOSUPPORT || err == EPFNOSUPPORT || err == ENOPROTOOPT) {
+          continue;
+        }
+        logger_->Log(LogLevel::kWarning, "Failed listening on port %d (tcp), aborting.",
+                     config_.port);
+        return false;
+      }
+      if (!loop_->CreateFileEvent(fd, ae::kReadable, &Server::OnAcceptable, this)) {
+        logger_->Log(LogLevel::kWarning, "Unrecoverable error creating TCP socket accept handler.");
+        close(fd);
+        return false;
+      }
+      listeners_.push_back(fd);
+    }
+  }
+  if (listeners_.empty()) {
+    logger_->Log(LogLevel::kWarning, "Configured to not listen anywhere, exiting.");
+    return false;
+  }
+  return true;
+}
+
+void Server::Run() { loop_->Run(); }
+
+void Server::ProcessCommand(Client& c, std::span<const std::string_view> argv) {
+  command_clock_.Set(store::SystemTimeMs());
+  const Command* cmd = commands_.Lookup(argv);
+  if (cmd == nullptr) {
+    const Command* base = commands_.Find(argv[0]);
+    if (base != nullptr && base->IsContainer()) {
+      c.reply.Error(UnknownSubcommandError(argv[0], argv[1]));
+    } else {
+      c.reply.Error(UnknownCommandError(argv[0], argv.data() + 1, argv.size() - 1));
+    }
+    return;
+  }
+  if (!cmd->ArityOk(argv.size())) {
+    ++cmd->rejected_calls;
+    c.reply.Error(WrongArityError(cmd->fullname));
+    return;
+  }
+  if (!c.authenticated && !(cmd->spec->flags & kCmdNoAuth)) {
+    ++cmd->rejected_calls;
+    c.reply.Error(kErrNoAuth);
+    return;
+  }
+  const int64_t start_us = store::SystemTimeUs();
+  CommandContext ctx{*this,
+                     c,
+                     *cmd,
+                     argv,
+                     *databases_[static_cast<size_t>(c.db_index)],
+                     c.reply,
+                     command_clock_.NowMs()};
+  cmd->spec->handler(ctx);
+  ++cmd->calls;
+  cmd->microseconds += static_cast<uint64_t>(store::SystemTimeUs() - start_us);
+  ++stats_.total_commands_processed;
+  c.last_command = cmd;
+}
+
+void Server::OnBeforeSleep(ae::EventLoop&, void* data) noexcept {
+  static_cast<Server*>(data)->BeforeSleep();
+}
+
+void Server::BeforeSleep() {
+  HandlePendingWrites();
+  FreeClosingClients();
+  if (shutdown_requested_ || ShutdownSignalReceived()) {
+    FinishShutdown();
+    loop_->Stop();
+  }
+}
+
+void Server::FinishShutdown() {
+  if (ShutdownSignalReceived()) {
+    logger_->Log(LogLevel::kWarning, "Received %s scheduling shutdown...",
+                 ShutdownSignal() == SIGINT ? "SIGINT" : "SIGTERM");
+  }
+  logger_->Log(LogLevel::kWarning, "User requested shutdown...");
+  // Stop accepting; what clients still have queued was written (as far as
+  // their sockets took it) by this iteration's HandlePendingWrites.
+  for (int fd : listeners_) {
+    loop_->DeleteFileEvent(fd, ae::kReadable);
+    close(fd);
+  }
+  listeners_.clear();
+  if (pidfile_written_) {
+    logger_->Log(LogLevel::kNotice, "Removing the pid file.");
+    unlink(config_.pidfile.c_str());
+  }
+  logger_->Log(LogLevel::kWarning, "respd is now ready to exit, bye bye...");
+}
+
+int64_t Server::OnCron(ae::EventLoop&, int64_t, void* data) noexcept {
+  auto* server = static_cast<Server*>(data);
+  server->Cron();
+  return 1000 / server->config_.EffectiveHz();
+}
+
+void Server::Cron() {
+  ClientsCron(ae::EventLoop::MonotonicMs());
+  DatabasesCron();
+}
+
+void Server::ClientsCron(int64_t now_ms) {
+  if (num_clients_ == 0) return;
+  // Visit every client about once a second, a slice per call, resuming where
+  // the previous call stopped (as Redis's clientsCron).
+  size_t budget = std::max(num_clients_ / static_cast<size_t>(config_.EffectiveHz()),
+                           kClientsCronMinIterations);
+  Client* const start = cron_cursor_ != nullptr ? cron_cursor_ : clients_head_;
+  Client* c = start;
+  while (budget-- > 0 && c != nullptr) {
+    const int64_t idle_ms = now_ms - c->last_interaction_ms;
+    if (config_.timeout > 0 && idle_ms > static_cast<int64_t>(config_.timeout) * 1000 &&
+        !c->close_asap) {
+      logger_->Log(LogLevel::kVerbose, "Closing idle client");
+      FreeClientAsync(c);  // Unlinked later, so c->next stays valid here.
+    } else if (idle_ms > kIdleBufferReleaseMs) {
+      if (c->query.empty()) c->query.ShrinkToFit();
+      c->output.ReleaseIdleMemory();
+    }
+    c = c->next != nullptr ? c->next : clients_head_;
+    if (c == start) break;  // Went all the way round.
+  }
+  cron_cursor_ = c;
+}
+
+void Server::DatabasesCron() {
+  ActiveExpireCycle();
+  const int n = num_databases();
+  if (config_.activerehashing) {
+    // At most 1 ms per call: enough to finish big rehashes quickly without
+    // a visible pause.
+    const int64_t deadline = store::SystemTimeUs() + kRehashSliceUs;
+    for (int i = 0; i < n; ++i) {
+      while (databases_[static_cast<size_t>(i)]->RehashStep(kRehashBucketsPerStep)) {
+        if (store::SystemTimeUs() >= deadline) return;
+      }
+    }
+  }
+  for (int i = 0; i < n; ++i) databases_[static_cast<size_t>(i)]->ShrinkIfSparse();
+}
+
+void Server::ActiveExpireCycle() {
+  const int n = num_databases();
+  // A quarter of the cron period, as Redis's slow cycle.
+  const int64_t limit_us = 1000000 * kExpireSlowTimePercent / config_.EffectiveHz() / 100;
+  const int64_t start = store::SystemTimeUs();
+  for (int visited = 0; visited < std::min(n, kDbsPerCron); ++visited) {
+    store::Database& db = *databases_[static_cast<size_t>(expire_db_cursor_)];
+    expire_db_cursor_ = (expire_db_cursor_ + 1) % n;
+    store::ExpireStepResult r;
+    do {
+      if (db.expires_size() == 0) break;
+      command_clock_.Set(store::SystemTimeMs());
+      r = db.ActiveExpireStep(kExpireKeysPerStep);
+      if (store::SystemTimeUs() - start > limit_us) return;
+      // Go on while more than 10% of what we looked at had expired.
+    } while (r.sampled > 0 &&
+             r.expired * 100 > r.sampled * static_cast<size_t>(kExpireAcceptableStalePercent));
+  }
+}
+
+}  // namespace respd::server

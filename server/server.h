@@ -1,0 +1,131 @@
+// The process's server: owns the event loop, the listeners, the clients, the
+// databases and the command table, and runs the data flow of DESIGN.md:
+//
+//   readable -> query buffer -> parser -> command table -> handler -> reply
+//   buffer -> (BeforeSleep) write directly -> WRITABLE event only if the
+//   socket is full -> removed once drained.
+//
+// Single-threaded: everything runs on the loop. Handlers registered with the
+// loop are static trampolines that never throw.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ae/event_loop.h"
+#include "protocol/request_parser.h"
+#include "server/client.h"
+#include "server/command_table.h"
+#include "server/config.h"
+#include "server/log.h"
+#include "store/clock.h"
+#include "store/database.h"
+#include "store/siphash.h"
+
+namespace respd::server {
+
+struct ServerStats {
+  uint64_t total_connections_received = 0;
+  uint64_t total_commands_processed = 0;
+  uint64_t rejected_connections = 0;
+  uint64_t net_input_bytes = 0;
+  uint64_t net_output_bytes = 0;
+  uint64_t keyspace_hits = 0;
+  uint64_t keyspace_misses = 0;
+};
+
+class Server {
+ public:
+  Server(Config config, Logger* logger);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Creates the loop and listens on every configured address. On failure
+  // logs the reason and returns false (main exits 1).
+  bool Start();
+  // Serves until shutdown is requested (SHUTDOWN, SIGTERM, SIGINT).
+  void Run();
+
+  // Asks the loop to shut down cleanly at the next opportunity.
+  void RequestShutdown() { shutdown_requested_ = true; }
+
+  const Config& config() const { return config_; }
+  Logger& logger() { return *logger_; }
+  CommandTable& commands() { return commands_; }
+  const ServerStats& stats() const { return stats_; }
+  ServerStats& mutable_stats() { return stats_; }
+  int num_databases() const { return static_cast<int>(databases_.size()); }
+  store::Database& database(int index) { return *databases_[static_cast<size_t>(index)]; }
+  size_t num_clients() const { return num_clients_; }
+  uint64_t next_client_id() const { return next_client_id_; }
+  bool requires_auth() const { return !config_.requirepass.empty(); }
+  // The TCP port actually listened on.
+  int port() const { return config_.port; }
+
+  // Marks a client for closing; it is freed in BeforeSleep.
+  void FreeClientAsync(Client* c);
+  // Notes that `c` has replies to send (done for the sender automatically).
+  void QueueWrite(Client* c);
+  // Runs one command for `c` (the dispatcher: lookup, arity, auth, call).
+  void ProcessCommand(Client& c, std::span<const std::string_view> argv);
+
+ private:
+  // ae trampolines.
+  static void OnAcceptable(ae::EventLoop& loop, int fd, void* data, int mask) noexcept;
+  static void OnReadable(ae::EventLoop& loop, int fd, void* data, int mask) noexcept;
+  static void OnWritable(ae::EventLoop& loop, int fd, void* data, int mask) noexcept;
+  static void OnBeforeSleep(ae::EventLoop& loop, void* data) noexcept;
+  static int64_t OnCron(ae::EventLoop& loop, int64_t id, void* data) noexcept;
+
+  bool Listen();
+  void AcceptClients(int listen_fd);
+  void CreateClient(int fd, const std::string& ip, int port);
+  void ReadFromClient(Client& c);
+  void ProcessInput(Client& c);
+  // Writes what the kernel takes (at most kMaxWritePerEvent unless it is the
+  // last bit). Returns false if the client was closed.
+  bool WriteToClient(Client& c);
+  void HandlePendingWrites();
+  void FreeClient(Client* c);
+  void FreeClosingClients();
+  void BeforeSleep();
+  void Cron();
+  void ClientsCron(int64_t now_ms);
+  void DatabasesCron();
+  void ActiveExpireCycle();
+  void FinishShutdown();
+  void ApplyRenamedCommands();
+
+  Config config_;
+  Logger* logger_;
+  std::unique_ptr<ae::EventLoop> loop_;
+  std::vector<int> listeners_;
+  protocol::ParserLimits parser_limits_;
+  store::HashSeed hash_seed_;
+  store::ManualClock command_clock_;  // The time snapshot commands see.
+  std::vector<std::unique_ptr<store::Database>> databases_;
+  CommandTable commands_;
+
+  Client* clients_head_ = nullptr;  // All clients, newest first.
+  size_t num_clients_ = 0;
+  uint64_t next_client_id_ = 1;
+  std::vector<Client*> pending_writes_;
+  std::vector<Client*> clients_to_close_;
+  Client* cron_cursor_ = nullptr;  // Where ClientsCron resumes.
+
+  int expire_db_cursor_ = 0;  // Where ActiveExpireCycle resumes.
+  bool shutdown_requested_ = false;
+  bool pidfile_written_ = false;
+  int64_t start_time_ms_ = 0;
+  ServerStats stats_;
+};
+
+// Set by SIGTERM/SIGINT; the loop checks it every iteration.
+void InstallSignalHandlers();
+bool ShutdownSignalReceived();
+int ShutdownSignal();
+
+}  // namespace respd::server
