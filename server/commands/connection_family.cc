@@ -1,10 +1,12 @@
-// Connection: PING ECHO QUIT SELECT AUTH.
+// Connection: PING ECHO QUIT SELECT AUTH HELLO.
 #include "protocol/numbers.h"
 #include "server/client.h"
 #include "server/command_context.h"
 #include "server/commands/families.h"
 #include "server/errors.h"
 #include "server/server.h"
+#include "server/string_util.h"
+#include "server/version.h"
 
 namespace respd::server {
 namespace {
@@ -57,31 +59,116 @@ void SelectCommand(CommandContext& ctx) {
   ctx.reply.Ok();
 }
 
+// Checks user and password as AUTH does: respd has one user, "default",
+// whose password is requirepass; without one, it takes any password (Redis's
+// "nopass"). On success the client is authenticated.
+bool Authenticate(CommandContext& ctx, std::string_view user, std::string_view password) {
+  const std::string& required = ctx.server.config().requirepass;
+  if (user != "default" || (!required.empty() && !SecretsEqual(password, required))) {
+    return false;
+  }
+  ctx.client.authenticated = true;
+  ctx.client.parser.set_authenticated(true);
+  return true;
+}
+
 // AUTH [username] password
 void AuthCommand(CommandContext& ctx) {
   if (ctx.argv.size() > 3) {
     ctx.Error(kErrSyntax);
     return;
   }
-  const std::string& required = ctx.server.config().requirepass;
   std::string_view user = "default";
   std::string_view password = ctx.argv[1];
   if (ctx.argv.size() == 3) {
     user = ctx.argv[1];
     password = ctx.argv[2];
-  } else if (required.empty()) {
+  } else if (ctx.server.config().requirepass.empty()) {
     ctx.Error(kErrAuthNoPassword);
     return;
   }
-  // respd has one user, "default", whose password is requirepass; without
-  // one, it takes any password (Redis's "nopass").
-  if (user != "default" || (!required.empty() && !SecretsEqual(password, required))) {
+  if (!Authenticate(ctx, user, password)) {
     ctx.Error(kErrWrongPass);
     return;
   }
-  ctx.client.authenticated = true;
-  ctx.client.parser.set_authenticated(true);
   ctx.reply.Ok();
+}
+
+// Redis's client-name rule: printable ASCII without spaces.
+bool ValidClientName(std::string_view name) {
+  for (char c : name) {
+    if (c < '!' || c > '~') return false;
+  }
+  return true;
+}
+
+// HELLO [protover [AUTH username password] [SETNAME clientname]]
+void HelloCommand(CommandContext& ctx) {
+  const auto& argv = ctx.argv;
+  int64_t version = 0;
+  size_t next = 1;
+  if (argv.size() >= 2) {
+    if (!protocol::ParseInt64(argv[next++], &version)) {
+      ctx.Error("ERR Protocol version is not an integer or out of range");
+      return;
+    }
+    if (version < 2 || version > 3) {
+      ctx.Error("NOPROTO unsupported protocol version");
+      return;
+    }
+  }
+  std::string_view user, password, name;
+  bool has_auth = false, has_name = false;
+  for (size_t j = next; j < argv.size(); ++j) {
+    const size_t more = argv.size() - 1 - j;
+    if (EqualsIgnoreCase(argv[j], "auth") && more >= 2) {
+      has_auth = true;
+      user = argv[j + 1];
+      password = argv[j + 2];
+      j += 2;
+    } else if (EqualsIgnoreCase(argv[j], "setname") && more >= 1) {
+      has_name = true;
+      name = argv[j + 1];
+      if (!ValidClientName(name)) {
+        ctx.Error("ERR Client names cannot contain spaces, newlines or special characters.");
+        return;
+      }
+      ++j;
+    } else {
+      ctx.Error("ERR Syntax error in HELLO option '" + std::string(argv[j]) + "'");
+      return;
+    }
+  }
+  if (has_auth && !Authenticate(ctx, user, password)) {
+    ctx.Error(kErrWrongPass);
+    return;
+  }
+  if (!ctx.client.authenticated) {
+    ctx.Error(
+        "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
+        "AUTH <user> <pass> option can be used to authenticate the client and select the RESP "
+        "protocol version at the same time");
+    return;
+  }
+  if (has_name) ctx.client.name = std::string(name);
+  if (version != 0) ctx.reply.set_resp3(version == 3);
+  // Clients read these to learn what they talk to: respd answers as the
+  // Redis version it matches.
+  ctx.reply.MapHeader(7);
+  ctx.reply.Bulk("server");
+  ctx.reply.Bulk("redis");
+  ctx.reply.Bulk("version");
+  ctx.reply.Bulk(kRedisCompatVersion);
+  ctx.reply.Bulk("proto");
+  ctx.reply.Integer(ctx.reply.resp3() ? 3 : 2);
+  ctx.reply.Bulk("id");
+  ctx.reply.Integer(static_cast<int64_t>(ctx.client.id));
+  ctx.reply.Bulk("mode");
+  ctx.reply.Bulk("standalone");
+  ctx.reply.Bulk("role");
+  ctx.reply.Bulk("master");
+  ctx.reply.Bulk("modules");
+  ctx.reply.ArrayHeader(0);
 }
 
 constexpr CommandSpec kConnectionCommands[] = {
@@ -110,6 +197,11 @@ constexpr CommandSpec kConnectionCommands[] = {
      .flags = kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdNoAuth | kCmdAllowBusy,
      .acl_categories = kAclFast | kAclConnection,
      .handler = &AuthCommand},
+    {.name = "hello",
+     .arity = -1,
+     .flags = kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdNoAuth | kCmdAllowBusy,
+     .acl_categories = kAclFast | kAclConnection,
+     .handler = &HelloCommand},
 };
 
 }  // namespace
