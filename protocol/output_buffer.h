@@ -31,6 +31,9 @@ class OutputBuffer {
 
   void Append(std::string_view bytes) { Append(bytes.data(), bytes.size()); }
   void Append(const char* data, size_t len) {
+    // An empty std::string_view may carry a null data(); memcpy from null is
+    // undefined even for 0 bytes (UBSan aborts on it), so stop here.
+    if (len == 0) return;
     if (chunks_.empty() && inline_used_ + len <= kInlineSize && inline_) {
       std::memcpy(inline_.get() + inline_used_, data, len);
       inline_used_ += len;

@@ -18,7 +18,7 @@ class QueryBuffer {
   QueryBuffer(const QueryBuffer&) = delete;
   QueryBuffer& operator=(const QueryBuffer&) = delete;
 
-  // The unread bytes. Valid until the next PrepareWrite or Release.
+  // The unread bytes. Valid until the next PrepareWrite or ShrinkToFit.
   std::string_view data() const { return {buf_.get() + start_, end_ - start_}; }
   size_t size() const { return end_ - start_; }
   bool empty() const { return start_ == end_; }

@@ -60,7 +60,10 @@ enum class ProtocolError : uint8_t {
 
 class RequestParser {
  public:
+  // Keeps a pointer to `limits`, which must outlive the parser (the server
+  // owns one ParserLimits for all clients, so CONFIG SET reaches them all).
   explicit RequestParser(const ParserLimits& limits) : limits_(&limits) {}
+  explicit RequestParser(ParserLimits&&) = delete;
 
   // Parses the next command from `buf`, the caller's unconsumed bytes. `buf`
   // must start where the previous call's *consumed ended, and hold the same

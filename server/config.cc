@@ -1,5 +1,6 @@
 #include "server/config.h"
 
+#include <glob.h>
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -201,7 +202,10 @@ std::string ApplySave(const std::vector<std::string>& args, Config* config) {
   if ((args.size() - 1) % 2 != 0) return "Invalid save parameters";
   for (size_t i = 1; i < args.size(); ++i) {
     int64_t n;
-    if (!protocol::ParseInt64(args[i], &n) || n < 0) return "Invalid save parameters";
+    // As Redis: seconds (odd positions) must be >= 1, changes >= 0; Redis
+    // rejects "save 0 1", which was accepted here before.
+    const int64_t min = (i % 2 == 1) ? 1 : 0;
+    if (!protocol::ParseInt64(args[i], &n) || n < min) return "Invalid save parameters";
   }
   const std::string added = JoinWords(args, 1);
   value = value.empty() ? added : value + " " + added;
@@ -350,6 +354,19 @@ std::string ApplyDirective(const std::vector<std::string>& raw_args, Config* con
     } else if (name == "client-output-buffer-limit") {
       err = ApplyOutputBufferLimit(args, config);
       canonical = config->values[name];
+    } else if (name == "replicaof") {
+      // As Redis: "replicaof no one" is the default (CONFIG GET shows ""),
+      // not a master named "no"; any other port must be 0..65535.
+      if (EqualsIgnoreCase(args[1], "no") && EqualsIgnoreCase(args[2], "one")) {
+        canonical = "";
+      } else {
+        int64_t master_port;
+        if (!protocol::ParseInt64(args[2], &master_port) || master_port < 0 ||
+            master_port > 65535) {
+          return "Invalid master port";
+        }
+        canonical = JoinWords(args, 1);
+      }
     } else {
       if (name == "dir") {
         // Redis chdir()s here; respd checks here and chdir()s once loaded.
@@ -414,7 +431,9 @@ std::optional<ConfigError> ApplyConfigText(std::string_view text, const std::str
   return std::nullopt;
 }
 
-std::optional<ConfigError> ApplyConfigFile(const std::string& path, Config* config, int depth) {
+namespace {
+
+std::optional<ConfigError> ApplyOneConfigFile(const std::string& path, Config* config, int depth) {
   std::stringstream content;
   if (path == "-") {
     content << std::cin.rdbuf();
@@ -428,6 +447,26 @@ std::optional<ConfigError> ApplyConfigFile(const std::string& path, Config* conf
     content << in.rdbuf();
   }
   return ApplyConfigText(content.str(), path, config, depth);
+}
+
+}  // namespace
+
+std::optional<ConfigError> ApplyConfigFile(const std::string& path, Config* config, int depth) {
+  // As Redis 7.0: a name with a wildcard is a glob pattern, its matches are
+  // read in order, and no match is not an error (so an empty conf.d
+  // directory can be included). Without this, "include /etc/redis/conf.d/*.conf"
+  // failed with "can't open config file".
+  if (path == "-" || path.find_first_of("*?[") == std::string::npos) {
+    return ApplyOneConfigFile(path, config, depth);
+  }
+  glob_t matches;
+  if (glob(path.c_str(), 0, nullptr, &matches) != 0) return std::nullopt;
+  std::optional<ConfigError> err;
+  for (size_t i = 0; i < matches.gl_pathc && !err; ++i) {
+    err = ApplyOneConfigFile(matches.gl_pathv[i], config, depth);
+  }
+  globfree(&matches);
+  return err;
 }
 
 CommandLine ParseCommandLine(int argc, const char* const* argv) {
@@ -453,8 +492,17 @@ CommandLine ParseCommandLine(int argc, const char* const* argv) {
   // are its values (quoted so spaces survive), "--name value" in one
   // argument is a whole line. A bare "--save" means save "".
   bool last_was_complete = true;
+  bool config_from_stdin = false;
   for (; j < argc; ++j) {
     const std::string_view arg = argv[j];
+    // As redis-server: "-" as the last argument reads configuration from
+    // standard input, after the file and before the options (the usage text
+    // shows `respd /etc/myredis.conf --loglevel verbose -`); it used to be
+    // taken as a value. Expanded below as an `include -` line.
+    if (arg == "-" && j == argc - 1) {
+      config_from_stdin = true;
+      continue;
+    }
     if (last_was_complete && arg.size() >= 2 && arg[0] == '-' && arg[1] == '-') {
       if (!cl.options.empty()) cl.options += "\n";
       cl.options += arg.substr(2);
@@ -500,6 +548,7 @@ CommandLine ParseCommandLine(int argc, const char* const* argv) {
       last_was_complete = true;
     }
   }
+  if (config_from_stdin) cl.options = "include -" + (cl.options.empty() ? "" : "\n" + cl.options);
   return cl;
 }
 

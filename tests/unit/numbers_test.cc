@@ -42,5 +42,45 @@ TEST(FormatInt64, RoundTripsEveryMagnitude) {
   }
 }
 
+TEST(ParseUint64, AcceptsTheFullUnsignedRange) {
+  uint64_t v;
+  ASSERT_TRUE(ParseUint64("0", &v));
+  EXPECT_EQ(v, 0u);
+  ASSERT_TRUE(ParseUint64("42", &v));
+  EXPECT_EQ(v, 42u);
+  ASSERT_TRUE(ParseUint64("9223372036854775808", &v));
+  EXPECT_EQ(v, uint64_t{1} << 63);
+  ASSERT_TRUE(ParseUint64("18446744073709551615", &v));
+  EXPECT_EQ(v, std::numeric_limits<uint64_t>::max());
+}
+
+TEST(ParseUint64, RefusesSignsLeadingZerosAndOverflow) {
+  uint64_t v = 7;
+  for (const char* bad :
+       {"", "-1", "+1", "-0", "01", "00", " 1", "1 ", "1a", "18446744073709551616",
+        "18446744073709551620", "99999999999999999999", "100000000000000000000"}) {
+    EXPECT_FALSE(ParseUint64(bad, &v)) << bad;
+  }
+  EXPECT_EQ(v, 7u);  // Untouched on failure.
+}
+
+TEST(FormatUint64, RoundTripsEveryMagnitude) {
+  char buf[kInt64Digits + 1];
+  for (uint64_t v : {uint64_t{0}, uint64_t{9}, uint64_t{10}, uint64_t{99}, uint64_t{100},
+                     uint64_t{101}, uint64_t{1} << 63, std::numeric_limits<uint64_t>::max()}) {
+    const size_t n = FormatUint64(v, buf);
+    EXPECT_EQ(std::string(buf, n), std::to_string(v));
+  }
+  for (uint64_t v = 1; v < std::numeric_limits<uint64_t>::max() / 10; v = v * 10 + 7) {
+    for (uint64_t w : {v - 1, v, v + 1}) {
+      const size_t n = FormatUint64(w, buf);
+      EXPECT_EQ(std::string(buf, n), std::to_string(w));
+      uint64_t back;
+      ASSERT_TRUE(ParseUint64(std::string_view(buf, n), &back));
+      EXPECT_EQ(back, w);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace respd::protocol
