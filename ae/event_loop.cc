@@ -100,14 +100,25 @@ int64_t EventLoop::MsUntilNearestTimer() const {
 
 int EventLoop::ProcessTimeEvents() {
   int processed = 0;
-  // Timers created by a handler during this pass wait for the next one, so a
-  // handler that re-arms itself with 0 ms cannot spin this loop forever.
-  const int64_t max_id = next_timer_id_ - 1;
   const int64_t now = MonotonicMs();
-  // Index-based: handlers may append to timers_, which can reallocate it.
+  // The timers due now, picked before any runs: timers created by a handler
+  // during this pass wait for the next one, so a handler that re-arms itself
+  // with 0 ms cannot spin this loop forever. They run in the order they came
+  // due (ties by creation), not in timers_' order: when the loop is late
+  // several are due at once, and the earliest deadline must still go first.
+  due_.clear();
   for (size_t i = 0; i < timers_.size(); ++i) {
-    if (timers_[i].id == -1 || timers_[i].id > max_id) continue;
-    if (timers_[i].when_ms > now) continue;
+    if (timers_[i].id != -1 && timers_[i].when_ms <= now) due_.push_back(i);
+  }
+  std::sort(due_.begin(), due_.end(), [this](size_t a, size_t b) {
+    const TimeEvent& x = timers_[a];
+    const TimeEvent& y = timers_[b];
+    return x.when_ms != y.when_ms ? x.when_ms < y.when_ms : x.id < y.id;
+  });
+  // Indexes, not references: handlers may append to timers_, which can
+  // reallocate it; existing timers keep their index until the erase below.
+  for (size_t i : due_) {
+    if (timers_[i].id == -1) continue;  // Deleted by an earlier handler.
     const int64_t id = timers_[i].id;
     int64_t again = timers_[i].proc(*this, id, timers_[i].data);
     ++processed;
@@ -152,6 +163,7 @@ int EventLoop::ProcessEvents(int flags) {
         read_fired = true;
         events_[fd].rproc(*this, f.fd, events_[fd].data, f.mask);
       }
+      if (fd >= events_.size()) continue;  // The read handler shrank the table.
       if (events_[fd].mask & f.mask & kWritable) {
         // One handler registered for both masks is called once, like ae.c.
         if (!read_fired || events_[fd].wproc != events_[fd].rproc) {

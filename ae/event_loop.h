@@ -57,7 +57,9 @@ class EventLoop {
   EventLoop& operator=(const EventLoop&) = delete;
 
   // Registers `proc` for each event in `mask` on `fd`. Returns false with errno
-  // set if fd is out of range (ERANGE) or the backend refuses it.
+  // set if fd is out of range (ERANGE) or the backend refuses it. An fd has
+  // one `data` cookie for both masks (as in ae.c): the latest registration's
+  // `data` is what both handlers receive.
   bool CreateFileEvent(int fd, int mask, FileProc proc, void* data);
   // Unregisters the events in `mask`; the others stay. Unknown fds are ignored.
   void DeleteFileEvent(int fd, int mask);
@@ -110,6 +112,7 @@ class EventLoop {
   int maxfd_ = -1;
   std::vector<FiredEvent> fired_;  // Reused by every iteration.
   std::vector<TimeEvent> timers_;  // Unordered; deleted ones have id == -1.
+  std::vector<size_t> due_;        // Indexes into timers_; reused by ProcessTimeEvents.
   int64_t next_timer_id_ = 0;
   BeforeSleepProc before_sleep_ = nullptr;
   void* before_sleep_data_ = nullptr;

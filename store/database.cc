@@ -65,6 +65,10 @@ void Database::Relink(Dict<KeyEntryTraits>::Slot slot, KeyEntry* e, ExpireRef* r
 void Database::SetString(std::string_view key, std::string_view value, TtlMode mode,
                          int64_t expire_at) {
   auto slot = keys_.FindSlot(key);
+  // A key past its deadline is gone before the write, as Redis's
+  // lookupKeyWrite has it: otherwise SET … KEEPTTL would carry the dead
+  // deadline over and the new value would vanish on its next read.
+  if (slot && ExpireIfNeeded(slot)) slot = {};
   if (!slot) {
     KeyEntry* e =
         KeyEntry::CreateString(key, value, mode == TtlMode::kSet ? expire_at : KeyEntry::kNoExpire);
@@ -76,8 +80,6 @@ void Database::SetString(std::string_view key, std::string_view value, TtlMode m
   ExpireRef* ref = e->has_expire() ? expires_.Find(key) : nullptr;
   int64_t new_expire = KeyEntry::kNoExpire;
   if (mode == TtlMode::kSet) new_expire = expire_at;
-  // KEEPTTL of a key already past its deadline keeps a deadline in the past:
-  // the next access expires it, as in Redis.
   if (mode == TtlMode::kKeep) new_expire = e->expire_at();
   if (e->type() == ValueType::kString) {
     // Overwrite in place when the allocation fits: the common SET of a hot

@@ -207,43 +207,46 @@ class Dict {
     return e;
   }
 
-  // Fills out[0..count) with up to `count` entries from a random stretch of
-  // buckets (fast, not uniform: for sampling such as active expiry). Returns
-  // how many were stored.
+  // Fills out[0..count) with up to `count` distinct entries from a random
+  // stretch of buckets (fast, not uniform: for sampling such as active expiry
+  // or eviction). Returns how many were stored.
+  //
+  // Each bucket index is walked at most once per call, wrapping around, so no
+  // entry is stored twice: a caller may delete every entry it was given. (A
+  // walk that jumps to random places, as Redis's dictGetSomeKeys does, can
+  // land on buckets it already took; while a shrink is in progress it kept
+  // jumping back to rehash_idx_ and returned one entry several times.)
   size_t Sample(Entry** out, size_t count) {
     count = std::min(count, size());
     if (count == 0) return 0;
     for (size_t i = 0; i < count && rehashing(); ++i) RehashStep();
     const int tables = rehashing() ? 2 : 1;
     const uint64_t max_mask = std::max(size_[0], tables == 2 ? size_[1] : 0) - 1;
+    const auto moved = static_cast<uint64_t>(tables == 2 ? rehash_idx_ : 0);
     uint64_t i = NextRandom() & max_mask;
+    uint64_t left = max_mask + 1;  // Indexes not walked yet.
+    size_t empty_budget = count * 10;
     size_t stored = 0;
-    size_t empty_run = 0;
-    size_t max_steps = count * 10;
-    while (stored < count && max_steps-- > 0) {
+    while (left > 0 && empty_budget > 0) {
+      if (i < moved && i >= size_[1]) {
+        // Table 0 was moved up to rehash_idx_ and table 1 (the smaller, in
+        // a shrink) has no such bucket: nothing lives here; skip ahead.
+        const uint64_t skip = std::min(moved - i, left);
+        left -= skip;
+        i = (i + skip) & max_mask;
+        continue;
+      }
+      bool found = false;
       for (int t = 0; t < tables; ++t) {
-        if (tables == 2 && t == 0 && i < static_cast<uint64_t>(rehash_idx_)) {
-          // Already moved to table 1. If table 1 has no such bucket either,
-          // jump to where table 0 still holds entries.
-          if (i >= size_[1]) i = static_cast<uint64_t>(rehash_idx_);
-          continue;
-        }
-        if (i >= size_[t]) continue;
-        Entry* e = tables_[t][i];
-        if (e == nullptr) {
-          // A long run of empty buckets: jump elsewhere.
-          if (++empty_run >= 5 && empty_run > count) {
-            i = NextRandom() & max_mask;
-            empty_run = 0;
-          }
-          continue;
-        }
-        empty_run = 0;
-        for (; e != nullptr; e = Traits::Next(e)) {
+        if (i >= size_[t] || (t == 0 && i < moved)) continue;
+        for (Entry* e = tables_[t][i]; e != nullptr; e = Traits::Next(e)) {
+          found = true;
           out[stored++] = e;
           if (stored == count) return stored;
         }
       }
+      if (!found) --empty_budget;
+      --left;
       i = (i + 1) & max_mask;
     }
     return stored;

@@ -84,7 +84,13 @@ KeyEntry* KeyEntry::ResizeValue(KeyEntry* e, size_t new_len, bool greedy) {
     char* base = reinterpret_cast<char*>(e);
     std::memmove(base + new_data, base + old_data, keep);
   }
-  if (need > capacity || need * 2 < capacity) {
+  // Give room back only on a non-greedy resize. A greedy one must keep what
+  // it reserved: the doubled block can be more than twice the next append's
+  // need once the allocator rounds up, and shrinking it then made one-byte
+  // APPENDs shrink and regrow the block (~500 reallocations for 4,000 of
+  // them instead of ~12).
+  const bool shrink = !greedy && need * 2 < capacity;
+  if (need > capacity || shrink) {
     size_t alloc = need;
     if (greedy && need > capacity) alloc = need + std::min(need, kMaxGreedyStep);
     e = static_cast<KeyEntry*>(CheckedRealloc(e, alloc));
