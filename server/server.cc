@@ -58,7 +58,7 @@ Server::Server(Config config, Logger* logger)
     : config_(std::move(config)), logger_(logger), hash_seed_(store::RandomHashSeed()) {
   parser_limits_.max_bulk_len = config_.proto_max_bulk_len;
   for (int i = 0; i < config_.databases; ++i) {
-    databases_.push_back(std::make_unique<store::Database>(command_clock_, hash_seed_));
+    databases_.push_back(std::make_unique<store::Database>(i, command_clock_, hash_seed_));
   }
   RegisterAllCommands(commands_);
   ApplyRenamedCommands();

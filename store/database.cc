@@ -2,12 +2,14 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace respd::store {
 
-Database::Database(const Clock& clock, const HashSeed& seed)
-    : clock_(&clock), keys_(seed), expires_(seed) {}
+Database::Database(int id, const Clock& clock, const HashSeed& seed)
+    : id_(id), clock_(&clock), keys_(seed), expires_(seed) {}
 
 Database::~Database() { Clear(); }
 
@@ -16,12 +18,30 @@ void Database::Clear() {
   keys_.Clear([](KeyEntry* e) { KeyEntry::Destroy(e); });
 }
 
-void Database::DeleteAt(Dict<KeyEntryTraits>::Slot slot) {
+void Database::Link(KeyEntry* e) {
+  keys_.Insert(e);
+  if (e->has_expire()) expires_.Insert(new ExpireRef{nullptr, e});
+}
+
+KeyEntry* Database::UnlinkAt(Dict<KeyEntryTraits>::Slot slot) {
   KeyEntry* e = keys_.Unlink(slot);
-  // The index node is found by the entry's key, so remove it before the
-  // entry (whose bytes the lookup reads) is freed.
+  // The index node is found by the entry's key, so remove it while the
+  // entry (whose bytes the lookup reads) is still alive.
   if (e->has_expire()) delete expires_.Remove(e->key());
+  return e;
+}
+
+void Database::DeleteAt(Dict<KeyEntryTraits>::Slot slot) {
+  KeyEntry* e = UnlinkAt(slot);
+  if (observer_ == nullptr) {
+    KeyEntry::Destroy(e);
+    return;
+  }
+  // Observers hear of a deletion once it is done, by a key that outlives
+  // the entry.
+  const std::string key(e->key());
   KeyEntry::Destroy(e);
+  Notify(key);
 }
 
 bool Database::ExpireIfNeeded(Dict<KeyEntryTraits>::Slot slot) {
@@ -31,14 +51,16 @@ bool Database::ExpireIfNeeded(Dict<KeyEntryTraits>::Slot slot) {
   return true;
 }
 
-KeyEntry* Database::Find(std::string_view key) {
+KeyEntry* Database::Find(std::string_view key, Touch touch) {
   auto slot = keys_.FindSlot(key);
   if (!slot || ExpireIfNeeded(slot)) return nullptr;
-  return slot.entry();
+  KeyEntry* e = slot.entry();
+  if (touch == Touch::kYes) e->set_lru(LruClock());
+  return e;
 }
 
-KeyEntry* Database::FindForRead(std::string_view key) {
-  KeyEntry* e = Find(key);
+KeyEntry* Database::FindForRead(std::string_view key, Touch touch) {
+  KeyEntry* e = Find(key, touch);
   ++(e != nullptr ? stats_.keyspace_hits : stats_.keyspace_misses);
   return e;
 }
@@ -72,8 +94,9 @@ void Database::SetString(std::string_view key, std::string_view value, TtlMode m
   if (!slot) {
     KeyEntry* e =
         KeyEntry::CreateString(key, value, mode == TtlMode::kSet ? expire_at : KeyEntry::kNoExpire);
-    keys_.Insert(e);
-    if (e->has_expire()) expires_.Insert(new ExpireRef{nullptr, e});
+    e->set_lru(LruClock());
+    Link(e);
+    Notify(key);
     return;
   }
   KeyEntry* e = slot.entry();
@@ -94,7 +117,9 @@ void Database::SetString(std::string_view key, std::string_view value, TtlMode m
     KeyEntry::Destroy(e);
     e = fresh;
   }
+  e->set_lru(LruClock());
   Relink(slot, e, ref);
+  Notify(key);
 }
 
 KeyEntry* Database::ResizeString(std::string_view key, size_t new_len, bool greedy) {
@@ -103,7 +128,9 @@ KeyEntry* Database::ResizeString(std::string_view key, size_t new_len, bool gree
   KeyEntry* e = slot.entry();
   ExpireRef* ref = e->has_expire() ? expires_.Find(key) : nullptr;
   e = KeyEntry::ResizeValue(e, new_len, greedy);
+  e->set_lru(LruClock());
   Relink(slot, e, ref);
+  Notify(key);
   return e;
 }
 
@@ -120,6 +147,7 @@ bool Database::SetExpire(std::string_view key, int64_t expire_at) {
   KeyEntry* e = slot.entry();
   ExpireRef* ref = e->has_expire() ? expires_.Find(key) : nullptr;
   Relink(slot, KeyEntry::SetExpire(e, expire_at), ref);
+  Notify(key);
   return true;
 }
 
@@ -130,7 +158,70 @@ bool Database::Persist(std::string_view key) {
   if (!e->has_expire()) return false;
   ExpireRef* ref = expires_.Find(key);
   Relink(slot, KeyEntry::SetExpire(e, KeyEntry::kNoExpire), ref);
+  Notify(key);
   return true;
+}
+
+uint64_t Database::IdleSeconds(const KeyEntry* e) const {
+  // The clock wraps every 2^24 s (194 days), as Redis's LRU clock.
+  const uint32_t now = LruClock();
+  const uint32_t then = e->lru();
+  return now >= then ? now - then : (KeyEntry::kLruClockMax - then) + now;
+}
+
+Database::RenameResult Database::Rename(std::string_view src, std::string_view dst,
+                                        bool only_if_absent) {
+  auto slot = keys_.FindSlot(src);
+  if (!slot || ExpireIfNeeded(slot)) return RenameResult::kNoSuchKey;
+  if (src == dst) return RenameResult::kSameKey;
+  if (auto target = keys_.FindSlot(dst); target && !ExpireIfNeeded(target)) {
+    if (only_if_absent) return RenameResult::kTargetExists;
+    KeyEntry::Destroy(UnlinkAt(target));
+    // The source's slot may have moved (an unlink can take a rehash step).
+    slot = keys_.FindSlot(src);
+  }
+  KeyEntry* e = UnlinkAt(slot);
+  KeyEntry* renamed = KeyEntry::CloneWithKey(e, dst);
+  KeyEntry::Destroy(e);
+  Link(renamed);
+  Notify(src);
+  Notify(dst);
+  return RenameResult::kRenamed;
+}
+
+bool Database::MoveTo(std::string_view key, Database& dst) {
+  auto slot = keys_.FindSlot(key);
+  if (!slot || ExpireIfNeeded(slot)) return false;
+  if (dst.Find(key, Touch::kNo) != nullptr) return false;
+  // The entry itself moves: no copy of the value.
+  dst.Link(UnlinkAt(keys_.FindSlot(key)));
+  Notify(key);
+  dst.Notify(key);
+  return true;
+}
+
+OpResult<bool> Database::CopyTo(std::string_view src, Database& dst, std::string_view dst_key,
+                                bool replace) {
+  const KeyEntry* e = FindForRead(src);
+  if (e == nullptr) return OpStatus::kKeyNotFound;
+  KeyEntry* copy = KeyEntry::CloneWithKey(e, dst_key);
+  copy->set_lru(dst.LruClock());
+  if (auto target = dst.keys_.FindSlot(dst_key); target && !dst.ExpireIfNeeded(target)) {
+    if (!replace) {
+      KeyEntry::Destroy(copy);
+      return false;
+    }
+    KeyEntry::Destroy(dst.UnlinkAt(target));
+  }
+  dst.Link(copy);
+  dst.Notify(dst_key);
+  return true;
+}
+
+void Database::SwapWith(Database& other) {
+  keys_.Swap(other.keys_);
+  expires_.Swap(other.expires_);
+  std::swap(expire_cursor_, other.expire_cursor_);
 }
 
 const KeyEntry* Database::RandomKey() {

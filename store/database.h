@@ -32,6 +32,17 @@ struct DatabaseStats {
   uint64_t keyspace_misses = 0;  // …and that did not.
 };
 
+class Database;
+
+// Told of every change to a key, so the server can break WATCHes. Installed
+// per database only while someone cares (no cost otherwise).
+class KeyspaceObserver {
+ public:
+  virtual ~KeyspaceObserver() = default;
+  // `key` was written, deleted or expired in `db`; called after the change.
+  virtual void OnKeyModified(Database& db, std::string_view key) = 0;
+};
+
 struct ExpireStepResult {
   size_t sampled = 0;
   size_t expired = 0;
@@ -39,7 +50,7 @@ struct ExpireStepResult {
 
 class Database {
  public:
-  Database(const Clock& clock, const HashSeed& seed);
+  Database(int id, const Clock& clock, const HashSeed& seed);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -48,12 +59,26 @@ class Database {
   size_t size() const { return keys_.size(); }
   size_t expires_size() const { return expires_.size(); }
   const DatabaseStats& stats() const { return stats_; }
+  int id() const { return id_; }
+  void set_observer(KeyspaceObserver* observer) { observer_ = observer; }
+  KeyspaceObserver* observer() const { return observer_; }
+
+  // How Find treats the key's access clock (OBJECT IDLETIME, LRU): most
+  // commands touch it; OBJECT, TYPE, EXISTS and TTL do not, as in Redis.
+  enum class Touch : uint8_t { kYes, kNo };
 
   // The entry for `key`, or nullptr. A key past its deadline is deleted here
   // and reported absent. The pointer is valid until the next write.
-  KeyEntry* Find(std::string_view key);
+  KeyEntry* Find(std::string_view key, Touch touch = Touch::kYes);
   // As Find, for commands that read the key: counts a keyspace hit or miss.
-  KeyEntry* FindForRead(std::string_view key);
+  KeyEntry* FindForRead(std::string_view key, Touch touch = Touch::kYes);
+
+  // The access clock now (seconds modulo 2^24), and the idle seconds of an
+  // entry by it (OBJECT IDLETIME).
+  uint32_t LruClock() const {
+    return static_cast<uint32_t>(clock_->NowMs() / 1000) & KeyEntry::kLruClockMax;
+  }
+  uint64_t IdleSeconds(const KeyEntry* e) const;
 
   // The string at `key` (a read, so counted like FindForRead): kKeyNotFound,
   // or kWrongType for another type. The view is valid until the next write.
@@ -82,8 +107,23 @@ class Database {
   // Removes the deadline; false if the key is absent or had none.
   bool Persist(std::string_view key);
 
-  // Deletes every key.
+  // Deletes every key (observers are not told: FLUSHDB's caller knows).
   void Clear();
+
+  // RENAME / RENAMENX: moves the value and deadline of `src` to `dst`,
+  // replacing what `dst` held unless `only_if_absent`.
+  enum class RenameResult : uint8_t { kRenamed, kNoSuchKey, kSameKey, kTargetExists };
+  RenameResult Rename(std::string_view src, std::string_view dst, bool only_if_absent);
+  // MOVE: moves `key` (value and deadline) to `dst`. False if it is absent
+  // here or already present there.
+  bool MoveTo(std::string_view key, Database& dst);
+  // COPY: copies `src` to `dst_key` in `dst` (which may be this database).
+  // kKeyNotFound if `src` is absent; false if `dst_key` exists and not
+  // `replace`.
+  OpResult<bool> CopyTo(std::string_view src, Database& dst, std::string_view dst_key,
+                        bool replace);
+  // SWAPDB: exchanges all keys with `other` (ids and observers stay).
+  void SwapWith(Database& other);
 
   bool IsExpired(const KeyEntry* e) const {
     return e->has_expire() && clock_->NowMs() > e->expire_at();
@@ -136,11 +176,20 @@ class Database {
   // and the expires index at `e`. `ref` is the index node found before the
   // change, or nullptr if the old entry had no deadline.
   void Relink(Dict<KeyEntryTraits>::Slot slot, KeyEntry* e, ExpireRef* ref);
+  // Links a new entry (whose key is absent) into both dicts.
+  void Link(KeyEntry* e);
+  // Unlinks the entry at `slot` from both dicts and returns it.
+  KeyEntry* UnlinkAt(Dict<KeyEntryTraits>::Slot slot);
+  void Notify(std::string_view key) {
+    if (observer_ != nullptr) observer_->OnKeyModified(*this, key);
+  }
   void DeleteAt(Dict<KeyEntryTraits>::Slot slot);
   // Deletes the entry if it is past its deadline; true if it did.
   bool ExpireIfNeeded(Dict<KeyEntryTraits>::Slot slot);
 
+  const int id_;
   const Clock* clock_;
+  KeyspaceObserver* observer_ = nullptr;
   Dict<KeyEntryTraits> keys_;
   Dict<ExpireRefTraits> expires_;
   DatabaseStats stats_;

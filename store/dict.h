@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
+#include <utility>
 
 #include "store/siphash.h"
 
@@ -58,6 +59,14 @@ class Dict {
   }
   Dict(const Dict&) = delete;
   Dict& operator=(const Dict&) = delete;
+
+  // Exchanges contents with `other` (SWAPDB). Both must share a seed.
+  void Swap(Dict& other) {
+    std::swap(tables_, other.tables_);
+    std::swap(size_, other.size_);
+    std::swap(used_, other.used_);
+    std::swap(rehash_idx_, other.rehash_idx_);
+  }
 
   size_t size() const { return used_[0] + used_[1]; }
   bool empty() const { return size() == 0; }

@@ -65,6 +65,14 @@ KeyEntry* KeyEntry::CreateString(std::string_view key, std::string_view value, i
 
 void KeyEntry::Destroy(KeyEntry* e) { std::free(e); }
 
+KeyEntry* KeyEntry::CloneWithKey(const KeyEntry* e, std::string_view key) {
+  const std::string_view value = e->string_value();
+  KeyEntry* copy = CreateString(key, value, e->expire_at());
+  copy->flags_ = static_cast<uint8_t>((copy->flags_ & ~kCopiedFlags) | (e->flags_ & kCopiedFlags));
+  copy->set_lru(e->lru());
+  return copy;
+}
+
 size_t KeyEntry::MemoryUsage() const { return malloc_usable_size(const_cast<KeyEntry*>(this)); }
 
 KeyEntry* KeyEntry::ResizeValue(KeyEntry* e, size_t new_len, bool greedy) {

@@ -5,13 +5,16 @@
 //
 //   offset 0   KeyEntry* next        the dict chain (see Dict)
 //   offset 8   uint8_t   flags       type, has-expire, wide lengths, encoding hint
-//   offset 9   int64_t   expire_at   unix ms; present only with kHasExpire
+//   offset 9   uint8_t   lru[3]      24-bit access clock (seconds), as Redis's
+//                                    robj lru: OBJECT IDLETIME, LRU eviction
+//   offset 12  int64_t   expire_at   unix ms; present only with kHasExpire
 //   then       lengths               1+1 bytes when key and value are < 256
 //                                    bytes, else 8+8 ("wide")
 //   then       key bytes, then the value bytes (strings are stored inline)
 //
-// A 16-byte key with a 16-byte value takes 9 + 2 + 32 = 43 bytes: one
-// allocation, against Redis's dictEntry + key sds + robj + value (~4 allocs).
+// A 16-byte key with a 16-byte value takes 12 + 2 + 32 = 46 bytes: one
+// allocation (a 48-byte size class), against Redis's dictEntry + key sds +
+// robj + value.
 // Unaligned fields are read with memcpy. An allocation is never smaller than
 // sizeof(KeyEntry), so the sanitizers' object-size checks hold.
 //
@@ -47,7 +50,20 @@ class KeyEntry {
   // Returns `e` with expire_at set (kNoExpire removes it). May move, as above.
   static KeyEntry* SetExpire(KeyEntry* e, int64_t expire_at);
 
+  // Copies `e` under another key (RENAME, COPY): same value, deadline,
+  // encoding hint and access clock; no next link.
+  static KeyEntry* CloneWithKey(const KeyEntry* e, std::string_view key);
+
   KeyEntry*& next() { return next_; }
+
+  // The access clock: seconds, modulo 2^24 (kLruClockMax + 1).
+  static constexpr uint32_t kLruClockMax = (1u << 24) - 1;
+  uint32_t lru() const { return lru_[0] | (lru_[1] << 8) | (static_cast<uint32_t>(lru_[2]) << 16); }
+  void set_lru(uint32_t clock) {
+    lru_[0] = static_cast<uint8_t>(clock);
+    lru_[1] = static_cast<uint8_t>(clock >> 8);
+    lru_[2] = static_cast<uint8_t>(clock >> 16);
+  }
 
   ValueType type() const { return static_cast<ValueType>(flags_ & kTypeMask); }
   bool has_expire() const { return flags_ & kHasExpire; }
@@ -87,7 +103,9 @@ class KeyEntry {
   static constexpr uint8_t kHasExpire = 0x10;
   static constexpr uint8_t kWideLengths = 0x20;
   static constexpr uint8_t kRawEncoding = 0x40;
-  static constexpr size_t kHeaderSize = sizeof(KeyEntry*) + 1;  // next + flags
+  // What a copy keeps of the original's flags (the layout bits are its own).
+  static constexpr uint8_t kCopiedFlags = kTypeMask | kRawEncoding;
+  static constexpr size_t kHeaderSize = sizeof(KeyEntry*) + 4;  // next + flags + lru
 
   struct Layout {
     size_t key_offset;  // From Payload().
@@ -123,6 +141,7 @@ class KeyEntry {
 
   KeyEntry* next_;
   uint8_t flags_;
+  uint8_t lru_[3];
 };
 
 struct KeyEntryTraits {

@@ -58,7 +58,7 @@ class DatabaseTest : public ::testing::Test {
 
   ManualClock clock_{kStart};
   HashSeed seed_ = TestSeed();
-  Database db_{clock_, seed_};
+  Database db_{0, clock_, seed_};
   uint64_t expected_expired_ = 0;
 };
 
@@ -601,6 +601,148 @@ TEST_F(DatabaseTest, RandomizedOperationsMatchAShadowMap) {
   }
   EXPECT_EQ(live_in_db, live_in_shadow);
   EXPECT_GT(live_in_db, 10000u);  // The run really built a big keyspace.
+}
+
+}  // namespace
+}  // namespace respd::store
+
+namespace respd::store {
+namespace {
+
+// Records what an observer is told.
+class RecordingObserver : public KeyspaceObserver {
+ public:
+  void OnKeyModified(Database& db, std::string_view key) override {
+    events.emplace_back(db.id(), std::string(key));
+  }
+  std::vector<std::pair<int, std::string>> events;
+};
+
+class DatabaseMoves : public ::testing::Test {
+ protected:
+  ManualClock clock_{kStart};
+  HashSeed seed_ = TestSeed();
+  Database a_{0, clock_, seed_};
+  Database b_{1, clock_, seed_};
+};
+
+TEST_F(DatabaseMoves, RenameMovesValueAndDeadline) {
+  a_.SetString("src", "value", Database::TtlMode::kSet, kStart + 5000);
+  EXPECT_EQ(a_.Rename("src", "dst", false), Database::RenameResult::kRenamed);
+  EXPECT_EQ(a_.Find("src"), nullptr);
+  const KeyEntry* e = a_.Find("dst");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->string_value(), "value");
+  EXPECT_EQ(e->expire_at(), kStart + 5000);
+  EXPECT_EQ(a_.expires_size(), 1u);
+  EXPECT_EQ(a_.size(), 1u);
+}
+
+TEST_F(DatabaseMoves, RenameOverwritesUnlessAskedNotTo) {
+  a_.SetString("src", "new", Database::TtlMode::kClear);
+  a_.SetString("dst", "old", Database::TtlMode::kSet, kStart + 100);
+  EXPECT_EQ(a_.Rename("src", "dst", true), Database::RenameResult::kTargetExists);
+  EXPECT_EQ(a_.GetString("dst").value(), "old");
+  EXPECT_EQ(a_.Rename("src", "dst", false), Database::RenameResult::kRenamed);
+  EXPECT_EQ(a_.GetString("dst").value(), "new");
+  EXPECT_EQ(a_.Find("dst")->expire_at(), KeyEntry::kNoExpire);  // The target's TTL goes too.
+  EXPECT_EQ(a_.expires_size(), 0u);
+  EXPECT_EQ(a_.Rename("missing", "x", false), Database::RenameResult::kNoSuchKey);
+  EXPECT_EQ(a_.Rename("dst", "dst", false), Database::RenameResult::kSameKey);
+}
+
+TEST_F(DatabaseMoves, RenameOntoAnExpiredKeyIsNotBlockedByIt) {
+  a_.SetString("src", "v", Database::TtlMode::kClear);
+  a_.SetString("dst", "dead", Database::TtlMode::kSet, kStart + 10);
+  clock_.Advance(11);
+  EXPECT_EQ(a_.Rename("src", "dst", true), Database::RenameResult::kRenamed);
+  EXPECT_EQ(a_.GetString("dst").value(), "v");
+}
+
+TEST_F(DatabaseMoves, MoveToAnotherDatabase) {
+  a_.SetString("k", "v", Database::TtlMode::kSet, kStart + 1000);
+  EXPECT_TRUE(a_.MoveTo("k", b_));
+  EXPECT_EQ(a_.size(), 0u);
+  EXPECT_EQ(a_.expires_size(), 0u);
+  EXPECT_EQ(b_.GetString("k").value(), "v");
+  EXPECT_EQ(b_.Find("k")->expire_at(), kStart + 1000);
+  EXPECT_EQ(b_.expires_size(), 1u);
+  a_.SetString("k", "other", Database::TtlMode::kClear);
+  EXPECT_FALSE(a_.MoveTo("k", b_));  // Present there already.
+  EXPECT_FALSE(a_.MoveTo("missing", b_));
+  EXPECT_EQ(a_.GetString("k").value(), "other");
+}
+
+TEST_F(DatabaseMoves, CopyKeepsTheSourceAndHonoursReplace) {
+  a_.SetString("k", "v", Database::TtlMode::kSet, kStart + 1000);
+  ASSERT_TRUE(a_.CopyTo("k", b_, "k2", false).value());
+  EXPECT_EQ(a_.GetString("k").value(), "v");
+  EXPECT_EQ(b_.GetString("k2").value(), "v");
+  EXPECT_EQ(b_.Find("k2")->expire_at(), kStart + 1000);
+  a_.SetString("k", "changed", Database::TtlMode::kClear);
+  EXPECT_FALSE(a_.CopyTo("k", b_, "k2", false).value());
+  EXPECT_EQ(b_.GetString("k2").value(), "v");
+  EXPECT_TRUE(a_.CopyTo("k", b_, "k2", true).value());
+  EXPECT_EQ(b_.GetString("k2").value(), "changed");
+  EXPECT_EQ(b_.expires_size(), 0u);
+  EXPECT_EQ(a_.CopyTo("missing", b_, "x", true).status(), OpStatus::kKeyNotFound);
+  EXPECT_TRUE(a_.CopyTo("k", a_, "k3", false).value());  // Within one database.
+  EXPECT_EQ(a_.GetString("k3").value(), "changed");
+}
+
+TEST_F(DatabaseMoves, SwapExchangesEverything) {
+  a_.SetString("a", "1", Database::TtlMode::kSet, kStart + 100);
+  b_.SetString("b", "2", Database::TtlMode::kClear);
+  b_.SetString("c", "3", Database::TtlMode::kClear);
+  a_.SwapWith(b_);
+  EXPECT_EQ(a_.size(), 2u);
+  EXPECT_EQ(b_.size(), 1u);
+  EXPECT_EQ(a_.GetString("b").value(), "2");
+  EXPECT_EQ(b_.GetString("a").value(), "1");
+  EXPECT_EQ(b_.expires_size(), 1u);
+  EXPECT_EQ(a_.expires_size(), 0u);
+  EXPECT_EQ(a_.id(), 0);  // Ids stay with the database objects.
+}
+
+TEST_F(DatabaseMoves, ObserverHearsOfEveryChange) {
+  RecordingObserver obs;
+  a_.set_observer(&obs);
+  b_.set_observer(&obs);
+  a_.SetString("k", "v", Database::TtlMode::kClear);
+  a_.SetExpire("k", kStart + 10);
+  a_.Persist("k");
+  a_.ResizeString("k", 3, true);
+  a_.Rename("k", "r", false);
+  a_.MoveTo("r", b_);
+  b_.CopyTo("r", a_, "c", false);
+  a_.Delete("c");
+  b_.SetString("e", "v", Database::TtlMode::kSet, kStart + 5);
+  clock_.Advance(6);
+  EXPECT_EQ(b_.Find("e"), nullptr);  // Lazy expiry is a change too.
+  const std::vector<std::pair<int, std::string>> want = {{0, "k"}, {0, "k"}, {0, "k"}, {0, "k"},
+                                                         {0, "k"}, {0, "r"}, {0, "r"}, {1, "r"},
+                                                         {0, "c"}, {0, "c"}, {1, "e"}, {1, "e"}};
+  EXPECT_EQ(obs.events, want);
+  // Reads are not changes.
+  obs.events.clear();
+  a_.SetString("x", "v", Database::TtlMode::kClear);
+  obs.events.clear();
+  a_.GetString("x");
+  a_.Find("x");
+  a_.FindForRead("x", Database::Touch::kNo);
+  EXPECT_TRUE(obs.events.empty());
+}
+
+TEST_F(DatabaseMoves, AccessClockTracksIdleTime) {
+  a_.SetString("k", "v", Database::TtlMode::kClear);
+  clock_.Advance(10'000);
+  EXPECT_EQ(a_.IdleSeconds(a_.Find("k", Database::Touch::kNo)), 10u);
+  a_.Find("k");  // A touch resets it.
+  EXPECT_EQ(a_.IdleSeconds(a_.Find("k", Database::Touch::kNo)), 0u);
+  clock_.Advance(3'000);
+  a_.SetString("k2", "v", Database::TtlMode::kClear);
+  a_.CopyTo("k", a_, "k3", false);
+  EXPECT_EQ(a_.IdleSeconds(a_.Find("k3", Database::Touch::kNo)), 0u);
 }
 
 }  // namespace
