@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "protocol/output_buffer.h"
 #include "protocol/query_buffer.h"
@@ -50,6 +51,25 @@ struct Client {
   bool pending_write = false;
   // A WRITABLE event is registered because the socket was full.
   bool write_handler_installed = false;
+
+  // MULTI: commands queued for EXEC, with their own copies of the arguments
+  // (the query buffer they came from is gone by then).
+  struct QueuedCommand {
+    const Command* command;
+    std::vector<std::string> argv;
+  };
+  bool in_multi = false;
+  bool multi_error = false;  // A command failed to queue: EXEC aborts.
+  bool watch_dirty = false;  // A watched key changed: EXEC returns nil.
+  std::vector<QueuedCommand> multi_queue;
+  // WATCH: the keys this client watches. `expired` is set when the key was
+  // already past its deadline at WATCH time (its deletion is then no change).
+  struct WatchedKey {
+    int db;
+    std::string key;
+    bool expired;
+  };
+  std::vector<WatchedKey> watched;
 
   int64_t created_ms = 0;           // Monotonic.
   int64_t last_interaction_ms = 0;  // Monotonic; for `timeout`.

@@ -51,6 +51,9 @@ enum CommandFlag : uint32_t {
   // Not shown by COMMAND INFO (Redis hides these too).
   kCmdMayReplicate = 1u << 24,
   kCmdProtected = 1u << 25,
+  // respd's own: runs at once inside MULTI instead of being queued (MULTI,
+  // EXEC, DISCARD, WATCH, QUIT, RESET).
+  kCmdTransactionControl = 1u << 30,
 };
 
 // The flag names, index i naming bit i (for COMMAND INFO).

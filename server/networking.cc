@@ -228,6 +228,7 @@ void Server::FreeClosingClients() {
 }
 
 void Server::FreeClient(Client* c) {
+  UnwatchAllKeys(*c);
   if (cron_cursor_ == c) cron_cursor_ = c->next;
   if (c->prev != nullptr) c->prev->next = c->next;
   if (c->next != nullptr) c->next->prev = c->prev;

@@ -60,6 +60,7 @@ Server::Server(Config config, Logger* logger)
   for (int i = 0; i < config_.databases; ++i) {
     databases_.push_back(std::make_unique<store::Database>(i, command_clock_, hash_seed_));
   }
+  watched_keys_.resize(databases_.size());
   RegisterAllCommands(commands_);
   ApplyRenamedCommands();
 }
@@ -158,40 +159,65 @@ bool Server::Listen() {
 void Server::Run() { loop_->Run(); }
 
 void Server::ProcessCommand(Client& c, std::span<const std::string_view> argv) {
-  command_clock_.Set(store::SystemTimeMs());
   const Command* cmd = commands_.Lookup(argv);
+  // A command refused here also dooms an open transaction (EXECABORT).
+  auto reject = [&c](std::string_view error) {
+    c.reply.Error(error);
+    if (c.in_multi) c.multi_error = true;
+  };
   if (cmd == nullptr) {
     const Command* base = commands_.Find(argv[0]);
     if (base != nullptr && base->IsContainer()) {
-      c.reply.Error(UnknownSubcommandError(argv[0], argv[1]));
+      reject(UnknownSubcommandError(argv[0], argv[1]));
     } else {
-      c.reply.Error(UnknownCommandError(argv[0], argv.data() + 1, argv.size() - 1));
+      reject(UnknownCommandError(argv[0], argv.data() + 1, argv.size() - 1));
     }
     return;
   }
   if (!cmd->ArityOk(argv.size())) {
     ++cmd->rejected_calls;
-    c.reply.Error(WrongArityError(cmd->fullname));
+    reject(WrongArityError(cmd->fullname));
     return;
   }
-  if (!c.authenticated && !(cmd->spec->flags & kCmdNoAuth)) {
+  const uint32_t flags = cmd->spec->flags;
+  if (!c.authenticated && !(flags & kCmdNoAuth)) {
     ++cmd->rejected_calls;
-    c.reply.Error(kErrNoAuth);
+    reject(kErrNoAuth);
     return;
   }
+  if (c.in_multi) {
+    if (flags & kCmdNoMulti) {
+      ++cmd->rejected_calls;
+      reject("ERR Command not allowed inside a transaction");
+      return;
+    }
+    // Everything but the transaction's own controls is queued for EXEC.
+    if (!(flags & kCmdTransactionControl)) {
+      Client::QueuedCommand queued{cmd, {}};
+      queued.argv.assign(argv.begin(), argv.end());
+      c.multi_queue.push_back(std::move(queued));
+      c.reply.SimpleString("QUEUED");
+      return;
+    }
+  }
+  Call(c, *cmd, argv);
+}
+
+void Server::Call(Client& c, const Command& cmd, std::span<const std::string_view> argv) {
+  command_clock_.Set(store::SystemTimeMs());
   const int64_t start_us = store::SystemTimeUs();
   CommandContext ctx{*this,
                      c,
-                     *cmd,
+                     cmd,
                      argv,
                      *databases_[static_cast<size_t>(c.db_index)],
                      c.reply,
                      command_clock_.NowMs()};
-  cmd->spec->handler(ctx);
-  ++cmd->calls;
-  cmd->microseconds += static_cast<uint64_t>(store::SystemTimeUs() - start_us);
+  cmd.spec->handler(ctx);
+  ++cmd.calls;
+  cmd.microseconds += static_cast<uint64_t>(store::SystemTimeUs() - start_us);
   ++stats_.total_commands_processed;
-  c.last_command = cmd;
+  c.last_command = &cmd;
 }
 
 void Server::OnBeforeSleep(ae::EventLoop&, void* data) noexcept {

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "ae/event_loop.h"
@@ -36,7 +37,7 @@ struct ServerStats {
   uint64_t keyspace_misses = 0;
 };
 
-class Server {
+class Server : public store::KeyspaceObserver {
  public:
   Server(Config config, Logger* logger);
   ~Server();
@@ -69,8 +70,23 @@ class Server {
   void FreeClientAsync(Client* c);
   // Notes that `c` has replies to send (done for the sender automatically).
   void QueueWrite(Client* c);
-  // Runs one command for `c` (the dispatcher: lookup, arity, auth, call).
+  // Runs one command for `c` (the dispatcher: lookup, arity, auth, MULTI
+  // queueing, call).
   void ProcessCommand(Client& c, std::span<const std::string_view> argv);
+  // Calls a command's handler and accounts for it (also used by EXEC).
+  void Call(Client& c, const Command& cmd, std::span<const std::string_view> argv);
+
+  // Transactions (server/transactions.cc).
+  void WatchKey(Client& c, std::string_view key);
+  void UnwatchAllKeys(Client& c);
+  // EXEC must fail if a key watched while alive is now past its deadline.
+  bool WatchedKeyExpired(const Client& c);
+  void DiscardTransaction(Client& c);
+  // FLUSHDB/FLUSHALL empty `emptied`; SWAPDB replaces its contents with
+  // those of `replaced_with`: clients watching keys that change are marked.
+  void TouchWatchedKeysInDb(int emptied, int replaced_with = -1);
+  // store::KeyspaceObserver: a key changed; break the WATCHes on it.
+  void OnKeyModified(store::Database& db, std::string_view key) override;
 
  private:
   // ae trampolines.
@@ -108,6 +124,9 @@ class Server {
   store::ManualClock command_clock_;  // The time snapshot commands see.
   std::vector<std::unique_ptr<store::Database>> databases_;
   CommandTable commands_;
+
+  // Per database: watched key -> the clients watching it.
+  std::vector<std::unordered_map<std::string, std::vector<Client*>>> watched_keys_;
 
   Client* clients_head_ = nullptr;  // All clients, newest first.
   size_t num_clients_ = 0;

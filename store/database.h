@@ -125,6 +125,14 @@ class Database {
   // SWAPDB: exchanges all keys with `other` (ids and observers stay).
   void SwapWith(Database& other);
 
+  // Whether `key` is in the table, expired or not; never deletes (WATCH).
+  bool ContainsKey(std::string_view key) { return keys_.Find(key) != nullptr; }
+  // Whether `key` is in the table but past its deadline; never deletes.
+  bool IsKeyExpired(std::string_view key) {
+    const KeyEntry* e = keys_.Find(key);
+    return e != nullptr && IsExpired(e);
+  }
+
   bool IsExpired(const KeyEntry* e) const {
     return e->has_expire() && clock_->NowMs() > e->expire_at();
   }

@@ -184,7 +184,8 @@ constexpr CommandSpec kConnectionCommands[] = {
      .handler = &EchoCommand},
     {.name = "quit",
      .arity = -1,
-     .flags = kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdNoAuth | kCmdAllowBusy,
+     .flags = kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdNoAuth | kCmdAllowBusy |
+              kCmdTransactionControl,
      .acl_categories = kAclFast | kAclConnection,
      .handler = &QuitCommand},
     {.name = "select",

@@ -10,12 +10,14 @@ void RegisterStringFamily(CommandTable& table);
 void RegisterKeyspaceFamily(CommandTable& table);
 void RegisterConnectionFamily(CommandTable& table);
 void RegisterServerFamily(CommandTable& table);
+void RegisterTransactionFamily(CommandTable& table);
 
 inline void RegisterAllCommands(CommandTable& table) {
   RegisterStringFamily(table);
   RegisterKeyspaceFamily(table);
   RegisterConnectionFamily(table);
   RegisterServerFamily(table);
+  RegisterTransactionFamily(table);
 }
 
 }  // namespace respd::server

@@ -29,6 +29,7 @@ bool ParseFlushMode(CommandContext& ctx) {
 // FLUSHDB [ASYNC | SYNC]
 void FlushdbCommand(CommandContext& ctx) {
   if (!ParseFlushMode(ctx)) return;
+  ctx.server.TouchWatchedKeysInDb(ctx.client.db_index);
   ctx.db.Clear();
   ctx.reply.Ok();
 }
@@ -36,7 +37,10 @@ void FlushdbCommand(CommandContext& ctx) {
 // FLUSHALL [ASYNC | SYNC]
 void FlushallCommand(CommandContext& ctx) {
   if (!ParseFlushMode(ctx)) return;
-  for (int i = 0; i < ctx.server.num_databases(); ++i) ctx.server.database(i).Clear();
+  for (int i = 0; i < ctx.server.num_databases(); ++i) {
+    ctx.server.TouchWatchedKeysInDb(i);
+    ctx.server.database(i).Clear();
+  }
   ctx.reply.Ok();
 }
 
