@@ -25,6 +25,15 @@ void ReplyBuilder::SimpleString(std::string_view s) {
 }
 
 void ReplyBuilder::Error(std::string_view text) {
+  ++error_count_;
+  // The code is the first word, as Redis's errorstats key it.
+  size_t code_len = 0;
+  while (code_len < text.size() && code_len < sizeof(last_error_code_) && text[code_len] != ' ' &&
+         text[code_len] != '\r' && text[code_len] != '\n') {
+    last_error_code_[code_len] = text[code_len];
+    ++code_len;
+  }
+  last_error_code_len_ = code_len;
   // Small errors (all of Redis's fixed texts) are sanitised on the stack.
   char buf[256];
   out_->Append("-", 1);

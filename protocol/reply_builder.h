@@ -53,12 +53,20 @@ class ReplyBuilder {
 
   OutputBuffer* buffer() { return out_; }
 
+  // Errors sent so far, and the code of the last one ("ERR", "WRONGTYPE"):
+  // the server's INFO errorstats and failed_calls come from these.
+  uint64_t error_count() const { return error_count_; }
+  std::string_view last_error_code() const { return {last_error_code_, last_error_code_len_}; }
+
  private:
   void AggregateHeader(char type, size_t n);
   void LengthHeader(char type, size_t n);
 
   OutputBuffer* out_;
   bool resp3_ = false;
+  uint64_t error_count_ = 0;
+  char last_error_code_[32];
+  size_t last_error_code_len_ = 0;
 };
 
 }  // namespace respd::protocol

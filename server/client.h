@@ -41,6 +41,8 @@ struct Client {
   protocol::ReplyBuilder reply;
 
   int db_index = 0;
+  // reply.error_count() up to which the server has counted errors (INFO).
+  uint64_t errors_accounted = 0;
   bool authenticated = false;
 
   // Reply, then close: QUIT, a protocol error. No more input is processed.

@@ -256,6 +256,10 @@ bool ApplyImplemented(std::string_view name, const std::vector<std::string>& arg
     c->client_query_buffer_limit = std::stoll(canonical);
   } else if (name == "activerehashing") {
     c->activerehashing = canonical == "yes";
+  } else if (name == "slowlog-log-slower-than") {
+    c->slowlog_log_slower_than = std::stoll(canonical);
+  } else if (name == "slowlog-max-len") {
+    c->slowlog_max_len = std::stoll(canonical);
   } else {
     return false;
   }

@@ -46,8 +46,14 @@ struct Config {
   int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
   int64_t client_query_buffer_limit = 1024LL * 1024 * 1024;
   bool activerehashing = true;
+  int64_t slowlog_log_slower_than = 10000;  // Microseconds; negative = off.
+  int64_t slowlog_max_len = 128;
   // rename-command lines in order: (old, new); new "" disables the command.
   std::vector<std::pair<std::string, std::string>> renamed_commands;
+
+  // The config file's absolute path ("" if started without one), for INFO
+  // and CONFIG REWRITE.
+  std::string config_file;
 
   // The CONFIG GET value of every directive, by canonical name.
   std::map<std::string, std::string, std::less<>> values;

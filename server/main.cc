@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "server/config.h"
@@ -75,6 +77,11 @@ int main(int argc, char** argv) {
   if (auto err = respd::server::LoadConfig(cl, &config)) {
     PrintConfigError(*err);
     return 1;
+  }
+  if (!cl.config_file.empty() && cl.config_file != "-") {
+    // Absolute, before any chdir: INFO reports it and CONFIG REWRITE writes it.
+    char resolved[PATH_MAX];
+    if (realpath(cl.config_file.c_str(), resolved) != nullptr) config.config_file = resolved;
   }
   if (config.daemonize) respd::server::Daemonize();
   if (!config.dir.empty() && chdir(config.dir.c_str()) != 0) {

@@ -54,8 +54,30 @@ int ShutdownSignal() { return g_shutdown_signal; }
 
 void CommandContext::WrongArity() { reply.Error(WrongArityError(command.fullname)); }
 
+namespace {
+
+// 40 random hex digits: a run id or a replication id.
+std::string RandomHexId() {
+  store::HashSeed a = store::RandomHashSeed(), b = store::RandomHashSeed();
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id;
+  for (int i = 0; i < 20; ++i) {
+    const uint8_t byte = i < 16 ? a.bytes[i] : b.bytes[i - 16];
+    id.push_back(kHex[byte >> 4]);
+    id.push_back(kHex[byte & 15]);
+  }
+  return id;
+}
+
+}  // namespace
+
 Server::Server(Config config, Logger* logger)
-    : config_(std::move(config)), logger_(logger), hash_seed_(store::RandomHashSeed()) {
+    : config_(std::move(config)),
+      logger_(logger),
+      hash_seed_(store::RandomHashSeed()),
+      run_id_(RandomHexId()),
+      replication_id_(RandomHexId()),
+      start_time_unix_us_(store::SystemTimeUs()) {
   parser_limits_.max_bulk_len = config_.proto_max_bulk_len;
   for (int i = 0; i < config_.databases; ++i) {
     databases_.push_back(std::make_unique<store::Database>(i, command_clock_, hash_seed_));
@@ -161,8 +183,9 @@ void Server::Run() { loop_->Run(); }
 void Server::ProcessCommand(Client& c, std::span<const std::string_view> argv) {
   const Command* cmd = commands_.Lookup(argv);
   // A command refused here also dooms an open transaction (EXECABORT).
-  auto reject = [&c](std::string_view error) {
+  auto reject = [this, &c](std::string_view error) {
     c.reply.Error(error);
+    AccountErrors(c);
     if (c.in_multi) c.multi_error = true;
   };
   if (cmd == nullptr) {
@@ -214,10 +237,66 @@ void Server::Call(Client& c, const Command& cmd, std::span<const std::string_vie
                      c.reply,
                      command_clock_.NowMs()};
   cmd.spec->handler(ctx);
+  const int64_t duration_us = store::SystemTimeUs() - start_us;
   ++cmd.calls;
-  cmd.microseconds += static_cast<uint64_t>(store::SystemTimeUs() - start_us);
+  cmd.microseconds += static_cast<uint64_t>(duration_us);
+  if (!(cmd.spec->flags & kCmdSkipSlowlog)) {
+    slowlog_.MaybeRecord(duration_us, config_.slowlog_log_slower_than,
+                         static_cast<size_t>(config_.slowlog_max_len), argv, c.addr, c.name,
+                         start_us / 1000000);
+  }
   ++stats_.total_commands_processed;
+  // Errors of commands run inside (EXEC) were counted by their own Call.
+  if (AccountErrors(c) > 0) {
+    ++cmd.failed_calls;
+  } else if (cmd.spec->flags & kCmdWrite) {
+    ++stats_.dirty;
+  }
   c.last_command = &cmd;
+}
+
+uint64_t Server::AccountErrors(Client& c) {
+  const uint64_t total = c.reply.error_count();
+  const uint64_t fresh = total - c.errors_accounted;
+  if (fresh == 0) return 0;
+  c.errors_accounted = total;
+  stats_.total_error_replies += fresh;
+  auto it = error_stats_.find(c.reply.last_error_code());
+  if (it == error_stats_.end()) {
+    error_stats_.emplace(std::string(c.reply.last_error_code()), fresh);
+  } else {
+    it->second += fresh;
+  }
+  return fresh;
+}
+
+void Server::ResetStats() {
+  stats_ = ServerStats{};
+  error_stats_.clear();
+  for (const auto& cmd : commands_.commands()) {
+    cmd->calls = cmd->microseconds = cmd->rejected_calls = cmd->failed_calls = 0;
+    for (const auto& sub : cmd->subcommands) {
+      sub->calls = sub->microseconds = sub->rejected_calls = sub->failed_calls = 0;
+    }
+  }
+  for (auto& db : databases_) db->ResetStats();
+}
+
+void InstantaneousMetric::Sample(int64_t now_ms, uint64_t total) {
+  const int64_t elapsed = now_ms - last_ms_;
+  if (last_ms_ != 0 && elapsed > 0) {
+    samples_[index_] =
+        static_cast<double>(total - last_total_) * 1000.0 / static_cast<double>(elapsed);
+    index_ = (index_ + 1) % kSamples;
+  }
+  last_ms_ = now_ms;
+  last_total_ = total;
+}
+
+double InstantaneousMetric::PerSecond() const {
+  double sum = 0;
+  for (double s : samples_) sum += s;
+  return sum / kSamples;
 }
 
 void Server::OnBeforeSleep(ae::EventLoop&, void* data) noexcept {
@@ -260,7 +339,14 @@ int64_t Server::OnCron(ae::EventLoop&, int64_t, void* data) noexcept {
 }
 
 void Server::Cron() {
-  ClientsCron(ae::EventLoop::MonotonicMs());
+  const int64_t now = ae::EventLoop::MonotonicMs();
+  if (now - last_metric_sample_ms_ >= 100) {
+    last_metric_sample_ms_ = now;
+    ops_metric_.Sample(now, stats_.total_commands_processed);
+    input_metric_.Sample(now, stats_.net_input_bytes);
+    output_metric_.Sample(now, stats_.net_output_bytes);
+  }
+  ClientsCron(now);
   DatabasesCron();
 }
 

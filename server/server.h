@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -21,6 +22,7 @@
 #include "server/command_table.h"
 #include "server/config.h"
 #include "server/log.h"
+#include "server/slowlog.h"
 #include "store/clock.h"
 #include "store/database.h"
 #include "store/siphash.h"
@@ -33,8 +35,30 @@ struct ServerStats {
   uint64_t rejected_connections = 0;
   uint64_t net_input_bytes = 0;
   uint64_t net_output_bytes = 0;
-  uint64_t keyspace_hits = 0;
-  uint64_t keyspace_misses = 0;
+  uint64_t total_error_replies = 0;
+  uint64_t total_reads_processed = 0;
+  uint64_t total_writes_processed = 0;
+  // Successful write commands since the server started (Redis's "dirty",
+  // counted per command rather than per key changed).
+  uint64_t dirty = 0;
+  // Largest query/reply buffer seen in the recent cron runs (INFO clients).
+  size_t recent_max_input_buffer = 0;
+  size_t recent_max_output_buffer = 0;
+};
+
+// A rate sampled by the cron, as Redis's instantaneous_ops_per_sec: the mean
+// of the last 16 samples taken 100 ms apart.
+class InstantaneousMetric {
+ public:
+  void Sample(int64_t now_ms, uint64_t total);
+  double PerSecond() const;
+
+ private:
+  static constexpr int kSamples = 16;
+  int64_t last_ms_ = 0;
+  uint64_t last_total_ = 0;
+  double samples_[kSamples] = {};
+  int index_ = 0;
 };
 
 class Server : public store::KeyspaceObserver {
@@ -58,6 +82,25 @@ class Server : public store::KeyspaceObserver {
   CommandTable& commands() { return commands_; }
   const ServerStats& stats() const { return stats_; }
   ServerStats& mutable_stats() { return stats_; }
+  // INFO errorstats: error code -> replies sent with it.
+  const std::map<std::string, uint64_t, std::less<>>& error_stats() const { return error_stats_; }
+  void ResetStats();
+  Slowlog& slowlog() { return slowlog_; }
+  const std::string& run_id() const { return run_id_; }
+  const std::string& replication_id() const { return replication_id_; }
+  int64_t start_time_unix_us() const { return start_time_unix_us_; }
+  int64_t uptime_seconds() const { return (ae::EventLoop::MonotonicMs() - start_time_ms_) / 1000; }
+  double instantaneous_ops() const { return ops_metric_.PerSecond(); }
+  // Records `used` bytes and returns the peak seen (INFO used_memory_peak).
+  uint64_t NoteMemoryPeak(uint64_t used) {
+    if (used > memory_peak_) memory_peak_ = used;
+    return memory_peak_;
+  }
+  double instantaneous_input_kbps() const { return input_metric_.PerSecond() / 1024; }
+  double instantaneous_output_kbps() const { return output_metric_.PerSecond() / 1024; }
+  const Client* clients_head() const { return clients_head_; }
+  // The time snapshot of the running command (unix ms).
+  int64_t now_ms() const { return command_clock_.NowMs(); }
   int num_databases() const { return static_cast<int>(databases_.size()); }
   store::Database& database(int index) { return *databases_[static_cast<size_t>(index)]; }
   size_t num_clients() const { return num_clients_; }
@@ -114,6 +157,9 @@ class Server : public store::KeyspaceObserver {
   void ActiveExpireCycle();
   void FinishShutdown();
   void ApplyRenamedCommands();
+  // Counts the error replies `c` sent since the last count (errorstats).
+  // Returns how many there were.
+  uint64_t AccountErrors(Client& c);
 
   Config config_;
   Logger* logger_;
@@ -140,6 +186,14 @@ class Server : public store::KeyspaceObserver {
   bool pidfile_written_ = false;
   int64_t start_time_ms_ = 0;
   ServerStats stats_;
+  Slowlog slowlog_;
+  std::map<std::string, uint64_t, std::less<>> error_stats_;
+  std::string run_id_;
+  std::string replication_id_;
+  int64_t start_time_unix_us_ = 0;
+  int64_t last_metric_sample_ms_ = 0;
+  uint64_t memory_peak_ = 0;
+  InstantaneousMetric ops_metric_, input_metric_, output_metric_;
 };
 
 // Set by SIGTERM/SIGINT; the loop checks it every iteration.

@@ -59,6 +59,10 @@ class Database {
   size_t size() const { return keys_.size(); }
   size_t expires_size() const { return expires_.size(); }
   const DatabaseStats& stats() const { return stats_; }
+  void ResetStats() { stats_ = DatabaseStats{}; }
+  // Estimated mean remaining TTL of keys with one, in ms (INFO keyspace
+  // avg_ttl): a running average over what active expiry samples, as Redis.
+  int64_t avg_ttl_ms() const { return avg_ttl_ms_; }
   int id() const { return id_; }
   void set_observer(KeyspaceObserver* observer) { observer_ = observer; }
   KeyspaceObserver* observer() const { return observer_; }
@@ -202,6 +206,7 @@ class Database {
   Dict<ExpireRefTraits> expires_;
   DatabaseStats stats_;
   uint64_t expire_cursor_ = 0;            // Where active expiry resumes.
+  int64_t avg_ttl_ms_ = 0;                // See avg_ttl_ms().
   std::vector<ExpireRef*> expire_batch_;  // Reused by ActiveExpireStep.
 };
 
