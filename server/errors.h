@@ -24,7 +24,25 @@ inline constexpr std::string_view kErrAuthNoPassword =
 inline constexpr std::string_view kErrDbIndex = "ERR DB index is out of range";
 inline constexpr std::string_view kErrNoSuchKey = "ERR no such key";
 inline constexpr std::string_view kErrMaxClients = "ERR max number of clients reached";
-inline constexpr std::string_view kErrStringTooLong = "ERR string exceeds maximum allowed size";
+inline constexpr std::string_view kErrStringTooLong =
+    "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+
+// Keyspace commands (src/db.c, src/expire.c, src/object.c).
+inline constexpr std::string_view kErrSameObject =
+    "ERR source and destination objects are the same";
+inline constexpr std::string_view kErrInvalidCursor = "ERR invalid cursor";
+inline constexpr std::string_view kErrInvalidFirstDb = "ERR invalid first DB index";
+inline constexpr std::string_view kErrInvalidSecondDb = "ERR invalid second DB index";
+// getIntFromObjectOrReply's range error (MOVE, COPY … DB).
+inline constexpr std::string_view kErrNotInt32 =
+    "ERR value is out of range, value must between -2147483648 and 2147483647";
+inline constexpr std::string_view kErrExpireNxConflict =
+    "ERR NX and XX, GT or LT options at the same time are not compatible";
+inline constexpr std::string_view kErrExpireGtLt =
+    "ERR GT and LT options at the same time are not compatible";
+inline constexpr std::string_view kErrLfuNotSelected =
+    "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that "
+    "when switching between policies at runtime LRU and LFU data will take some time to adjust.";
 
 // "ERR wrong number of arguments for 'get' command" (fullname: "command|info").
 std::string WrongArityError(std::string_view fullname);
