@@ -35,6 +35,10 @@ bool AddressToString(const sockaddr_storage& sa, std::string* ip, int* port) {
 
 }  // namespace
 
+bool IsLoopbackAddress(const std::string& ip) {
+  return ip.starts_with("127.") || ip == "::1" || ip.starts_with("::ffff:127.");
+}
+
 bool SetNonBlocking(int fd) {
   int flags = fcntl(fd, F_GETFL);
   return flags != -1 && fcntl(fd, F_SETFL, flags | O_NONBLOCK) != -1;

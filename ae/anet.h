@@ -15,6 +15,10 @@ int TcpListen(const std::string& addr, int port, int backlog, std::string* error
 // connection is pending). Fills *ip and *port with the peer when not null.
 int TcpAccept(int listen_fd, std::string* ip, int* port);
 
+// Whether `ip` (as TcpAccept reports it) is a loopback address: 127.0.0.0/8,
+// ::1, or an IPv4-mapped loopback (::ffff:127.x.y.z).
+bool IsLoopbackAddress(const std::string& ip);
+
 bool SetNonBlocking(int fd);
 bool SetNoDelay(int fd);
 // Enables SO_KEEPALIVE with probes every `interval` seconds (Linux: idle time

@@ -73,6 +73,28 @@ void OutputBuffer::Consume(size_t n) {
   }
 }
 
+void OutputBuffer::TruncateTo(size_t pending) {
+  size_t excess = pending_ > pending ? pending_ - pending : 0;
+  pending_ -= excess;
+  // Newest bytes are at the back of the list, or in the inline chunk when
+  // there is no list.
+  while (excess > 0 && !chunks_.empty()) {
+    Chunk& last = chunks_.back();
+    const size_t front_skip = chunks_.size() == 1 ? front_sent_ : 0;
+    const size_t take = std::min(excess, last.used - front_skip);
+    last.used -= take;
+    excess -= take;
+    if (last.used == front_skip) {
+      chunks_.pop_back();
+      if (chunks_.empty()) front_sent_ = 0;
+    }
+  }
+  if (excess > 0) {
+    inline_used_ -= std::min(excess, inline_used_ - inline_sent_);
+    if (inline_used_ == inline_sent_) inline_used_ = inline_sent_ = 0;
+  }
+}
+
 void OutputBuffer::Clear() {
   inline_used_ = inline_sent_ = 0;
   chunks_.clear();

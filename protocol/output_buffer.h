@@ -52,6 +52,10 @@ class OutputBuffer {
   size_t Segments(std::span<iovec> out) const;
   // Drops the first n pending bytes (what a write sent).
   void Consume(size_t n);
+  // Drops the bytes appended after the buffer held `pending` bytes: takes
+  // back replies not yet sent (CLIENT REPLY OFF/SKIP). `pending` must not
+  // exceed size(), and nothing appended since may have been consumed.
+  void TruncateTo(size_t pending);
   void Clear();
 
   // Heap bytes held (inline chunk included), for client memory accounting.

@@ -31,9 +31,12 @@ struct Client {
   Server* server = nullptr;  // The owner, for the loop's trampolines.
   const uint64_t id;         // Unique for the process's lifetime (CLIENT ID).
   const int fd;
-  std::string addr;   // Peer "ip:port".
-  std::string laddr;  // Local "ip:port".
-  std::string name;   // CLIENT SETNAME.
+  std::string addr;      // Peer "ip:port".
+  std::string laddr;     // Local "ip:port".
+  bool local = false;    // Connected from a loopback address.
+  std::string name;      // CLIENT SETNAME.
+  std::string lib_name;  // CLIENT SETINFO LIB-NAME.
+  std::string lib_ver;   // CLIENT SETINFO LIB-VER.
 
   protocol::QueryBuffer query;
   protocol::RequestParser parser;
@@ -53,6 +56,15 @@ struct Client {
   bool pending_write = false;
   // A WRITABLE event is registered because the socket was full.
   bool write_handler_installed = false;
+
+  // CLIENT REPLY: OFF sends nothing; SKIP drops the next command's reply
+  // (reply_skip_next becomes reply_skip when that command starts).
+  bool reply_off = false;
+  bool reply_skip = false;
+  bool reply_skip_next = false;
+  bool no_evict = false;  // CLIENT NO-EVICT.
+  bool no_touch = false;  // CLIENT NO-TOUCH: reads leave keys' access clocks alone.
+  bool monitor = false;   // MONITOR: receives every command the server runs.
 
   // MULTI: commands queued for EXEC, with their own copies of the arguments
   // (the query buffer they came from is gone by then).

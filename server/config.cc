@@ -270,6 +270,8 @@ bool ApplyImplemented(std::string_view name, const std::vector<std::string>& arg
 // implement, and whose default is therefore the only behaviour: setting them
 // to that default is not worth a warning. Everything else is reported.
 bool IsDefault(const DirectiveSpec& spec, const std::string& canonical) {
+  // No save points asks for no persistence: respd's behaviour already.
+  if (spec.name == "save" && canonical.empty()) return true;
   return spec.default_value == canonical;
 }
 

@@ -3,6 +3,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -71,6 +72,7 @@ void Server::CreateClient(int fd, const std::string& ip, int port) {
   auto* c = new Client(next_client_id_++, fd, parser_limits_);
   c->server = this;
   c->addr = ae::FormatAddress(ip, port);
+  c->local = ae::IsLoopbackAddress(ip);
   std::string local_ip;
   int local_port = 0;
   if (ae::LocalAddress(fd, &local_ip, &local_port)) {
@@ -229,6 +231,7 @@ void Server::FreeClosingClients() {
 
 void Server::FreeClient(Client* c) {
   UnwatchAllKeys(*c);
+  RemoveMonitor(c);
   if (cron_cursor_ == c) cron_cursor_ = c->next;
   if (c->prev != nullptr) c->prev->next = c->next;
   if (c->next != nullptr) c->next->prev = c->prev;

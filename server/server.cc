@@ -14,6 +14,7 @@
 #include "server/commands/families.h"
 #include "server/errors.h"
 #include "server/process.h"
+#include "server/string_util.h"
 #include "server/version.h"
 
 namespace respd::server {
@@ -140,47 +141,116 @@ bool Server::Start() {
   return true;
 }
 
-bool Server::Listen() {
-  if (config_.port != 0) {
-    for (const std::string& configured : config_.bind) {
-      // "-addr" means: skip it quietly if the address does not exist here.
-      const bool optional = !configured.empty() && configured[0] == '-';
-      const std::string addr = optional ? configured.substr(1) : configured;
-      std::string error;
-      int fd = ae::TcpListen(addr, config_.port, config_.tcp_backlog, &error);
-      if (fd == -1) {
-        const int err = errno;
-        logger_->Log(LogLevel::kWarning,
-                     "Warning: Could not create server TCP listening socket %s:%d: %s",
-                     addr.c_str(), config_.port, error.c_str());
-        // An address family or address this host lacks is skipped, like
-        // Redis does; anything else (the port is taken…) is fatal.
-        if (err == EADDRNOTAVAIL || err == EAFNOSUPPORT || err == EPROTONOSUPPORT ||
-            err == ESOCKTNOSUPPORT || err == EPFNOSUPPORT || err == ENOPROTOOPT) {
-          continue;
-        }
-        logger_->Log(LogLevel::kWarning, "Failed listening on port %d (tcp), aborting.",
-                     config_.port);
-        return false;
+bool Server::OpenListeners(const Config& config, std::vector<int>* fds) {
+  if (config.port == 0) return true;
+  for (const std::string& configured : config.bind) {
+    // "-addr" means: skip it quietly if the address does not exist here.
+    const bool optional = !configured.empty() && configured[0] == '-';
+    const std::string addr = optional ? configured.substr(1) : configured;
+    std::string error;
+    const int fd = ae::TcpListen(addr, config.port, config.tcp_backlog, &error);
+    if (fd == -1) {
+      const int err = errno;
+      logger_->Log(LogLevel::kWarning,
+                   "Warning: Could not create server TCP listening socket %s:%d: %s", addr.c_str(),
+                   config.port, error.c_str());
+      // An address family or address this host lacks is skipped, like
+      // Redis does; anything else (the port is taken…) is fatal.
+      if (err == EADDRNOTAVAIL || err == EAFNOSUPPORT || err == EPROTONOSUPPORT ||
+          err == ESOCKTNOSUPPORT || err == EPFNOSUPPORT || err == ENOPROTOOPT) {
+        continue;
       }
-      if (!loop_->CreateFileEvent(fd, ae::kReadable, &Server::OnAcceptable, this)) {
-        logger_->Log(LogLevel::kWarning, "Unrecoverable error creating TCP socket accept handler.");
-        close(fd);
-        return false;
-      }
-      listeners_.push_back(fd);
+      CloseListeners(fds);
+      return false;
     }
+    fds->push_back(fd);
+  }
+  return true;
+}
+
+void Server::CloseListeners(std::vector<int>* fds) {
+  for (int fd : *fds) {
+    if (loop_) loop_->DeleteFileEvent(fd, ae::kReadable);
+    close(fd);
+  }
+  fds->clear();
+}
+
+bool Server::WatchListeners() {
+  for (int fd : listeners_) {
+    if (!loop_->CreateFileEvent(fd, ae::kReadable, &Server::OnAcceptable, this)) {
+      logger_->Log(LogLevel::kWarning, "Unrecoverable error creating TCP socket accept handler.");
+      return false;
+    }
+  }
+  return true;
+}
+
+bool Server::Listen() {
+  if (!OpenListeners(config_, &listeners_)) {
+    logger_->Log(LogLevel::kWarning, "Failed listening on port %d (tcp), aborting.", config_.port);
+    return false;
   }
   if (listeners_.empty()) {
     logger_->Log(LogLevel::kWarning, "Configured to not listen anywhere, exiting.");
     return false;
   }
-  return true;
+  return WatchListeners();
+}
+
+std::string Server::ApplyConfig(Config next, std::string* failed_name) {
+  if (next.maxclients != config_.maxclients) {
+    int adjusted = next.maxclients;
+    if (!AdjustOpenFilesLimit(&adjusted, *logger_) || adjusted != next.maxclients) {
+      *failed_name = "maxclients";
+      return "The operating system is not able to handle the specified number of clients, try "
+             "with " +
+             std::to_string(adjusted);
+    }
+    const int setsize = next.maxclients + kReservedFds + 96;
+    if (loop_->setsize() < setsize && !loop_->Resize(setsize)) {
+      *failed_name = "maxclients";
+      return "The event loop API used by Redis is not able to handle the specified number of "
+             "clients";
+    }
+  }
+  if (next.dir != config_.dir && !next.dir.empty() && chdir(next.dir.c_str()) != 0) {
+    *failed_name = "dir";
+    return std::strerror(errno);
+  }
+  if (next.port != config_.port || next.bind != config_.bind) {
+    // Open the new listeners before closing the old: on failure nothing
+    // changes.
+    std::vector<int> fresh;
+    if (!OpenListeners(next, &fresh)) {
+      const bool port_changed = next.port != config_.port;
+      *failed_name = port_changed ? "port" : "bind";
+      return port_changed ? "Unable to listen on this port"
+                          : "Failed to bind to specified addresses.";
+    }
+    CloseListeners(&listeners_);
+    listeners_ = std::move(fresh);
+    WatchListeners();
+  }
+  logger_->Configure(next.loglevel, next.logfile);
+  parser_limits_.max_bulk_len = next.proto_max_bulk_len;
+  slowlog_.Trim(static_cast<size_t>(next.slowlog_max_len));
+  config_ = std::move(next);
+  return "";
 }
 
 void Server::Run() { loop_->Run(); }
 
 void Server::ProcessCommand(Client& c, std::span<const std::string_view> argv) {
+  // CLIENT REPLY OFF/SKIP: run as usual, then take the reply back.
+  const size_t reply_mark = c.output.size();
+  Dispatch(c, argv);
+  if (c.reply_off || c.reply_skip) c.output.TruncateTo(reply_mark);
+  c.reply_skip = c.reply_skip_next;
+  c.reply_skip_next = false;
+}
+
+void Server::Dispatch(Client& c, std::span<const std::string_view> argv) {
   const Command* cmd = commands_.Lookup(argv);
   // A command refused here also dooms an open transaction (EXECABORT).
   auto reject = [this, &c](std::string_view error) {
@@ -203,6 +273,14 @@ void Server::ProcessCommand(Client& c, std::span<const std::string_view> argv) {
     return;
   }
   const uint32_t flags = cmd->spec->flags;
+  if ((flags & kCmdProtected) && !ProtectedCommandAllowed(c)) {
+    ++cmd->rejected_calls;
+    reject(
+        "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", "
+        "you can run it from a local connection, otherwise you need to set this option in the "
+        "configuration file, and then restart the server.");
+    return;
+  }
   if (!c.authenticated && !(flags & kCmdNoAuth)) {
     ++cmd->rejected_calls;
     reject(kErrNoAuth);
@@ -226,7 +304,15 @@ void Server::ProcessCommand(Client& c, std::span<const std::string_view> argv) {
   Call(c, *cmd, argv);
 }
 
+bool Server::ProtectedCommandAllowed(const Client& c) const {
+  // enable-debug-command: "yes", or "local" for loopback clients (DEBUG is
+  // respd's only protected command; MODULE does not exist).
+  const std::string& mode = config_.values.at("enable-debug-command");
+  return mode == "yes" || (mode == "local" && c.local);
+}
+
 void Server::Call(Client& c, const Command& cmd, std::span<const std::string_view> argv) {
+  c.last_command = &cmd;  // CLIENT LIST shows the running command as "cmd".
   command_clock_.Set(store::SystemTimeMs());
   const int64_t start_us = store::SystemTimeUs();
   CommandContext ctx{*this,
@@ -236,8 +322,13 @@ void Server::Call(Client& c, const Command& cmd, std::span<const std::string_vie
                      *databases_[static_cast<size_t>(c.db_index)],
                      c.reply,
                      command_clock_.NowMs()};
+  ctx.db.set_touch_disabled(c.no_touch && cmd.spec->name != "touch");
   cmd.spec->handler(ctx);
+  ctx.db.set_touch_disabled(false);
   const int64_t duration_us = store::SystemTimeUs() - start_us;
+  if (!monitors_.empty() && !(cmd.spec->flags & (kCmdAdmin | kCmdSkipMonitor))) {
+    FeedMonitors(c, argv, start_us);
+  }
   ++cmd.calls;
   cmd.microseconds += static_cast<uint64_t>(duration_us);
   if (!(cmd.spec->flags & kCmdSkipSlowlog)) {
@@ -252,7 +343,98 @@ void Server::Call(Client& c, const Command& cmd, std::span<const std::string_vie
   } else if (cmd.spec->flags & kCmdWrite) {
     ++stats_.dirty;
   }
-  c.last_command = &cmd;
+}
+
+void Server::AddMonitor(Client* c) {
+  if (c->monitor) return;
+  c->monitor = true;
+  monitors_.push_back(c);
+}
+
+void Server::RemoveMonitor(Client* c) {
+  if (!c->monitor) return;
+  c->monitor = false;
+  std::erase(monitors_, c);
+}
+
+namespace {
+
+// An argument as Redis's sdscatrepr shows it: quoted, with escapes.
+void AppendRepr(std::string& out, std::string_view s) {
+  out.push_back('"');
+  for (unsigned char ch : s) {
+    switch (ch) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\a':
+        out += "\\a";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      default:
+        if (ch >= 32 && ch < 127) {
+          out.push_back(static_cast<char>(ch));
+        } else {
+          char hex[8];
+          std::snprintf(hex, sizeof(hex), "\\x%02x", ch);
+          out += hex;
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+}  // namespace
+
+void Server::FeedMonitors(const Client& c, std::span<const std::string_view> argv,
+                          int64_t start_us) {
+  char stamp[64];
+  std::snprintf(stamp, sizeof(stamp), "%lld.%06lld [%d ",
+                static_cast<long long>(start_us / 1000000),
+                static_cast<long long>(start_us % 1000000), c.db_index);
+  std::string line = stamp;
+  line += c.addr;
+  line += "]";
+  // Secrets stay out of the feed, as Redis redacts them: AUTH's arguments,
+  // and the user and password after HELLO's AUTH.
+  std::vector<bool> redacted(argv.size(), false);
+  if (EqualsIgnoreCase(argv[0], "auth")) {
+    for (size_t i = 1; i < argv.size(); ++i) redacted[i] = true;
+  } else if (EqualsIgnoreCase(argv[0], "hello")) {
+    for (size_t i = 2; i + 2 < argv.size(); ++i) {
+      if (EqualsIgnoreCase(argv[i], "auth")) {
+        redacted[i + 1] = redacted[i + 2] = true;
+        i += 2;
+      }
+    }
+  }
+  for (size_t i = 0; i < argv.size(); ++i) {
+    line.push_back(' ');
+    if (redacted[i]) {
+      line += "\"(redacted)\"";
+    } else {
+      AppendRepr(line, argv[i]);
+    }
+  }
+  for (Client* m : monitors_) {
+    if (m->close_asap) continue;
+    m->reply.SimpleString(line);
+    QueueWrite(m);
+  }
 }
 
 uint64_t Server::AccountErrors(Client& c) {
@@ -320,11 +502,7 @@ void Server::FinishShutdown() {
   logger_->Log(LogLevel::kWarning, "User requested shutdown...");
   // Stop accepting; what clients still have queued was written (as far as
   // their sockets took it) by this iteration's HandlePendingWrites.
-  for (int fd : listeners_) {
-    loop_->DeleteFileEvent(fd, ae::kReadable);
-    close(fd);
-  }
-  listeners_.clear();
+  CloseListeners(&listeners_);
   if (pidfile_written_) {
     logger_->Log(LogLevel::kNotice, "Removing the pid file.");
     unlink(config_.pidfile.c_str());
@@ -391,6 +569,7 @@ void Server::DatabasesCron() {
 }
 
 void Server::ActiveExpireCycle() {
+  if (!active_expire_enabled_) return;
   const int n = num_databases();
   // A quarter of the cron period, as Redis's slow cycle.
   const int64_t limit_us = 1000000 * kExpireSlowTimePercent / config_.EffectiveHz() / 100;

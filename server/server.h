@@ -78,6 +78,10 @@ class Server : public store::KeyspaceObserver {
   void RequestShutdown() { shutdown_requested_ = true; }
 
   const Config& config() const { return config_; }
+  // CONFIG SET: adopts `next` and carries out what changed (listeners,
+  // directory, open-files limit, log level). On failure nothing changes,
+  // *failed_name names the culprit and the reason is returned.
+  std::string ApplyConfig(Config next, std::string* failed_name);
   Logger& logger() { return *logger_; }
   CommandTable& commands() { return commands_; }
   const ServerStats& stats() const { return stats_; }
@@ -99,6 +103,9 @@ class Server : public store::KeyspaceObserver {
   double instantaneous_input_kbps() const { return input_metric_.PerSecond() / 1024; }
   double instantaneous_output_kbps() const { return output_metric_.PerSecond() / 1024; }
   const Client* clients_head() const { return clients_head_; }
+  // DEBUG SET-ACTIVE-EXPIRE: whether the cron reclaims expired keys nobody reads.
+  void set_active_expire_enabled(bool enabled) { active_expire_enabled_ = enabled; }
+  bool active_expire_enabled() const { return active_expire_enabled_; }
   // The time snapshot of the running command (unix ms).
   int64_t now_ms() const { return command_clock_.NowMs(); }
   int num_databases() const { return static_cast<int>(databases_.size()); }
@@ -118,6 +125,21 @@ class Server : public store::KeyspaceObserver {
   void ProcessCommand(Client& c, std::span<const std::string_view> argv);
   // Calls a command's handler and accounts for it (also used by EXEC).
   void Call(Client& c, const Command& cmd, std::span<const std::string_view> argv);
+  // Lookup, arity, auth and MULTI checks, then Call.
+  void Dispatch(Client& c, std::span<const std::string_view> argv);
+  // Whether `c` may run a kCmdProtected command (enable-debug-command).
+  bool ProtectedCommandAllowed(const Client& c) const;
+
+  // MONITOR: `c` receives every command run from now on.
+  void AddMonitor(Client* c);
+  void RemoveMonitor(Client* c);
+  // Every client, newest first (CLIENT LIST, CLIENT KILL).
+  template <typename Fn>
+  void ForEachClient(Fn&& fn) {
+    for (Client* c = clients_head_; c != nullptr; c = c->next) {
+      if (!c->close_asap) fn(*c);
+    }
+  }
 
   // Transactions (server/transactions.cc).
   void WatchKey(Client& c, std::string_view key);
@@ -140,6 +162,11 @@ class Server : public store::KeyspaceObserver {
   static int64_t OnCron(ae::EventLoop& loop, int64_t id, void* data) noexcept;
 
   bool Listen();
+  // Listens on `config`'s port and addresses, appending to *fds. False (with
+  // everything it opened closed) if an address that must work fails.
+  bool OpenListeners(const Config& config, std::vector<int>* fds);
+  void CloseListeners(std::vector<int>* fds);
+  bool WatchListeners();
   void AcceptClients(int listen_fd);
   void CreateClient(int fd, const std::string& ip, int port);
   void ReadFromClient(Client& c);
@@ -150,6 +177,8 @@ class Server : public store::KeyspaceObserver {
   void HandlePendingWrites();
   void FreeClient(Client* c);
   void FreeClosingClients();
+  // Sends `argv` to the MONITOR clients, Redis's way.
+  void FeedMonitors(const Client& c, std::span<const std::string_view> argv, int64_t start_us);
   void BeforeSleep();
   void Cron();
   void ClientsCron(int64_t now_ms);
@@ -178,10 +207,13 @@ class Server : public store::KeyspaceObserver {
   size_t num_clients_ = 0;
   uint64_t next_client_id_ = 1;
   std::vector<Client*> pending_writes_;
+  std::vector<Client*> monitors_;
   std::vector<Client*> clients_to_close_;
   Client* cron_cursor_ = nullptr;  // Where ClientsCron resumes.
 
   int expire_db_cursor_ = 0;  // Where ActiveExpireCycle resumes.
+  // DEBUG SET-ACTIVE-EXPIRE.
+  bool active_expire_enabled_ = true;
   bool shutdown_requested_ = false;
   bool pidfile_written_ = false;
   int64_t start_time_ms_ = 0;

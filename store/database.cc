@@ -55,7 +55,7 @@ KeyEntry* Database::Find(std::string_view key, Touch touch) {
   auto slot = keys_.FindSlot(key);
   if (!slot || ExpireIfNeeded(slot)) return nullptr;
   KeyEntry* e = slot.entry();
-  if (touch == Touch::kYes) e->set_lru(LruClock());
+  if (touch == Touch::kYes && !touch_disabled_) e->set_lru(LruClock());
   return e;
 }
 

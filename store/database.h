@@ -65,6 +65,8 @@ class Database {
   int64_t avg_ttl_ms() const { return avg_ttl_ms_; }
   int id() const { return id_; }
   void set_observer(KeyspaceObserver* observer) { observer_ = observer; }
+  // While set, lookups leave access clocks alone (CLIENT NO-TOUCH).
+  void set_touch_disabled(bool disabled) { touch_disabled_ = disabled; }
   KeyspaceObserver* observer() const { return observer_; }
 
   // How Find treats the key's access clock (OBJECT IDLETIME, LRU): most
@@ -202,6 +204,7 @@ class Database {
   const int id_;
   const Clock* clock_;
   KeyspaceObserver* observer_ = nullptr;
+  bool touch_disabled_ = false;
   Dict<KeyEntryTraits> keys_;
   Dict<ExpireRefTraits> expires_;
   DatabaseStats stats_;

@@ -11,6 +11,9 @@ void RegisterKeyspaceFamily(CommandTable& table);
 void RegisterConnectionFamily(CommandTable& table);
 void RegisterServerFamily(CommandTable& table);
 void RegisterTransactionFamily(CommandTable& table);
+void RegisterIntrospectionFamily(CommandTable& table);
+void RegisterClientFamily(CommandTable& table);
+void RegisterConfigFamily(CommandTable& table);
 
 inline void RegisterAllCommands(CommandTable& table) {
   RegisterStringFamily(table);
@@ -18,6 +21,9 @@ inline void RegisterAllCommands(CommandTable& table) {
   RegisterConnectionFamily(table);
   RegisterServerFamily(table);
   RegisterTransactionFamily(table);
+  RegisterClientFamily(table);
+  RegisterConfigFamily(table);
+  RegisterIntrospectionFamily(table);
 }
 
 }  // namespace respd::server

@@ -1,10 +1,14 @@
-// Server: DBSIZE FLUSHDB FLUSHALL COMMAND (COUNT, INFO, DOCS, HELP).
+// Server: DBSIZE FLUSHDB FLUSHALL INFO SHUTDOWN COMMAND (COUNT, INFO, DOCS,
+// HELP).
 #include <vector>
 
 #include "server/command_context.h"
 #include "server/command_reply.h"
 #include "server/commands/families.h"
 #include "server/errors.h"
+#include "server/glob.h"
+#include "server/info.h"
+#include "server/key_specs.h"
 #include "server/server.h"
 #include "server/string_util.h"
 
@@ -42,6 +46,48 @@ void FlushallCommand(CommandContext& ctx) {
     ctx.server.database(i).Clear();
   }
   ctx.reply.Ok();
+}
+
+// INFO [section ...]
+void InfoCommand(CommandContext& ctx) {
+  ctx.reply.Verbatim(BuildInfo(ctx.server, ctx.argv.subspan(1)));
+}
+
+// SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]
+void ShutdownCommand(CommandContext& ctx) {
+  bool save = false, nosave = false, now = false, force = false, abort = false;
+  for (size_t j = 1; j < ctx.argv.size(); ++j) {
+    const std::string_view opt = ctx.argv[j];
+    if (EqualsIgnoreCase(opt, "nosave")) {
+      nosave = true;
+    } else if (EqualsIgnoreCase(opt, "save")) {
+      save = true;
+    } else if (EqualsIgnoreCase(opt, "now")) {
+      now = true;
+    } else if (EqualsIgnoreCase(opt, "force")) {
+      force = true;
+    } else if (EqualsIgnoreCase(opt, "abort")) {
+      abort = true;
+    } else {
+      ctx.Error(kErrSyntax);
+      return;
+    }
+  }
+  if ((abort && (save || nosave || now || force)) || (save && nosave)) {
+    ctx.Error(kErrSyntax);
+    return;
+  }
+  if (abort) {
+    // respd shuts down at once, so there is never one in progress.
+    ctx.Error("ERR No shutdown in progress.");
+    return;
+  }
+  if (save) {
+    ctx.server.logger().Log(LogLevel::kWarning,
+                            "SHUTDOWN SAVE: respd has no persistence yet; nothing is saved.");
+  }
+  // No reply: like Redis, the server exits and the connection closes.
+  ctx.server.RequestShutdown();
 }
 
 // Finds a command by full name ("get", "config|get"), as COMMAND INFO/DOCS
@@ -103,6 +149,97 @@ void CommandDocsCommand(CommandContext& ctx) {
   }
 }
 
+// COMMAND LIST [FILTERBY MODULE module-name | ACLCAT category | PATTERN pattern]
+void CommandListCommand(CommandContext& ctx) {
+  const auto& argv = ctx.argv;
+  enum class Filter { kNone, kModule, kAclCat, kPattern } filter = Filter::kNone;
+  std::string_view arg;
+  if (argv.size() == 5 && EqualsIgnoreCase(argv[2], "filterby")) {
+    arg = argv[4];
+    if (EqualsIgnoreCase(argv[3], "module")) {
+      filter = Filter::kModule;
+    } else if (EqualsIgnoreCase(argv[3], "aclcat")) {
+      filter = Filter::kAclCat;
+    } else if (EqualsIgnoreCase(argv[3], "pattern")) {
+      filter = Filter::kPattern;
+    } else {
+      ctx.Error(kErrSyntax);
+      return;
+    }
+  } else if (argv.size() != 2) {
+    ctx.Error(kErrSyntax);
+    return;
+  }
+  uint32_t category = 0;
+  if (filter == Filter::kAclCat) {
+    const auto names = AclCategoryNames();
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (EqualsIgnoreCase(names[i], arg)) category = 1u << i;
+    }
+  }
+  std::vector<const Command*> matched;
+  auto consider = [&](const Command& cmd) {
+    switch (filter) {
+      case Filter::kNone:
+        break;
+      case Filter::kModule:
+        return;  // respd has no modules.
+      case Filter::kAclCat:
+        if (!(cmd.spec->acl_categories & category)) return;
+        break;
+      case Filter::kPattern:
+        if (!GlobMatch(arg, cmd.fullname, /*nocase=*/true)) return;
+        break;
+    }
+    matched.push_back(&cmd);
+  };
+  for (const auto& cmd : ctx.server.commands().commands()) {
+    consider(*cmd);
+    for (const auto& sub : cmd->subcommands) consider(*sub);
+  }
+  ctx.reply.ArrayHeader(matched.size());
+  for (const Command* cmd : matched) ctx.reply.Bulk(cmd->fullname);
+}
+
+// COMMAND GETKEYS command [arg ...] / COMMAND GETKEYSANDFLAGS command [arg ...]
+void GetKeys(CommandContext& ctx, bool with_flags) {
+  const auto args = ctx.argv.subspan(2);
+  const Command* cmd = ctx.server.commands().Lookup(args);
+  if (cmd == nullptr) {
+    ctx.Error("ERR Invalid command specified");
+    return;
+  }
+  if (!CommandHasKeySpecs(*cmd)) {
+    ctx.Error("ERR The command has no key arguments");
+    return;
+  }
+  if (!cmd->ArityOk(args.size())) {
+    ctx.Error("ERR Invalid number of arguments specified for command");
+    return;
+  }
+  std::vector<KeyRef> keys;
+  if (!GetKeysFromSpecs(*cmd, args, &keys)) {
+    if (cmd->spec->flags & kCmdNoMandatoryKeys) {
+      ctx.reply.ArrayHeader(0);
+    } else {
+      ctx.Error("ERR Invalid arguments specified for command");
+    }
+    return;
+  }
+  ctx.reply.ArrayHeader(keys.size());
+  for (const KeyRef& key : keys) {
+    if (with_flags) ctx.reply.ArrayHeader(2);
+    ctx.reply.Bulk(args[key.index]);
+    if (with_flags) {
+      ctx.reply.SetHeader(key.flags.size());
+      for (std::string_view f : key.flags) ctx.reply.SimpleString(f);
+    }
+  }
+}
+
+void CommandGetkeysCommand(CommandContext& ctx) { GetKeys(ctx, false); }
+void CommandGetkeysandflagsCommand(CommandContext& ctx) { GetKeys(ctx, true); }
+
 // COMMAND HELP
 void CommandHelpCommand(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
@@ -156,6 +293,21 @@ constexpr CommandSpec kCommandSubcommands[] = {
      .flags = kCommandFlags,
      .acl_categories = kCommandAcl,
      .handler = &CommandHelpCommand},
+    {.name = "list",
+     .arity = -2,
+     .flags = kCommandFlags,
+     .acl_categories = kCommandAcl,
+     .handler = &CommandListCommand},
+    {.name = "getkeys",
+     .arity = -4,
+     .flags = kCommandFlags,
+     .acl_categories = kCommandAcl,
+     .handler = &CommandGetkeysCommand},
+    {.name = "getkeysandflags",
+     .arity = -4,
+     .flags = kCommandFlags,
+     .acl_categories = kCommandAcl,
+     .handler = &CommandGetkeysandflagsCommand},
 };
 
 constexpr CommandSpec kServerCommands[] = {
@@ -174,6 +326,16 @@ constexpr CommandSpec kServerCommands[] = {
      .flags = kCmdWrite,
      .acl_categories = kAclKeyspace | kAclWrite | kAclSlow | kAclDangerous,
      .handler = &FlushallCommand},
+    {.name = "info",
+     .arity = -1,
+     .flags = kCmdLoading | kCmdStale,
+     .acl_categories = kAclSlow | kAclDangerous,
+     .handler = &InfoCommand},
+    {.name = "shutdown",
+     .arity = -1,
+     .flags = kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale | kCmdNoMulti | kCmdAllowBusy,
+     .acl_categories = kAclAdmin | kAclSlow | kAclDangerous,
+     .handler = &ShutdownCommand},
     {.name = "command",
      .arity = -1,
      .flags = kCommandFlags,

@@ -317,3 +317,44 @@ TEST(OutputBuffer, ReleaseIdleMemoryFreesOnlyWhenEmpty) {
 
 }  // namespace
 }  // namespace respd::protocol
+
+namespace respd::protocol {
+namespace {
+
+std::string Pending(const OutputBuffer& b) {
+  iovec iov[64];
+  const size_t n = b.Segments(iov);
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out.append(static_cast<const char*>(iov[i].iov_base), iov[i].iov_len);
+  return out;
+}
+
+TEST(OutputBufferTruncate, TakesBackTheNewestBytes) {
+  for (size_t first : {size_t{10}, size_t{20000}, size_t{40000}}) {
+    for (size_t added : {size_t{0}, size_t{5}, size_t{16384}, size_t{50000}}) {
+      OutputBuffer b;
+      const std::string a(first, 'a');
+      b.Append(a);
+      b.Consume(3);  // Part of the kept bytes is already sent.
+      const size_t mark = b.size();
+      b.Append(std::string(added, 'z'));
+      b.TruncateTo(mark);
+      EXPECT_EQ(b.size(), mark);
+      EXPECT_EQ(Pending(b), a.substr(3)) << first << "+" << added;
+      b.Append("tail");  // Appends still land after the kept bytes.
+      EXPECT_EQ(Pending(b), a.substr(3) + "tail");
+    }
+  }
+}
+
+TEST(OutputBufferTruncate, ToEmpty) {
+  OutputBuffer b;
+  b.Append(std::string(30000, 'x'));
+  b.TruncateTo(0);
+  EXPECT_TRUE(b.empty());
+  b.Append("ok");
+  EXPECT_EQ(Pending(b), "ok");
+}
+
+}  // namespace
+}  // namespace respd::protocol
