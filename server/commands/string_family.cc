@@ -1,17 +1,54 @@
-// Strings: GET SET.
+// Strings: GET SET SETNX SETEX PSETEX GETSET GETDEL GETEX MGET MSET MSETNX
+// APPEND STRLEN INCR DECR INCRBY DECRBY INCRBYFLOAT GETRANGE SUBSTR SETRANGE
+// LCS, with Redis 7.0's replies and error texts (src/t_string.c).
+//
+// A string is bytes; numbers are parsed from them per command with Redis's
+// rules (string2ll for integers, strtold as string2ld for floats) and written
+// back in Redis's format, so INCR and INCRBYFLOAT results read back exactly
+// as Redis would store them. Writes that keep the key's deadline (INCR*,
+// APPEND, SETRANGE) go through TtlMode::kKeep or ResizeString; every SET-like
+// write clears it. APPEND and SETRANGE leave the entry's raw_encoding bit set,
+// as Redis turns the value into a "raw" sds there.
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <limits>
+#include <memory>
+#include <new>
+#include <string>
+#include <vector>
 
 #include "protocol/numbers.h"
 #include "server/command_context.h"
 #include "server/commands/families.h"
 #include "server/errors.h"
+#include "server/server.h"
 #include "server/string_util.h"
 
 namespace respd::server {
 namespace {
 
 using store::Database;
+using store::KeyEntry;
 using store::OpStatus;
+using store::ValueType;
+
+// Texts only this family sends (the shared ones are in errors.h).
+constexpr std::string_view kErrDecrementOverflow = "ERR decrement would overflow";
+constexpr std::string_view kErrNanOrInfinity = "ERR increment would produce NaN or Infinity";
+constexpr std::string_view kErrOffsetOutOfRange = "ERR offset is out of range";
+constexpr std::string_view kErrLcsNotString = "ERR The specified keys must contain string values";
+constexpr std::string_view kErrLcsLenAndIdx =
+    "ERR If you want both the length and indexes, please just use IDX.";
+constexpr std::string_view kErrLcsTooLong = "ERR String too long for LCS";
+constexpr std::string_view kErrLcsOverLimit =
+    "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len";
+constexpr std::string_view kErrLcsNoMemory =
+    "ERR Insufficient memory, failed allocating transient memory for LCS";
 
 // Replies with the string at `key` (or nil). Returns false after replying
 // with an error (wrong type), so SET … GET can stop.
@@ -29,10 +66,32 @@ bool ReplyStringValue(CommandContext& ctx, std::string_view key) {
   return false;
 }
 
+// The live entry at `key` if it holds a string, for commands that write it
+// (no hit/miss counted, as Redis's lookupKeyWrite). Sets *ok to false after
+// replying WRONGTYPE for another type.
+KeyEntry* FindStringForWrite(CommandContext& ctx, std::string_view key, bool* ok) {
+  KeyEntry* e = ctx.db.Find(key);
+  *ok = e == nullptr || e->type() == ValueType::kString;
+  if (!*ok) ctx.Error(kErrWrongType);
+  return *ok ? e : nullptr;
+}
+
+// Redis's checkStringLength: a string of `size` + `append` bytes must fit
+// proto-max-bulk-len (the sum is checked without overflowing). Replies and
+// returns false if it does not.
+bool CheckStringLength(CommandContext& ctx, uint64_t size, uint64_t append) {
+  const uint64_t limit = static_cast<uint64_t>(ctx.server.config().proto_max_bulk_len);
+  if (size > limit || append > limit - size) {
+    ctx.Error(kErrStringTooLong);
+    return false;
+  }
+  return true;
+}
+
 // GET key
 void GetCommand(CommandContext& ctx) { ReplyStringValue(ctx, ctx.argv[1]); }
 
-// The options of SET, as bits (Redis's OBJ_SET_* flags).
+// The options of SET and GETEX, as bits (Redis's OBJ_* flags).
 enum SetFlag : uint32_t {
   kSetNx = 1 << 0,
   kSetXx = 1 << 1,
@@ -42,11 +101,13 @@ enum SetFlag : uint32_t {
   kSetPx = 1 << 5,
   kSetExAt = 1 << 6,
   kSetPxAt = 1 << 7,
+  kSetPersist = 1 << 8,  // GETEX only.
 };
 constexpr uint32_t kSetAnyExpire = kSetEx | kSetPx | kSetExAt | kSetPxAt;
-// An expiry form excludes KEEPTTL and the other expiry forms (not itself).
+// An expiry form excludes KEEPTTL, PERSIST and the other expiry forms (not
+// itself: "EX 1 EX 2" is accepted, the last one wins).
 constexpr uint32_t ConflictsOf(uint32_t expire_form) {
-  return kSetKeepTtl | (kSetAnyExpire & ~expire_form);
+  return kSetKeepTtl | kSetPersist | (kSetAnyExpire & ~expire_form);
 }
 
 // Converts the EX/PX/EXAT/PXAT argument to an absolute unix-ms deadline, or
@@ -76,6 +137,27 @@ bool ParseSetExpire(CommandContext& ctx, std::string_view arg, uint32_t flags, i
   return true;
 }
 
+// Parses one expiry option of SET/GETEX at argv[*j] (EX, PX, EXAT, PXAT,
+// with its argument at argv[*j + 1]) into *flags and *expire_arg. False if
+// argv[*j] is not one, is excluded by an earlier option, or lacks its
+// argument: the caller then answers "syntax error".
+bool ParseExpireOption(std::span<const std::string_view> argv, size_t* j, uint32_t* flags,
+                       std::string_view* expire_arg) {
+  static constexpr struct {
+    std::string_view name;
+    uint32_t flag;
+  } kForms[] = {{"ex", kSetEx}, {"px", kSetPx}, {"exat", kSetExAt}, {"pxat", kSetPxAt}};
+  if (*j + 1 >= argv.size()) return false;
+  for (const auto& form : kForms) {
+    if (!EqualsIgnoreCase(argv[*j], form.name)) continue;
+    if (*flags & ConflictsOf(form.flag)) return false;
+    *flags |= form.flag;
+    *expire_arg = argv[++*j];
+    return true;
+  }
+  return false;
+}
+
 // SET key value [NX | XX] [GET] [EX seconds | PX milliseconds |
 //     EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL]
 void SetCommand(CommandContext& ctx) {
@@ -86,7 +168,6 @@ void SetCommand(CommandContext& ctx) {
   // repeat, but NX/XX and the expiry forms exclude each other.
   for (size_t j = 3; j < argv.size(); ++j) {
     const std::string_view opt = argv[j];
-    const bool has_next = j + 1 < argv.size();
     if (EqualsIgnoreCase(opt, "nx") && !(flags & kSetXx)) {
       flags |= kSetNx;
     } else if (EqualsIgnoreCase(opt, "xx") && !(flags & kSetNx)) {
@@ -95,25 +176,13 @@ void SetCommand(CommandContext& ctx) {
       flags |= kSetGet;
     } else if (EqualsIgnoreCase(opt, "keepttl") && !(flags & kSetAnyExpire)) {
       flags |= kSetKeepTtl;
-    } else if (EqualsIgnoreCase(opt, "ex") && !(flags & ConflictsOf(kSetEx)) && has_next) {
-      flags |= kSetEx;
-      expire_arg = argv[++j];
-    } else if (EqualsIgnoreCase(opt, "px") && !(flags & ConflictsOf(kSetPx)) && has_next) {
-      flags |= kSetPx;
-      expire_arg = argv[++j];
-    } else if (EqualsIgnoreCase(opt, "exat") && !(flags & ConflictsOf(kSetExAt)) && has_next) {
-      flags |= kSetExAt;
-      expire_arg = argv[++j];
-    } else if (EqualsIgnoreCase(opt, "pxat") && !(flags & ConflictsOf(kSetPxAt)) && has_next) {
-      flags |= kSetPxAt;
-      expire_arg = argv[++j];
-    } else {
+    } else if (!ParseExpireOption(argv, &j, &flags, &expire_arg)) {
       ctx.Error(kErrSyntax);
       return;
     }
   }
 
-  int64_t when = store::KeyEntry::kNoExpire;
+  int64_t when = KeyEntry::kNoExpire;
   if ((flags & kSetAnyExpire) && !ParseSetExpire(ctx, expire_arg, flags, &when)) return;
 
   const std::string_view key = argv[1];
@@ -136,6 +205,527 @@ void SetCommand(CommandContext& ctx) {
   if (!(flags & kSetGet)) ctx.reply.Ok();
 }
 
+// SETNX key value  (1 if set, 0 if the key existed)
+void SetNxCommand(CommandContext& ctx) {
+  if (ctx.db.Find(ctx.argv[1]) != nullptr) {
+    ctx.reply.Integer(0);
+    return;
+  }
+  ctx.db.SetString(ctx.argv[1], ctx.argv[2], Database::TtlMode::kClear);
+  ctx.reply.Integer(1);
+}
+
+// SETEX and PSETEX: SET key value EX/PX ttl; `form` is kSetEx or kSetPx.
+void SetWithTtl(CommandContext& ctx, uint32_t form) {
+  int64_t when;
+  if (!ParseSetExpire(ctx, ctx.argv[2], form, &when)) return;
+  ctx.db.SetString(ctx.argv[1], ctx.argv[3], Database::TtlMode::kSet, when);
+  ctx.reply.Ok();
+}
+
+// SETEX key seconds value
+void SetExCommand(CommandContext& ctx) { SetWithTtl(ctx, kSetEx); }
+
+// PSETEX key milliseconds value
+void PSetExCommand(CommandContext& ctx) { SetWithTtl(ctx, kSetPx); }
+
+// GETSET key value  (the old value or nil; the new one has no deadline)
+void GetSetCommand(CommandContext& ctx) {
+  if (!ReplyStringValue(ctx, ctx.argv[1])) return;
+  ctx.db.SetString(ctx.argv[1], ctx.argv[2], Database::TtlMode::kClear);
+}
+
+// GETDEL key
+void GetDelCommand(CommandContext& ctx) {
+  if (!ReplyStringValue(ctx, ctx.argv[1])) return;
+  ctx.db.Delete(ctx.argv[1]);
+}
+
+// GETEX key [EX seconds | PX milliseconds | EXAT unix-time-seconds |
+//     PXAT unix-time-milliseconds | PERSIST]
+void GetExCommand(CommandContext& ctx) {
+  const auto& argv = ctx.argv;
+  uint32_t flags = 0;
+  std::string_view expire_arg;
+  for (size_t j = 2; j < argv.size(); ++j) {
+    if (EqualsIgnoreCase(argv[j], "persist") && !(flags & kSetAnyExpire)) {
+      flags |= kSetPersist;
+    } else if (!ParseExpireOption(argv, &j, &flags, &expire_arg)) {
+      ctx.Error(kErrSyntax);
+      return;
+    }
+  }
+
+  const std::string_view key = argv[1];
+  auto value = ctx.db.GetString(key);
+  if (!value) {
+    if (value.status() == OpStatus::kKeyNotFound) {
+      ctx.reply.Null();
+    } else {
+      ctx.Error(OpStatusError(value.status()));
+    }
+    return;
+  }
+  // As Redis, the expiry argument is only judged once the key is found: a
+  // missing key answers nil even to "EX 0".
+  int64_t when = KeyEntry::kNoExpire;
+  if ((flags & kSetAnyExpire) && !ParseSetExpire(ctx, expire_arg, flags, &when)) return;
+  // The value goes out before the key may be deleted.
+  ctx.reply.Bulk(*value);
+  if ((flags & (kSetExAt | kSetPxAt)) && when <= ctx.now_ms) {
+    // An absolute deadline already past deletes the key now (Redis's
+    // checkAlreadyExpired).
+    ctx.db.Delete(key);
+  } else if (flags & kSetAnyExpire) {
+    ctx.db.SetExpire(key, when);
+  } else if (flags & kSetPersist) {
+    ctx.db.Persist(key);
+  }
+}
+
+// MGET key [key ...]  (nil for a missing key or one of another type)
+void MGetCommand(CommandContext& ctx) {
+  ctx.reply.ArrayHeader(ctx.argv.size() - 1);
+  for (size_t j = 1; j < ctx.argv.size(); ++j) {
+    auto value = ctx.db.GetString(ctx.argv[j]);
+    if (value) {
+      ctx.reply.Bulk(*value);
+    } else {
+      ctx.reply.Null();
+    }
+  }
+}
+
+// MSET and MSETNX: key value pairs; with `only_if_none_exists`, nothing is
+// set if any of the keys exists.
+void MSetGeneric(CommandContext& ctx, bool only_if_none_exists) {
+  const auto& argv = ctx.argv;
+  if (argv.size() % 2 == 0) {
+    ctx.WrongArity();
+    return;
+  }
+  if (only_if_none_exists) {
+    for (size_t j = 1; j < argv.size(); j += 2) {
+      if (ctx.db.Find(argv[j]) != nullptr) {
+        ctx.reply.Integer(0);
+        return;
+      }
+    }
+  }
+  // A key named twice takes its last value, as in Redis.
+  for (size_t j = 1; j < argv.size(); j += 2) {
+    ctx.db.SetString(argv[j], argv[j + 1], Database::TtlMode::kClear);
+  }
+  if (only_if_none_exists) {
+    ctx.reply.Integer(1);
+  } else {
+    ctx.reply.Ok();
+  }
+}
+
+// MSET key value [key value ...]
+void MSetCommand(CommandContext& ctx) { MSetGeneric(ctx, false); }
+
+// MSETNX key value [key value ...]  (1 if all were set, 0 if none was)
+void MSetNxCommand(CommandContext& ctx) { MSetGeneric(ctx, true); }
+
+// APPEND key value  (the new length)
+void AppendCommand(CommandContext& ctx) {
+  const std::string_view key = ctx.argv[1];
+  const std::string_view tail = ctx.argv[2];
+  bool ok;
+  KeyEntry* e = FindStringForWrite(ctx, key, &ok);
+  if (!ok) return;
+  if (e == nullptr) {
+    // A new key is a plain SET of the argument (Redis keeps its int/embstr
+    // encoding: not raw).
+    ctx.db.SetString(key, tail, Database::TtlMode::kClear);
+    ctx.reply.Integer(static_cast<int64_t>(tail.size()));
+    return;
+  }
+  const size_t old_len = e->string_value().size();
+  if (!CheckStringLength(ctx, old_len, tail.size())) return;
+  // Greedy: a run of APPENDs grows the entry in amortised O(1) per byte.
+  e = ctx.db.ResizeString(key, old_len + tail.size(), /*greedy=*/true);
+  if (!tail.empty()) std::memcpy(e->mutable_value() + old_len, tail.data(), tail.size());
+  // Redis unshares the value into a raw sds even when appending nothing.
+  e->set_raw_encoding(true);
+  ctx.reply.Integer(static_cast<int64_t>(old_len + tail.size()));
+}
+
+// STRLEN key  (0 for a missing key)
+void StrLenCommand(CommandContext& ctx) {
+  auto value = ctx.db.GetString(ctx.argv[1]);
+  if (value) {
+    ctx.reply.Integer(static_cast<int64_t>(value->size()));
+  } else if (value.status() == OpStatus::kKeyNotFound) {
+    ctx.reply.Integer(0);
+  } else {
+    ctx.Error(OpStatusError(value.status()));
+  }
+}
+
+// INCR, DECR, INCRBY, DECRBY: adds `incr` to the integer at argv[1] (a
+// missing key counts as 0), keeping the key's deadline, as Redis's
+// incrDecrCommand.
+void IncrDecr(CommandContext& ctx, int64_t incr) {
+  const std::string_view key = ctx.argv[1];
+  bool ok;
+  const KeyEntry* e = FindStringForWrite(ctx, key, &ok);
+  if (!ok) return;
+  int64_t value = 0;
+  if (e != nullptr && !protocol::ParseInt64(e->string_value(), &value)) {
+    ctx.Error(kErrNotInteger);
+    return;
+  }
+  if ((incr < 0 && value < 0 && incr < std::numeric_limits<int64_t>::min() - value) ||
+      (incr > 0 && value > 0 && incr > std::numeric_limits<int64_t>::max() - value)) {
+    ctx.Error(kErrOverflow);
+    return;
+  }
+  value += incr;
+  // Formatted on the stack and written over the old bytes: no allocation
+  // unless the entry must grow.
+  char digits[protocol::kInt64Digits];
+  const size_t n = protocol::FormatInt64(value, digits);
+  ctx.db.SetString(key, std::string_view(digits, n), Database::TtlMode::kKeep);
+  ctx.reply.Integer(value);
+}
+
+// INCR key
+void IncrCommand(CommandContext& ctx) { IncrDecr(ctx, 1); }
+
+// DECR key
+void DecrCommand(CommandContext& ctx) { IncrDecr(ctx, -1); }
+
+// INCRBY key increment
+void IncrByCommand(CommandContext& ctx) {
+  int64_t incr;
+  if (!protocol::ParseInt64(ctx.argv[2], &incr)) {
+    ctx.Error(kErrNotInteger);
+    return;
+  }
+  IncrDecr(ctx, incr);
+}
+
+// DECRBY key decrement
+void DecrByCommand(CommandContext& ctx) {
+  int64_t decr;
+  if (!protocol::ParseInt64(ctx.argv[2], &decr)) {
+    ctx.Error(kErrNotInteger);
+    return;
+  }
+  // -INT64_MIN does not exist.
+  if (decr == std::numeric_limits<int64_t>::min()) {
+    ctx.Error(kErrDecrementOverflow);
+    return;
+  }
+  IncrDecr(ctx, -decr);
+}
+
+// Redis's MAX_LONG_DOUBLE_CHARS: the longest float string it reads, and room
+// for any long double in "%.17Lf" (the largest has 4,933 integer digits).
+constexpr size_t kMaxLongDoubleChars = 5 * 1024;
+
+// Redis's string2ld: the whole of `s` must be a strtold number (decimal, hex,
+// "inf"; no leading space, not NaN, no overflow or underflow to zero).
+bool ParseLongDouble(std::string_view s, long double* out) {
+  char buf[kMaxLongDoubleChars];
+  if (s.empty() || s.size() >= sizeof(buf)) return false;
+  std::memcpy(buf, s.data(), s.size());
+  buf[s.size()] = '\0';
+  errno = 0;
+  char* end;
+  const long double value = std::strtold(buf, &end);
+  if (std::isspace(static_cast<unsigned char>(buf[0])) || *end != '\0' ||
+      static_cast<size_t>(end - buf) != s.size() ||
+      (errno == ERANGE &&
+       (value == HUGE_VALL || value == -HUGE_VALL || std::fpclassify(value) == FP_ZERO)) ||
+      errno == EINVAL || std::isnan(value)) {
+    return false;
+  }
+  *out = value;
+  return true;
+}
+
+// Redis's ld2string in human mode: "%.17Lf" with trailing zeros (and a bare
+// point) trimmed, and "-0" written "0". `value` is finite; `buf` holds
+// kMaxLongDoubleChars. Returns the length.
+size_t FormatLongDouble(long double value, char* buf) {
+  int written = std::snprintf(buf, kMaxLongDoubleChars, "%.17Lf", value);
+  if (written <= 0 || static_cast<size_t>(written) >= kMaxLongDoubleChars) std::abort();
+  size_t len = static_cast<size_t>(written);
+  if (std::memchr(buf, '.', len) != nullptr) {
+    while (buf[len - 1] == '0') --len;
+    if (buf[len - 1] == '.') --len;
+  }
+  if (len == 2 && buf[0] == '-' && buf[1] == '0') {
+    buf[0] = '0';
+    len = 1;
+  }
+  return len;
+}
+
+// INCRBYFLOAT key increment  (the new value as a bulk string; the deadline
+// is kept)
+void IncrByFloatCommand(CommandContext& ctx) {
+  const std::string_view key = ctx.argv[1];
+  bool ok;
+  const KeyEntry* e = FindStringForWrite(ctx, key, &ok);
+  if (!ok) return;
+  long double value = 0;
+  long double incr;
+  if ((e != nullptr && !ParseLongDouble(e->string_value(), &value)) ||
+      !ParseLongDouble(ctx.argv[2], &incr)) {
+    ctx.Error(kErrNotFloat);
+    return;
+  }
+  value += incr;
+  if (std::isnan(value) || std::isinf(value)) {
+    ctx.Error(kErrNanOrInfinity);
+    return;
+  }
+  char buf[kMaxLongDoubleChars];
+  const std::string_view formatted(buf, FormatLongDouble(value, buf));
+  ctx.db.SetString(key, formatted, Database::TtlMode::kKeep);
+  ctx.reply.Bulk(formatted);
+}
+
+// GETRANGE key start end  (inclusive; negative counts from the end)
+// SUBSTR key start end    (the same, under its old name)
+void GetRangeCommand(CommandContext& ctx) {
+  int64_t start, end;
+  if (!protocol::ParseInt64(ctx.argv[2], &start) || !protocol::ParseInt64(ctx.argv[3], &end)) {
+    ctx.Error(kErrNotInteger);
+    return;
+  }
+  auto value = ctx.db.GetString(ctx.argv[1]);
+  if (!value) {
+    if (value.status() == OpStatus::kKeyNotFound) {
+      ctx.reply.Bulk("");
+    } else {
+      ctx.Error(OpStatusError(value.status()));
+    }
+    return;
+  }
+  const auto len = static_cast<int64_t>(value->size());
+  // Redis 7.0's clamping, quirks included: both negative with start > end is
+  // empty, but "0 -100" on a short string clamps end to 0 and returns the
+  // first byte.
+  if (start < 0 && end < 0 && start > end) {
+    ctx.reply.Bulk("");
+    return;
+  }
+  if (start < 0) start += len;
+  if (end < 0) end += len;
+  if (start < 0) start = 0;
+  if (end < 0) end = 0;
+  if (end >= len) end = len - 1;
+  if (start > end || len == 0) {
+    ctx.reply.Bulk("");
+    return;
+  }
+  ctx.reply.Bulk(value->substr(static_cast<size_t>(start), static_cast<size_t>(end - start + 1)));
+}
+
+// SETRANGE key offset value  (the new length; zero bytes fill any gap)
+void SetRangeCommand(CommandContext& ctx) {
+  const std::string_view key = ctx.argv[1];
+  const std::string_view patch = ctx.argv[3];
+  int64_t offset;
+  if (!protocol::ParseInt64(ctx.argv[2], &offset)) {
+    ctx.Error(kErrNotInteger);
+    return;
+  }
+  if (offset < 0) {
+    ctx.Error(kErrOffsetOutOfRange);
+    return;
+  }
+  bool ok;
+  KeyEntry* e = FindStringForWrite(ctx, key, &ok);
+  if (!ok) return;
+  const auto at = static_cast<size_t>(offset);
+  size_t old_len = 0;
+  if (e == nullptr) {
+    // Writing nothing creates nothing.
+    if (patch.empty()) {
+      ctx.reply.Integer(0);
+      return;
+    }
+    if (!CheckStringLength(ctx, at, patch.size())) return;
+    ctx.db.SetString(key, {}, Database::TtlMode::kClear);
+  } else {
+    old_len = e->string_value().size();
+    // Writing nothing changes nothing, whatever the offset.
+    if (patch.empty()) {
+      ctx.reply.Integer(static_cast<int64_t>(old_len));
+      return;
+    }
+    if (!CheckStringLength(ctx, at, patch.size())) return;
+  }
+  const size_t new_len = std::max(old_len, at + patch.size());
+  // Growing an existing string is greedy, as Redis's sdsgrowzero; a new one
+  // is sized exactly.
+  e = ctx.db.ResizeString(key, new_len, /*greedy=*/old_len > 0);
+  char* bytes = e->mutable_value();
+  if (at > old_len) std::memset(bytes + old_len, 0, at - old_len);
+  std::memcpy(bytes + at, patch.data(), patch.size());
+  // Redis's result is a raw sds, also for a key it just created.
+  e->set_raw_encoding(true);
+  ctx.reply.Integer(static_cast<int64_t>(new_len));
+}
+
+// LCS key1 key2 [LEN] [IDX] [MINMATCHLEN min-match-len] [WITHMATCHLEN]
+//
+// The longest common subsequence by the textbook dynamic programme over a
+// (len1 + 1) x (len2 + 1) table, walked back from the end as Redis walks it,
+// so the matches come out in the same order (last first) with the same
+// ranges. IDX answers a map {matches: [[[a_start, a_end], [b_start, b_end]
+// (, len)], ...], len: n}.
+void LcsCommand(CommandContext& ctx) {
+  const auto& argv = ctx.argv;
+  // Both keys are looked up (and counted) before either is judged. The first
+  // value is copied: the second lookup may expire and free it when both
+  // name the same key.
+  auto first = ctx.db.GetString(argv[1]);
+  const std::string a = first ? std::string(*first) : std::string();
+  auto second = ctx.db.GetString(argv[2]);
+  if ((!first && first.status() == OpStatus::kWrongType) ||
+      (!second && second.status() == OpStatus::kWrongType)) {
+    ctx.Error(kErrLcsNotString);
+    return;
+  }
+  const std::string_view b = second ? *second : std::string_view();
+
+  bool get_len = false, get_idx = false, with_match_len = false;
+  int64_t min_match_len = 0;
+  for (size_t j = 3; j < argv.size(); ++j) {
+    const std::string_view opt = argv[j];
+    if (EqualsIgnoreCase(opt, "idx")) {
+      get_idx = true;
+    } else if (EqualsIgnoreCase(opt, "len")) {
+      get_len = true;
+    } else if (EqualsIgnoreCase(opt, "withmatchlen")) {
+      with_match_len = true;
+    } else if (EqualsIgnoreCase(opt, "minmatchlen") && j + 1 < argv.size()) {
+      if (!protocol::ParseInt64(argv[++j], &min_match_len)) {
+        ctx.Error(kErrNotInteger);
+        return;
+      }
+      if (min_match_len < 0) min_match_len = 0;
+    } else {
+      ctx.Error(kErrSyntax);
+      return;
+    }
+  }
+  if (get_len && get_idx) {
+    ctx.Error(kErrLcsLenAndIdx);
+    return;
+  }
+  // Lengths and table indexes are 32-bit, as in Redis.
+  constexpr size_t kMaxLen = std::numeric_limits<uint32_t>::max() - 1;
+  if (a.size() >= kMaxLen || b.size() >= kMaxLen) {
+    ctx.Error(kErrLcsTooLong);
+    return;
+  }
+  const auto alen = static_cast<uint32_t>(a.size());
+  const auto blen = static_cast<uint32_t>(b.size());
+  const uint64_t cells = (uint64_t{alen} + 1) * (uint64_t{blen} + 1);
+  // The table is transient memory bounded like any string (Redis 7.0.x).
+  if (cells * sizeof(uint32_t) > static_cast<uint64_t>(ctx.server.config().proto_max_bulk_len)) {
+    ctx.Error(kErrLcsOverLimit);
+    return;
+  }
+  std::unique_ptr<uint32_t[]> table(new (std::nothrow) uint32_t[cells]);
+  if (!table) {
+    ctx.Error(kErrLcsNoMemory);
+    return;
+  }
+  // lcs(i, j): the LCS length of a[0, i) and b[0, j).
+  auto lcs = [&table, blen](uint32_t i, uint32_t j) -> uint32_t& {
+    return table[j + static_cast<uint64_t>(i) * (blen + 1)];
+  };
+  for (uint32_t i = 0; i <= alen; ++i) {
+    for (uint32_t j = 0; j <= blen; ++j) {
+      if (i == 0 || j == 0) {
+        lcs(i, j) = 0;
+      } else if (a[i - 1] == b[j - 1]) {
+        lcs(i, j) = lcs(i - 1, j - 1) + 1;
+      } else {
+        lcs(i, j) = std::max(lcs(i - 1, j), lcs(i, j - 1));
+      }
+    }
+  }
+  const uint32_t total = lcs(alen, blen);
+  if (get_len) {
+    ctx.reply.Integer(total);
+    return;
+  }
+
+  struct Match {
+    uint32_t a_start, a_end, b_start, b_end;
+  };
+  std::vector<Match> matches;
+  std::string result(total, '\0');
+  uint32_t idx = total;
+  // a_start == alen marks "no range open", as in Redis.
+  uint32_t a_start = alen, a_end = 0, b_start = 0, b_end = 0;
+  uint32_t i = alen, j = blen;
+  while (i > 0 && j > 0) {
+    bool emit = false;
+    if (a[i - 1] == b[j - 1]) {
+      result[--idx] = a[i - 1];
+      if (a_start == alen) {
+        a_start = a_end = i - 1;
+        b_start = b_end = j - 1;
+      } else if (a_start == i && b_start == j) {
+        // Contiguous with the open range: extend it backwards.
+        --a_start;
+        --b_start;
+      } else {
+        emit = true;
+      }
+      // The first byte of either string ends the walk: close the range.
+      if (a_start == 0 || b_start == 0) emit = true;
+      --i;
+      --j;
+    } else {
+      if (lcs(i - 1, j) > lcs(i, j - 1)) {
+        --i;
+      } else {
+        --j;
+      }
+      if (a_start != alen) emit = true;
+    }
+    if (emit) {
+      const uint32_t match_len = a_end - a_start + 1;
+      if (get_idx && (min_match_len == 0 || match_len >= min_match_len)) {
+        matches.push_back({a_start, a_end, b_start, b_end});
+      }
+      a_start = alen;
+    }
+  }
+  if (!get_idx) {
+    ctx.reply.Bulk(result);
+    return;
+  }
+  ctx.reply.MapHeader(2);
+  ctx.reply.Bulk("matches");
+  ctx.reply.ArrayHeader(matches.size());
+  for (const Match& m : matches) {
+    ctx.reply.ArrayHeader(with_match_len ? 3 : 2);
+    ctx.reply.ArrayHeader(2);
+    ctx.reply.Integer(m.a_start);
+    ctx.reply.Integer(m.a_end);
+    ctx.reply.ArrayHeader(2);
+    ctx.reply.Integer(m.b_start);
+    ctx.reply.Integer(m.b_end);
+    if (with_match_len) ctx.reply.Integer(m.a_end - m.a_start + 1);
+  }
+  ctx.reply.Bulk("len");
+  ctx.reply.Integer(total);
+}
+
 constexpr CommandSpec kStringCommands[] = {
     {.name = "get",
      .arity = 2,
@@ -153,6 +743,166 @@ constexpr CommandSpec kStringCommands[] = {
      .key_step = 1,
      .acl_categories = kAclWrite | kAclString | kAclSlow,
      .handler = &SetCommand},
+    {.name = "setnx",
+     .arity = 3,
+     .flags = kCmdWrite | kCmdDenyOom | kCmdFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .acl_categories = kAclWrite | kAclString | kAclFast,
+     .handler = &SetNxCommand},
+    {.name = "setex",
+     .arity = 4,
+     .flags = kCmdWrite | kCmdDenyOom,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .acl_categories = kAclWrite | kAclString | kAclSlow,
+     .handler = &SetExCommand},
+    {.name = "psetex",
+     .arity = 4,
+     .flags = kCmdWrite | kCmdDenyOom,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .acl_categories = kAclWrite | kAclString | kAclSlow,
+     .handler = &PSetExCommand},
+    {.name = "getset",
+     .arity = 3,
+     .flags = kCmdWrite | kCmdDenyOom | kCmdFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .acl_categories = kAclWrite | kAclString | kAclFast,
+     .handler = &GetSetCommand},
+    {.name = "getdel",
+     .arity = 2,
+     .flags = kCmdWrite | kCmdFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .acl_categories = kAclWrite | kAclString | kAclFast,
+     .handler = &GetDelCommand},
+    {.name = "getex",
+     .arity = -2,
+     .flags = kCmdWrite | kCmdFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .acl_categories = kAclWrite | kAclString | kAclFast,
+     .handler = &GetExCommand},
+    {.name = "mget",
+     .arity = -2,
+     .flags = kCmdReadOnly | kCmdFast,
+     .first_key = 1,
+     .last_key = -1,
+     .key_step = 1,
+     .acl_categories = kAclRead | kAclString | kAclFast,
+     .handler = &MGetCommand},
+    {.name = "mset",
+     .arity = -3,
+     .flags = kCmdWrite | kCmdDenyOom,
+     .first_key = 1,
+     .last_key = -1,
+     .key_step = 2,
+     .acl_categories = kAclWrite | kAclString | kAclSlow,
+     .handler = &MSetCommand},
+    {.name = "msetnx",
+     .arity = -3,
+     .flags = kCmdWrite | kCmdDenyOom,
+     .first_key = 1,
+     .last_key = -1,
+     .key_step = 2,
+     .acl_categories = kAclWrite | kAclString | kAclSlow,
+     .handler = &MSetNxCommand},
+    {.name = "append",
+     .arity = 3,
+     .flags = kCmdWrite | kCmdDenyOom | kCmdFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .acl_categories = kAclWrite | kAclString | kAclFast,
+     .handler = &AppendCommand},
+    {.name = "strlen",
+     .arity = 2,
+     .flags = kCmdReadOnly | kCmdFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .acl_categories = kAclRead | kAclString | kAclFast,
+     .handler = &StrLenCommand},
+    {.name = "incr",
+     .arity = 2,
+     .flags = kCmdWrite | kCmdDenyOom | kCmdFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .acl_categories = kAclWrite | kAclString | kAclFast,
+     .handler = &IncrCommand},
+    {.name = "decr",
+     .arity = 2,
+     .flags = kCmdWrite | kCmdDenyOom | kCmdFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .acl_categories = kAclWrite | kAclString | kAclFast,
+     .handler = &DecrCommand},
+    {.name = "incrby",
+     .arity = 3,
+     .flags = kCmdWrite | kCmdDenyOom | kCmdFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .acl_categories = kAclWrite | kAclString | kAclFast,
+     .handler = &IncrByCommand},
+    {.name = "decrby",
+     .arity = 3,
+     .flags = kCmdWrite | kCmdDenyOom | kCmdFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .acl_categories = kAclWrite | kAclString | kAclFast,
+     .handler = &DecrByCommand},
+    {.name = "incrbyfloat",
+     .arity = 3,
+     .flags = kCmdWrite | kCmdDenyOom | kCmdFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .acl_categories = kAclWrite | kAclString | kAclFast,
+     .handler = &IncrByFloatCommand},
+    {.name = "getrange",
+     .arity = 4,
+     .flags = kCmdReadOnly,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .acl_categories = kAclRead | kAclString | kAclSlow,
+     .handler = &GetRangeCommand},
+    {.name = "substr",
+     .arity = 4,
+     .flags = kCmdReadOnly,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .acl_categories = kAclRead | kAclString | kAclSlow,
+     .handler = &GetRangeCommand},
+    {.name = "setrange",
+     .arity = 4,
+     .flags = kCmdWrite | kCmdDenyOom,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .acl_categories = kAclWrite | kAclString | kAclSlow,
+     .handler = &SetRangeCommand},
+    {.name = "lcs",
+     .arity = -3,
+     .flags = kCmdReadOnly,
+     .first_key = 1,
+     .last_key = 2,
+     .key_step = 1,
+     .acl_categories = kAclRead | kAclString | kAclSlow,
+     .handler = &LcsCommand},
 };
 
 }  // namespace
