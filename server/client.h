@@ -86,6 +86,7 @@ struct Client {
   std::vector<WatchedKey> watched;
 
   int64_t created_ms = 0;           // Monotonic.
+  int64_t soft_limit_since_ms = 0;  // When output first passed the soft limit.
   int64_t last_interaction_ms = 0;  // Monotonic; for `timeout`.
   const Command* last_command = nullptr;
 

@@ -256,6 +256,18 @@ bool ApplyImplemented(std::string_view name, const std::vector<std::string>& arg
     c->client_query_buffer_limit = std::stoll(canonical);
   } else if (name == "activerehashing") {
     c->activerehashing = canonical == "yes";
+  } else if (name == "protected-mode") {
+    c->protected_mode = canonical == "yes";
+  } else if (name == "client-output-buffer-limit") {
+    // The canonical form: "normal h s sec slave h s sec pubsub h s sec".
+    const auto words = protocol::SplitArgs(canonical).value_or(std::vector<std::string>{});
+    for (size_t i = 0; i + 3 < words.size(); i += 4) {
+      const OutputBufferLimit limit{std::stoull(words[i + 1]), std::stoull(words[i + 2]),
+                                    std::stoll(words[i + 3])};
+      if (words[i] == "normal") c->normal_output_limit = limit;
+      if (words[i] == "slave") c->replica_output_limit = limit;
+      if (words[i] == "pubsub") c->pubsub_output_limit = limit;
+    }
   } else if (name == "slowlog-log-slower-than") {
     c->slowlog_log_slower_than = std::stoll(canonical);
   } else if (name == "slowlog-max-len") {

@@ -27,6 +27,15 @@ namespace respd::server {
 
 enum class LogLevel : uint8_t { kDebug, kVerbose, kNotice, kWarning };
 
+// One class's client-output-buffer-limit: a client whose pending replies
+// reach `hard` bytes, or stay at or above `soft` bytes for `soft_seconds`,
+// is closed. Zero disables a limit.
+struct OutputBufferLimit {
+  uint64_t hard = 0;
+  uint64_t soft = 0;
+  int64_t soft_seconds = 0;
+};
+
 struct Config {
   // Implemented directives, typed. Defaults are Redis 7.0's.
   int port = 6379;
@@ -46,6 +55,11 @@ struct Config {
   int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
   int64_t client_query_buffer_limit = 1024LL * 1024 * 1024;
   bool activerehashing = true;
+  bool protected_mode = true;
+  // client-output-buffer-limit, by class (Redis's defaults).
+  OutputBufferLimit normal_output_limit{};
+  OutputBufferLimit replica_output_limit{256ULL << 20, 64ULL << 20, 60};
+  OutputBufferLimit pubsub_output_limit{32ULL << 20, 8ULL << 20, 60};
   int64_t slowlog_log_slower_than = 10000;  // Microseconds; negative = off.
   int64_t slowlog_max_len = 128;
   // rename-command lines in order: (old, new); new "" disables the command.

@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "server/config.h"
+#include "server/crash_report.h"
 #include "server/log.h"
 #include "server/process.h"
 #include "server/server.h"
@@ -106,6 +107,7 @@ int main(int argc, char** argv) {
   }
 
   respd::server::InstallSignalHandlers();
+  respd::server::InstallCrashHandlers(config.logfile.c_str());
   if (!respd::server::AdjustOpenFilesLimit(&config.maxclients, logger)) return 1;
 
   respd::server::Server server(std::move(config), &logger);

@@ -67,6 +67,28 @@ void Server::CreateClient(int fd, const std::string& ip, int port) {
     close(fd);
     return;
   }
+  // Protected mode (Redis 7.0's rule): with no password, only loopback
+  // clients are served, whatever the bind addresses.
+  if (config_.protected_mode && config_.requirepass.empty() && !ae::IsLoopbackAddress(ip)) {
+    static constexpr char kDenied[] =
+        "-DENIED Redis is running in protected mode because protected mode is enabled and no "
+        "password is set for the default user. In this mode connections are only accepted from "
+        "the loopback interface. If you want to connect from external computers to Redis you may "
+        "adopt one of the following solutions: 1) Just disable protected mode sending the command "
+        "'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from "
+        "the same host the server is running, however MAKE SURE Redis is not publicly accessible "
+        "from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) "
+        "Alternatively you can just disable the protected mode by editing the Redis configuration "
+        "file, and setting the protected mode option to 'no', and then restarting the server. 3) "
+        "If you started the server manually just for testing, restart it with the "
+        "'--protected-mode no' option. 4) Setup a an authentication password for the default "
+        "user. NOTE: You only need to do one of the above things in order for the server to start "
+        "accepting connections from the outside.\r\n";
+    [[maybe_unused]] ssize_t n = write(fd, kDenied, sizeof(kDenied) - 1);
+    ++stats_.rejected_connections;
+    close(fd);
+    return;
+  }
   ae::SetNoDelay(fd);
   if (config_.tcp_keepalive > 0) ae::SetKeepAlive(fd, config_.tcp_keepalive);
   auto* c = new Client(next_client_id_++, fd, parser_limits_);
@@ -153,8 +175,37 @@ void Server::ProcessInput(Client& c) {
     ProcessCommand(c, c.parser.args());
     // Only now: the arguments were views into these bytes.
     c.query.Consume(consumed);
+    CloseIfOutputLimitReached(c);
   }
   if (!c.output.empty()) QueueWrite(&c);
+}
+
+const OutputBufferLimit& Server::OutputLimitOf(const Client& c) const {
+  // A MONITOR client counts as a replica, as in Redis.
+  return c.monitor ? config_.replica_output_limit : config_.normal_output_limit;
+}
+
+void Server::CloseIfOutputLimitReached(Client& c) {
+  if (c.close_asap) return;
+  const OutputBufferLimit& limit = OutputLimitOf(c);
+  const uint64_t used = c.output.size();
+  bool reached = limit.hard > 0 && used >= limit.hard;
+  if (!reached && limit.soft > 0 && used >= limit.soft) {
+    const int64_t now = ae::EventLoop::MonotonicMs();
+    if (c.soft_limit_since_ms == 0) {
+      c.soft_limit_since_ms = now;
+    } else {
+      reached = now - c.soft_limit_since_ms >= limit.soft_seconds * 1000;
+    }
+  } else if (!reached) {
+    c.soft_limit_since_ms = 0;
+  }
+  if (!reached) return;
+  logger_->Log(LogLevel::kWarning,
+               "Client id=%llu addr=%s name=%s scheduled to be closed ASAP for overcoming of "
+               "output buffer limits.",
+               static_cast<unsigned long long>(c.id), c.addr.c_str(), c.name.c_str());
+  FreeClientAsync(&c);
 }
 
 void Server::QueueWrite(Client* c) {

@@ -12,6 +12,7 @@
 #include "ae/anet.h"
 #include "server/command_context.h"
 #include "server/commands/families.h"
+#include "server/crash_report.h"
 #include "server/errors.h"
 #include "server/process.h"
 #include "server/string_util.h"
@@ -323,7 +324,9 @@ void Server::Call(Client& c, const Command& cmd, std::span<const std::string_vie
                      c.reply,
                      command_clock_.NowMs()};
   ctx.db.set_touch_disabled(c.no_touch && cmd.spec->name != "touch");
+  SetCrashContext(&c, argv);
   cmd.spec->handler(ctx);
+  SetCrashContext(nullptr, {});
   ctx.db.set_touch_disabled(false);
   const int64_t duration_us = store::SystemTimeUs() - start_us;
   if (!monitors_.empty() && !(cmd.spec->flags & (kCmdAdmin | kCmdSkipMonitor))) {
@@ -434,6 +437,7 @@ void Server::FeedMonitors(const Client& c, std::span<const std::string_view> arg
     if (m->close_asap) continue;
     m->reply.SimpleString(line);
     QueueWrite(m);
+    CloseIfOutputLimitReached(*m);
   }
 }
 
@@ -542,6 +546,8 @@ void Server::ClientsCron(int64_t now_ms) {
         !c->close_asap) {
       logger_->Log(LogLevel::kVerbose, "Closing idle client");
       FreeClientAsync(c);  // Unlinked later, so c->next stays valid here.
+    } else if (!c->output.empty()) {
+      CloseIfOutputLimitReached(*c);  // Soft limits expire with time alone.
     } else if (idle_ms > kIdleBufferReleaseMs) {
       if (c->query.empty()) c->query.ShrinkToFit();
       c->output.ReleaseIdleMemory();

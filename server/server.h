@@ -175,6 +175,10 @@ class Server : public store::KeyspaceObserver {
   // last bit). Returns false if the client was closed.
   bool WriteToClient(Client& c);
   void HandlePendingWrites();
+  // client-output-buffer-limit: closes `c` (async) when its pending replies
+  // are over its class's hard limit, or over the soft one for long enough.
+  void CloseIfOutputLimitReached(Client& c);
+  const OutputBufferLimit& OutputLimitOf(const Client& c) const;
   void FreeClient(Client* c);
   void FreeClosingClients();
   // Sends `argv` to the MONITOR clients, Redis's way.

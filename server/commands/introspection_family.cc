@@ -793,7 +793,11 @@ void DebugSleep(CommandContext& ctx) {
 void DebugCommand(CommandContext& ctx) {
   const std::string_view sub = ctx.argv[1];
   const size_t argc = ctx.argv.size();
-  if (argc == 2 && EqualsIgnoreCase(sub, "help")) {
+  if (argc == 2 && EqualsIgnoreCase(sub, "segfault")) {
+    // Crash on purpose, as Redis's DEBUG SEGFAULT: tests the crash report.
+    volatile char* invalid = reinterpret_cast<volatile char*>(-1);
+    *invalid = 'x';
+  } else if (argc == 2 && EqualsIgnoreCase(sub, "help")) {
     ReplyHelp(ctx, kDebugHelp);
   } else if (argc == 3 && EqualsIgnoreCase(sub, "sleep")) {
     DebugSleep(ctx);

@@ -423,7 +423,8 @@ TEST(ConfigSave, EmptyClears) {
 TEST(ConfigSave, IsIneffectiveOnlyWhenChanged) {
   EXPECT_TRUE(Load("save 3600 1 300 100 60 10000").ineffective.empty());
   EXPECT_TRUE(Load("save 900 1").ineffective.contains("save"));
-  EXPECT_TRUE(Load("save \"\"").ineffective.contains("save"));
+  // No save points: no persistence, which is what respd does.
+  EXPECT_FALSE(Load("save \"\"").ineffective.contains("save"));
 }
 
 TEST(ConfigOutputBufferLimit, PerClassReplacement) {
@@ -439,7 +440,13 @@ TEST(ConfigOutputBufferLimit, PerClassReplacement) {
   c = Load("client-output-buffer-limit normal 10 20 30 slave 1 2 3\n");
   EXPECT_EQ(c.values["client-output-buffer-limit"],
             "normal 10 20 30 slave 1 2 3 pubsub 33554432 8388608 60");
-  EXPECT_TRUE(c.ineffective.contains("client-output-buffer-limit"));
+  // Implemented: the limits apply (typed copies for the server).
+  EXPECT_FALSE(c.ineffective.contains("client-output-buffer-limit"));
+  EXPECT_EQ(c.normal_output_limit.hard, 10u);
+  EXPECT_EQ(c.normal_output_limit.soft, 20u);
+  EXPECT_EQ(c.normal_output_limit.soft_seconds, 30);
+  EXPECT_EQ(c.replica_output_limit.hard, 1u);
+  EXPECT_EQ(c.pubsub_output_limit.hard, 33554432u);
 }
 
 TEST(ConfigOutputBufferLimit, DefaultsAreNotIneffective) {
@@ -460,9 +467,12 @@ TEST(ConfigIneffective, ListsChangedUnimplementedDirectives) {
       "appendonly yes\n"
       "maxmemory 100mb\n"
       "port 7000\n"
-      "protected-mode no\n");
-  EXPECT_EQ(c.ineffective,
-            (std::set<std::string, std::less<>>{"appendonly", "maxmemory", "protected-mode"}));
+      "protected-mode no\n"
+      "lazyfree-lazy-eviction yes\n");
+  // port and protected-mode are implemented, so they are not listed.
+  EXPECT_EQ(c.ineffective, (std::set<std::string, std::less<>>{"appendonly", "lazyfree-lazy-eviction",
+                                                               "maxmemory"}));
+  EXPECT_FALSE(c.protected_mode);
 }
 
 TEST(ConfigIneffective, IgnoresDefaults) {
