@@ -270,9 +270,42 @@ bool Server::WriteToClient(Client& c) {
 void Server::FreeClientAsync(Client* c) {
   if (c->close_asap) return;
   c->close_asap = true;
+  if (c->fd < 0) return;  // A detached client (RunDetachedClient): no socket.
   // Silence the fd now: no handler may see this client again.
   loop_->DeleteFileEvent(c->fd, ae::kReadable | ae::kWritable);
   clients_to_close_.push_back(c);
+}
+
+std::string Server::RunDetachedClient(std::string_view input) {
+  Client c(next_client_id_++, -1, parser_limits_);
+  c.server = this;
+  c.addr = "detached:0";
+  c.local = true;
+  c.authenticated = !requires_auth();
+  c.parser.set_authenticated(c.authenticated);
+  c.created_ms = c.last_interaction_ms = ae::EventLoop::MonotonicMs();
+  if (!input.empty()) {
+    std::memcpy(c.query.PrepareWrite(input.size()), input.data(), input.size());
+    c.query.Commit(input.size());
+  }
+  // Not linked into the client list: invisible to CLIENT LIST/KILL and the
+  // cron, and never queued for writing.
+  c.pending_write = true;
+  ProcessInput(c);
+  std::string out;
+  iovec iov[16];
+  while (!c.output.empty()) {
+    const size_t n = c.output.Segments(iov);
+    size_t taken = 0;
+    for (size_t i = 0; i < n; ++i) {
+      out.append(static_cast<const char*>(iov[i].iov_base), iov[i].iov_len);
+      taken += iov[i].iov_len;
+    }
+    c.output.Consume(taken);
+  }
+  UnwatchAllKeys(c);
+  RemoveMonitor(&c);
+  return out;
 }
 
 void Server::FreeClosingClients() {

@@ -120,6 +120,12 @@ class Server : public store::KeyspaceObserver {
   void FreeClientAsync(Client* c);
   // Notes that `c` has replies to send (done for the sender automatically).
   void QueueWrite(Client* c);
+  // Runs `input` as the requests of a client that has no socket and returns
+  // the bytes it would have been sent: the whole command path (parser,
+  // dispatcher, handlers, replies) without the event loop. For the fuzzer
+  // and tests; works before Start().
+  std::string RunDetachedClient(std::string_view input);
+
   // Runs one command for `c` (the dispatcher: lookup, arity, auth, MULTI
   // queueing, call).
   void ProcessCommand(Client& c, std::span<const std::string_view> argv);

@@ -1,0 +1,39 @@
+// The whole command path — parser, dispatcher, every handler, replies —
+// against arbitrary client bytes, without sockets (Server::RunDetachedClient).
+// The server lives across inputs, so state built by one input (keys, TTLs,
+// WATCHes, MULTI) meets the next. Commands that would touch the machine
+// (CONFIG SET port/dir, SHUTDOWN, DEBUG SLEEP) are renamed away.
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "server/config.h"
+#include "server/log.h"
+#include "server/server.h"
+
+namespace {
+
+respd::server::Server& TheServer() {
+  static respd::server::Logger* logger = [] {
+    auto* l = new respd::server::Logger();
+    l->Configure(respd::server::LogLevel::kWarning, "/dev/null");
+    return l;
+  }();
+  static respd::server::Server* server = [] {
+    respd::server::Config config;
+    config.renamed_commands = {{"config", ""}, {"shutdown", ""}, {"debug", ""}, {"monitor", ""}};
+    config.databases = 4;
+    // Small strings: SETRANGE and LCS are bounded by this, so an input
+    // cannot make the fuzzer allocate gigabytes (Redis would, legitimately).
+    respd::server::ApplyDirective({"proto-max-bulk-len", "1mb"}, &config);
+    return new respd::server::Server(config, logger);
+  }();
+  return *server;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  TheServer().RunDetachedClient(std::string_view(reinterpret_cast<const char*>(data), size));
+  return 0;
+}
