@@ -314,8 +314,9 @@ bool Server::ProtectedCommandAllowed(const Client& c) const {
 
 void Server::Call(Client& c, const Command& cmd, std::span<const std::string_view> argv) {
   c.last_command = &cmd;  // CLIENT LIST shows the running command as "cmd".
-  command_clock_.Set(store::SystemTimeMs());
+  // One clock read gives both the command's time snapshot and its start.
   const int64_t start_us = store::SystemTimeUs();
+  command_clock_.Set(start_us / 1000);
   CommandContext ctx{*this,
                      c,
                      cmd,
@@ -323,11 +324,11 @@ void Server::Call(Client& c, const Command& cmd, std::span<const std::string_vie
                      *databases_[static_cast<size_t>(c.db_index)],
                      c.reply,
                      command_clock_.NowMs()};
-  ctx.db.set_touch_disabled(c.no_touch && cmd.spec->name != "touch");
+  if (c.no_touch) ctx.db.set_touch_disabled(cmd.spec->name != "touch");
   SetCrashContext(&c, argv);
   cmd.spec->handler(ctx);
   SetCrashContext(nullptr, {});
-  ctx.db.set_touch_disabled(false);
+  if (c.no_touch) ctx.db.set_touch_disabled(false);
   const int64_t duration_us = store::SystemTimeUs() - start_us;
   if (!monitors_.empty() && !(cmd.spec->flags & (kCmdAdmin | kCmdSkipMonitor))) {
     FeedMonitors(c, argv, start_us);

@@ -14,6 +14,8 @@ Database::Database(int id, const Clock& clock, const HashSeed& seed)
 Database::~Database() { Clear(); }
 
 void Database::Clear() {
+  avg_ttl_ms_ = 0;
+  expire_cursor_ = 0;
   expires_.Clear([](ExpireRef* r) { delete r; });
   keys_.Clear([](KeyEntry* e) { KeyEntry::Destroy(e); });
 }
@@ -238,7 +240,10 @@ const KeyEntry* Database::RandomKey() {
 
 ExpireStepResult Database::ActiveExpireStep(size_t count) {
   ExpireStepResult result;
-  if (expires_.empty()) return result;
+  if (expires_.empty()) {
+    avg_ttl_ms_ = 0;  // As Redis: no keys with a TTL, no average.
+    return result;
+  }
   // Walk the index with a SCAN cursor kept across calls, as Redis 7.0 does:
   // every key with a deadline is looked at in turn, none twice in one step,
   // and empty buckets are bounded (20 per wanted key).

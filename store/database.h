@@ -62,7 +62,7 @@ class Database {
   void ResetStats() { stats_ = DatabaseStats{}; }
   // Estimated mean remaining TTL of keys with one, in ms (INFO keyspace
   // avg_ttl): a running average over what active expiry samples, as Redis.
-  int64_t avg_ttl_ms() const { return avg_ttl_ms_; }
+  int64_t avg_ttl_ms() const { return expires_.empty() ? 0 : avg_ttl_ms_; }
   int id() const { return id_; }
   void set_observer(KeyspaceObserver* observer) { observer_ = observer; }
   // While set, lookups leave access clocks alone (CLIENT NO-TOUCH).
