@@ -90,7 +90,8 @@ ParseStatus RequestParser::Fail(ProtocolError e) {
 void RequestParser::FinishCommand(std::string_view buf) {
   argv_.clear();
   argv_.reserve(spans_.size());
-  const char* base = state_ == State::kInline ? inline_storage_.data() : buf.data();
+  last_inline_ = state_ == State::kInline;
+  const char* base = last_inline_ ? inline_storage_.data() : buf.data();
   for (const ArgSpan& s : spans_) argv_.emplace_back(base + s.offset, s.length);
   state_ = State::kIdle;
 }

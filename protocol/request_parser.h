@@ -76,6 +76,10 @@ class RequestParser {
 
   // The arguments of the last kCommand (argv[0] is the command name).
   std::span<const std::string_view> args() const { return argv_; }
+  // Whether the last command was inline: its arguments then live in the
+  // parser's own storage and are overwritten by the next Parse call (a
+  // multibulk command's arguments live in the caller's buffer).
+  bool args_inline() const { return last_inline_; }
   ProtocolError error() const { return error_; }
   // The full reply text for error() ("Protocol error: invalid bulk length").
   std::string ErrorText() const;
@@ -111,7 +115,8 @@ class RequestParser {
   size_t scan_from_ = 0;  // Where the current header/line search resumes.
   int64_t multibulk_remaining_ = 0;
   int64_t bulk_len_ = 0;
-  char unexpected_ = 0;  // The byte found instead of '$'.
+  char unexpected_ = 0;       // The byte found instead of '$'.
+  bool last_inline_ = false;  // The last command was inline (args_inline).
   ProtocolError error_ = ProtocolError::kNone;
   std::vector<ArgSpan> spans_;          // Argument positions in the buffer.
   std::string inline_storage_;          // Unescaped inline arguments.

@@ -27,4 +27,4 @@ ensure_packages() {
 }
 
 # What building respd needs.
-BUILD_PACKAGES=(cmake g++ make ninja-build)
+BUILD_PACKAGES=(cmake g++ make ninja-build libjemalloc-dev)

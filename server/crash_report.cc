@@ -51,10 +51,11 @@ extern "C" void OnFatalSignal(int sig, siginfo_t* info, void*) {
   }
   char line[256];
   Write(fd, "\n\n=== RESPD BUG REPORT START: Cut & paste starting from here ===\n");
-  int n = std::snprintf(line, sizeof(line),
-                        "%d:M # respd %s (Redis %s compatible) crashed by signal: %d, si_code: %d\n",
-                        static_cast<int>(getpid()), kRespdVersion, kRedisCompatVersion, sig,
-                        info != nullptr ? info->si_code : 0);
+  int n =
+      std::snprintf(line, sizeof(line),
+                    "%d:M # respd %s (Redis %s compatible) crashed by signal: %d, si_code: %d\n",
+                    static_cast<int>(getpid()), kRespdVersion, kRedisCompatVersion, sig,
+                    info != nullptr ? info->si_code : 0);
   if (n > 0) Write(fd, line, static_cast<size_t>(n));
   if (info != nullptr && (sig == SIGSEGV || sig == SIGBUS)) {
     n = std::snprintf(line, sizeof(line), "Accessing address: %p\n", info->si_addr);

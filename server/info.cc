@@ -10,6 +10,7 @@
 #include <fstream>
 #include <set>
 
+#include "server/allocator.h"
 #include "server/string_util.h"
 #include "server/version.h"
 
@@ -29,19 +30,6 @@ std::string BytesToHuman(uint64_t n) {
   char buf[32];
   std::snprintf(buf, sizeof(buf), "%.2f%s", d, kUnits[unit]);
   return buf;
-}
-
-uint64_t ResidentSetBytes() {
-  std::ifstream statm("/proc/self/statm");
-  uint64_t pages_total = 0, pages_resident = 0;
-  statm >> pages_total >> pages_resident;
-  return pages_resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
-}
-
-uint64_t AllocatedBytes() {
-  // glibc's view of bytes handed out: heap arenas plus mmapped chunks.
-  const struct mallinfo2 mi = mallinfo2();
-  return mi.uordblks + mi.hblkhd;
 }
 
 uint64_t TotalSystemMemory() {
@@ -160,7 +148,7 @@ void MemorySection(Server& s, Writer& w) {
   w.Field("maxmemory_policy", s.config().values.at("maxmemory-policy"));
   w.Fixed("mem_fragmentation_ratio",
           used ? static_cast<double>(rss) / static_cast<double>(used) : 0);
-  w.Field("mem_allocator", "libc");
+  w.Field("mem_allocator", AllocatorName());
   w.Field("lazyfree_pending_objects", "0");
   w.Field("lazyfreed_objects", "0");
 }

@@ -177,6 +177,8 @@ class Server : public store::KeyspaceObserver {
   void CreateClient(int fd, const std::string& ip, int port);
   void ReadFromClient(Client& c);
   void ProcessInput(Client& c);
+  // Runs the commands parsed into batch_ for `c`, prefetching their keys.
+  void ExecuteBatch(Client& c);
   // Writes what the kernel takes (at most kMaxWritePerEvent unless it is the
   // last bit). Returns false if the client was closed.
   bool WriteToClient(Client& c);
@@ -216,6 +218,21 @@ class Server : public store::KeyspaceObserver {
   Client* clients_head_ = nullptr;  // All clients, newest first.
   size_t num_clients_ = 0;
   uint64_t next_client_id_ = 1;
+  // ProcessInput's batch of parsed commands (reused; the loop is single-
+  // threaded, and a batch never outlives one ProcessInput call).
+  struct BatchedCommand {
+    size_t first_arg;
+    size_t argc;
+  };
+  struct Batch {
+    std::vector<BatchedCommand> commands;
+    std::vector<std::string_view> args;
+    std::vector<uint64_t> hashes;
+    unsigned sink = 0;  // Keeps ExecuteBatch's warming loads alive.
+  } batch_;
+  // While ExecuteBatch runs: the end time of the last command (see Call).
+  bool in_batch_ = false;
+  int64_t batch_clock_us_ = 0;
   std::vector<Client*> pending_writes_;
   std::vector<Client*> monitors_;
   std::vector<Client*> clients_to_close_;

@@ -69,6 +69,15 @@ class Database {
   void set_touch_disabled(bool disabled) { touch_disabled_ = disabled; }
   KeyspaceObserver* observer() const { return observer_; }
 
+  // Cache warming for a batch of lookups (see Dict::PrefetchSlot): call
+  // PrefetchSlot for every key, then TouchEntry with the hashes it gave.
+  uint64_t PrefetchSlot(std::string_view key) const {
+    const uint64_t h = keys_.Hash(key);
+    keys_.PrefetchSlot(h);
+    return h;
+  }
+  unsigned TouchEntry(uint64_t hash) const { return keys_.TouchEntry(hash); }
+
   // How Find treats the key's access clock (OBJECT IDLETIME, LRU): most
   // commands touch it; OBJECT, TYPE, EXISTS and TTL do not, as in Redis.
   enum class Touch : uint8_t { kYes, kNo };

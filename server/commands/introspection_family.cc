@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "protocol/numbers.h"
+#include "server/allocator.h"
 #include "server/command_context.h"
 #include "server/commands/families.h"
 #include "server/errors.h"
@@ -52,23 +53,6 @@ void SubcommandSyntaxError(CommandContext& ctx) {
   ctx.Error(out);
 }
 
-// Bytes glibc has handed out and not taken back: heap arenas plus mmapped
-// chunks (Redis's zmalloc_used_memory, for a libc build).
-uint64_t AllocatedBytes() {
-  const struct mallinfo2 mi = mallinfo2();
-  return mi.uordblks + mi.hblkhd;
-}
-
-uint64_t ResidentSetBytes() {
-  uint64_t pages_total = 0, pages_resident = 0;
-  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
-    if (std::fscanf(f, "%" SCNu64 " %" SCNu64, &pages_total, &pages_resident) != 2) {
-      pages_resident = 0;
-    }
-    std::fclose(f);
-  }
-  return pages_resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
-}
 
 // What was allocated when the command table was built, during server start
 // (Redis's initial_memory_usage): MEMORY STATS' startup.allocated. One server
@@ -573,14 +557,16 @@ void MemoryDoctorCommand(CommandContext& ctx) {
   }
 }
 
-// MEMORY MALLOC-STATS: what a Redis built with libc malloc answers.
+// MEMORY MALLOC-STATS: jemalloc's report, or what a Redis built with libc
+// malloc answers.
 void MemoryMallocStatsCommand(CommandContext& ctx) {
-  ctx.reply.Bulk("Stats not supported for the current allocator");
+  const std::string stats = AllocatorStatsText();
+  ctx.reply.Bulk(stats.empty() ? "Stats not supported for the current allocator" : stats);
 }
 
 // MEMORY PURGE: gives free heap memory back to the system.
 void MemoryPurgeCommand(CommandContext& ctx) {
-  malloc_trim(0);
+  PurgeFreeMemory();
   ctx.reply.Ok();
 }
 
