@@ -3,6 +3,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -36,7 +37,10 @@ EpollBackend::EpollBackend(int epfd, int setsize) : epfd_(epfd) { Resize(setsize
 EpollBackend::~EpollBackend() { close(epfd_); }
 
 bool EpollBackend::Resize(int setsize) {
-  events_.resize(static_cast<size_t>(setsize > 0 ? setsize : 1));
+  // One wait reports at most this many events; the rest come next time
+  // (level-triggered). Room for all of setsize would only cost memory.
+  constexpr int kMaxEventsPerWait = 1024;
+  events_.resize(static_cast<size_t>(std::clamp(setsize, 1, kMaxEventsPerWait)));
   return true;
 }
 

@@ -22,7 +22,7 @@ std::unique_ptr<EventLoop> EventLoop::Create(int setsize, std::string* error) {
 }
 
 EventLoop::EventLoop(std::unique_ptr<EpollBackend> backend, int setsize)
-    : backend_(std::move(backend)), events_(static_cast<size_t>(setsize)) {}
+    : backend_(std::move(backend)), setsize_(setsize) {}
 
 EventLoop::~EventLoop() = default;
 
@@ -30,7 +30,8 @@ bool EventLoop::Resize(int setsize) {
   if (setsize == this->setsize()) return true;
   if (maxfd_ >= setsize) return false;
   if (!backend_->Resize(setsize)) return false;
-  events_.resize(static_cast<size_t>(setsize));
+  setsize_ = setsize;
+  if (events_.size() > static_cast<size_t>(setsize)) events_.resize(static_cast<size_t>(setsize));
   return true;
 }
 
@@ -38,6 +39,10 @@ bool EventLoop::CreateFileEvent(int fd, int mask, FileProc proc, void* data) {
   if (fd < 0 || fd >= setsize()) {
     errno = ERANGE;
     return false;
+  }
+  if (static_cast<size_t>(fd) >= events_.size()) {
+    events_.resize(std::min(std::max(events_.size() * 2, static_cast<size_t>(fd) + 1),
+                            static_cast<size_t>(setsize_)));
   }
   FileEvent& fe = events_[static_cast<size_t>(fd)];
   if (!backend_->Add(fd, fe.mask, mask)) return false;
@@ -50,7 +55,7 @@ bool EventLoop::CreateFileEvent(int fd, int mask, FileProc proc, void* data) {
 }
 
 void EventLoop::DeleteFileEvent(int fd, int mask) {
-  if (fd < 0 || fd >= setsize()) return;
+  if (fd < 0 || static_cast<size_t>(fd) >= events_.size()) return;
   FileEvent& fe = events_[static_cast<size_t>(fd)];
   if ((fe.mask & mask) == kNone) return;
   backend_->Remove(fd, fe.mask, mask);
@@ -63,7 +68,7 @@ void EventLoop::DeleteFileEvent(int fd, int mask) {
 }
 
 int EventLoop::GetFileEvents(int fd) const {
-  if (fd < 0 || fd >= setsize()) return kNone;
+  if (fd < 0 || static_cast<size_t>(fd) >= events_.size()) return kNone;
   return events_[static_cast<size_t>(fd)].mask;
 }
 

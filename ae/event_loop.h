@@ -83,7 +83,7 @@ class EventLoop {
 
   // Changes the fd capacity. Fails (false) if an fd >= setsize is registered.
   bool Resize(int setsize);
-  int setsize() const { return static_cast<int>(events_.size()); }
+  int setsize() const { return setsize_; }
 
   // Monotonic milliseconds, the clock timers run on.
   static int64_t MonotonicMs();
@@ -108,7 +108,10 @@ class EventLoop {
   int64_t MsUntilNearestTimer() const;
 
   std::unique_ptr<EpollBackend> backend_;
+  // Indexed by fd; grown on demand up to setsize_ (a server sized for 10k
+  // clients does not zero 10k slots, and fault their pages in, at startup).
   std::vector<FileEvent> events_;
+  int setsize_;
   int maxfd_ = -1;
   std::vector<FiredEvent> fired_;  // Reused by every iteration.
   std::vector<TimeEvent> timers_;  // Unordered; deleted ones have id == -1.
