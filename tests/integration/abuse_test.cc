@@ -40,12 +40,21 @@ class LatencyProbe {
           ++failures_;
         } else {
           latencies_.push_back(Clock::now() - start);
+          ++samples_;
         }
         std::this_thread::sleep_for(milliseconds(5));
       }
     });
   }
   ~LatencyProbe() { Stop(); }
+  // A fast test can finish before a loaded machine has even scheduled the
+  // probe thread; a p99 needs pings to have happened.
+  void WaitForSamples(size_t n, Clock::duration timeout) {
+    const auto deadline = Clock::now() + timeout;
+    while (samples_ < n && failures_ == 0 && Clock::now() < deadline) {
+      std::this_thread::sleep_for(milliseconds(5));
+    }
+  }
   void Stop() {
     stop_ = true;
     if (thread_.joinable()) thread_.join();
@@ -57,12 +66,13 @@ class LatencyProbe {
     return latencies_[latencies_.size() * 99 / 100];
   }
   int failures() const { return failures_; }
-  size_t samples() const { return latencies_.size(); }
+  size_t samples() const { return samples_; }
 
  private:
   RawClient client_;
   std::atomic<bool> stop_{false};
-  int failures_ = 0;
+  std::atomic<size_t> samples_{0};
+  std::atomic<int> failures_{0};
   std::vector<Clock::duration> latencies_;
   std::thread thread_;
 };
@@ -90,6 +100,7 @@ class Abuse : public testing::Test {
 
   // The server survived, served the probe promptly, and lost nothing.
   void ExpectHealthy(Clock::duration p99_bound = kP99Bound) {
+    probe_->WaitForSamples(20, std::chrono::seconds(10));
     const auto p99 = probe_->P99();
     EXPECT_GT(probe_->samples(), 0u);
     EXPECT_EQ(probe_->failures(), 0);
