@@ -4,7 +4,7 @@
 // (it starts /usr/bin/redis-server on a free 127.0.0.1 port, queries it and
 // rewrites this file, then runs clang-format on it).
 //
-// 366 commands and subcommands, 8323 nodes.
+// 366 commands and subcommands, 8323 nodes, 42616 bytes of distinct text.
 
 #include "server/command_docs.h"
 
@@ -14,1129 +14,2670 @@
 namespace respd::server {
 namespace {
 
+// Every string below, once; nodes and docs refer to it by offset and size.
+constexpr char kText[] =
+    "summary"
+    "A container for Access List Control commands "
+    "since"
+    "6.0.0"
+    "group"
+    "server"
+    "complexity"
+    "Depends on subcommand."
+    "List the ACL categories or the commands inside a category"
+    "O(1) since the categories and commands are a fixed set."
+    "arguments"
+    "name"
+    "categoryname"
+    "type"
+    "string"
+    "flags"
+    "optional"
+    "Remove the specified ACL users and the associated rules"
+    "O(1) amortized time considering the typical user."
+    "username"
+    "multiple"
+    "Returns whether the user can execute the given command without executing the command."
+    "7.0.0"
+    "O(1)."
+    "command"
+    "arg"
+    "Generate a pseudorandom secure password to use for ACL users"
+    "O(1)"
+    "bits"
+    "integer"
+    "Get the rules for a specific ACL user"
+    "O(N). Where N is the number of password, command and pattern rules that the user has."
+    "history"
+    "6.2.0"
+    "Added Pub/Sub channel patterns."
+    "Added selectors and changed the format of key and channel patterns from a list to their rule "
+    "representation."
+    "Show helpful text about the different subcommands"
+    "List the current ACL rules in ACL config file format"
+    "O(N). Where N is the number of configured users."
+    "Reload the ACLs from the configured ACL file"
+    "List latest events denied because of ACLs in place"
+    "O(N) with N being the number of entries shown."
+    "operation"
+    "oneof"
+    "count"
+    "reset"
+    "pure-token"
+    "token"
+    "RESET"
+    "Save the current ACL rules in the configured ACL file"
+    "Modify or create the rules for a specific ACL user"
+    "O(N). Where N is the number of rules provided."
+    "Added selectors and key based permissions."
+    "rule"
+    "List the username of all the configured ACL rules"
+    "Return the name of the user associated to the current connection"
+    "begin_search"
+    "find_keys"
+    "RW"
+    "insert"
+    "index"
+    "spec"
+    "range"
+    "lastkey"
+    "keystep"
+    "limit"
+    "Append a value to a key"
+    "2.0.0"
+    "O(1). The amortized time complexity is O(1) assuming the appended value is small and the "
+    "already present value is of any size, since the dynamic string library used by Redis will "
+    "double the free space available on every reallocation."
+    "key"
+    "key_spec_index"
+    "value"
+    "Sent by cluster clients after an -ASK redirect"
+    "3.0.0"
+    "cluster"
+    "Authenticate to the server"
+    "1.0.0"
+    "connection"
+    "O(N) where N is the number of passwords defined for the user"
+    "Added ACL style (username and password)."
+    "password"
+    "Asynchronously rewrite the append-only file"
+    "Asynchronously save the dataset to disk"
+    "3.2.2"
+    "Added the `SCHEDULE` option."
+    "schedule"
+    "SCHEDULE"
+    "RO"
+    "access"
+    "Count set bits in a string"
+    "2.6.0"
+    "bitmap"
+    "O(N)"
+    "Added the `BYTE|BIT` option."
+    "block"
+    "start"
+    "end"
+    "index_unit"
+    "byte"
+    "BYTE"
+    "bit"
+    "BIT"
+    "notes"
+    "This command allows both access and modification of the key"
+    "update"
+    "variable_flags"
+    "Perform arbitrary bitfield integer operations on strings"
+    "3.2.0"
+    "O(1) for each subcommand specified"
+    "encoding_offset"
+    "GET"
+    "encoding"
+    "offset"
+    "write"
+    "wrap_sat_fail"
+    "OVERFLOW"
+    "wrap"
+    "WRAP"
+    "sat"
+    "SAT"
+    "fail"
+    "FAIL"
+    "write_operation"
+    "encoding_offset_value"
+    "SET"
+    "encoding_offset_increment"
+    "INCRBY"
+    "increment"
+    "Perform arbitrary bitfield integer operations on strings. Read-only variant of BITFIELD"
+    "multiple_token"
+    "OW"
+    "Perform bitwise operations between strings"
+    "destkey"
+    "Find first bit set or clear in a string"
+    "2.8.7"
+    "end_index"
+    "delete"
+    "Pop an element from a list, push it to another list and return it; or block until one is "
+    "available"
+    "list"
+    "source"
+    "destination"
+    "wherefrom"
+    "left"
+    "LEFT"
+    "right"
+    "RIGHT"
+    "whereto"
+    "timeout"
+    "double"
+    "keynum"
+    "keynumidx"
+    "firstkey"
+    "Pop elements from a list, or block until one is available"
+    "O(N+M) where N is the number of provided keys and M is the number of elements returned."
+    "numkeys"
+    "where"
+    "COUNT"
+    "Remove and get the first element in a list, or block until one is available"
+    "O(N) where N is the number of provided keys."
+    "`timeout` is interpreted as a double instead of an integer."
+    "Remove and get the last element in a list, or block until one is available"
+    "2.2.0"
+    "doc_flags"
+    "deprecated_since"
+    "replaced_by"
+    "`BLMOVE` with the `RIGHT` and `LEFT` arguments"
+    "deprecated"
+    "Remove and return members with scores in a sorted set or block until one is available"
+    "sorted-set"
+    "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in "
+    "the sorted set, and M being the number of elements popped."
+    "min"
+    "MIN"
+    "max"
+    "MAX"
+    "Remove and return the member with the highest score from one or more sorted sets, or block "
+    "until one is available"
+    "5.0.0"
+    "O(log(N)) with N being the number of elements in the sorted set."
+    "Remove and return the member with the lowest score from one or more sorted sets, or block "
+    "until one is available"
+    "A container for client connection commands"
+    "2.4.0"
+    "Instruct the server about tracking or not keys in the next request"
+    "mode"
+    "yes"
+    "YES"
+    "no"
+    "NO"
+    "Get the current connection name"
+    "2.6.9"
+    "Get tracking notifications redirection client ID if any"
+    "Returns the client ID for the current connection"
+    "nondeterministic_output"
+    "Returns information about the current client connection."
+    "Kill the connection of a client"
+    "O(N) where N is the number of client connections"
+    "2.8.12"
+    "Added new filter format."
+    "`ID` option."
+    "Added `master` type in for `TYPE` option."
+    "Replaced `slave` `TYPE` with `replica`. `slave` still supported for backward compatibility."
+    "`LADDR` option."
+    "filter"
+    "ip:port"
+    "new-format"
+    "client-id"
+    "ID"
+    "normal_master_slave_pubsub"
+    "TYPE"
+    "normal"
+    "NORMAL"
+    "master"
+    "MASTER"
+    "slave"
+    "SLAVE"
+    "replica"
+    "REPLICA"
+    "pubsub"
+    "PUBSUB"
+    "USER"
+    "ADDR"
+    "LADDR"
+    "yes/no"
+    "SKIPME"
+    "Get the list of client connections"
+    "Added unique client `id` field."
+    "Added optional `TYPE` filter."
+    "Added `user` field."
+    "Added `argv-mem`, `tot-mem`, `laddr` and `redir` fields and the optional `ID` filter."
+    "Added `resp`, `multi-mem`, `rbs` and `rbp` fields."
+    "7.0.3"
+    "Added `ssub` field."
+    "normal_master_replica_pubsub"
+    "id"
+    "Set client eviction mode for the current connection"
+    "enabled"
+    "on"
+    "ON"
+    "off"
+    "OFF"
+    "Stop processing commands from clients for some time"
+    "2.9.50"
+    "`CLIENT PAUSE WRITE` mode added along with the `mode` option."
+    "WRITE"
+    "all"
+    "ALL"
+    "Instruct the server whether to reply to commands"
+    "on_off_skip"
+    "skip"
+    "SKIP"
+    "Set the current connection name"
+    "connection-name"
+    "Enable or disable server assisted client side caching support"
+    "O(1). Some options may introduce additional complexity."
+    "status"
+    "REDIRECT"
+    "prefix"
+    "PREFIX"
+    "bcast"
+    "BCAST"
+    "optin"
+    "OPTIN"
+    "optout"
+    "OPTOUT"
+    "noloop"
+    "NOLOOP"
+    "Return information about server assisted client side caching for the current connection"
+    "Unblock a client blocked in a blocking command from a different connection"
+    "O(log N) where N is the number of client connections"
+    "timeout_error"
+    "TIMEOUT"
+    "error"
+    "ERROR"
+    "Resume processing of clients that were paused"
+    "O(N) Where N is the number of paused clients"
+    "A container for cluster commands"
+    "Assign new hash slots to receiving node"
+    "O(N) where N is the total number of hash slot arguments"
+    "slot"
+    "O(N) where N is the total number of the slots between the start slot and end slot arguments."
+    "start-slot_end-slot"
+    "start-slot"
+    "end-slot"
+    "Advance the cluster config epoch"
+    "Return the number of failure reports active for a given node"
+    "O(N) where N is the number of failure reports"
+    "node-id"
+    "Return the number of local keys in the specified hash slot"
+    "Set hash slots as unbound in receiving node"
+    "Forces a replica to perform a manual failover of its master."
+    "options"
+    "force"
+    "FORCE"
+    "takeover"
+    "TAKEOVER"
+    "Delete a node's own slots information"
+    "Remove a node from the nodes table"
+    "Return local key names in the specified hash slot"
+    "O(log(N)) where N is the number of requested keys"
+    "Provides info about Redis Cluster node state"
+    "Returns the hash slot of the specified key"
+    "O(N) where N is the number of bytes in the key"
+    "Returns a list of all TCP links to and from peer nodes in cluster"
+    "O(N) where N is the total number of Cluster nodes"
+    "Force a node cluster to handshake with another node"
+    "4.0.0"
+    "Added the optional `cluster_bus_port` argument."
+    "ip"
+    "port"
+    "cluster_bus_port"
+    "Return the node id"
+    "Get Cluster config for the node"
+    "List replica nodes of the specified master node"
+    "Reconfigure a node as a replica of the specified master node"
+    "Reset a Redis Cluster node"
+    "O(N) where N is the number of known nodes. The command may execute a FLUSHALL as a side "
+    "effect."
+    "hard_soft"
+    "hard"
+    "HARD"
+    "soft"
+    "SOFT"
+    "Forces the node to save cluster state on disk"
+    "Set the configuration epoch in a new node"
+    "config-epoch"
+    "Bind a hash slot to a specific node"
+    "subcommand"
+    "IMPORTING"
+    "MIGRATING"
+    "NODE"
+    "stable"
+    "STABLE"
+    "Get array of cluster slots to node mappings"
+    "O(N) where N is the total number of cluster nodes"
+    "`CLUSTER REPLICAS`"
+    "Get array of Cluster slot to node mappings"
+    "`CLUSTER SHARDS`"
+    "Added node IDs."
+    "Added additional networking metadata field."
+    "nondeterministic_output_order"
+    "Get array of Redis command details"
+    "2.8.13"
+    "O(N) where N is the total number of Redis commands"
+    "Get total number of Redis commands"
+    "Get array of specific Redis command documentation"
+    "O(N) where N is the number of commands to look up"
+    "command-name"
+    "Extract keys given a full Redis command"
+    "O(N) where N is the number of arguments to the command"
+    "Extract keys and access flags given a full Redis command"
+    "Get array of specific Redis command details, or all when no argument is given."
+    "Allowed to be called with no argument to get info on all commands."
+    "Get an array of Redis command names"
+    "filterby"
+    "FILTERBY"
+    "module-name"
+    "MODULE"
+    "category"
+    "ACLCAT"
+    "pattern"
+    "PATTERN"
+    "A container for server configuration commands"
+    "Get the values of configuration parameters"
+    "O(N) when N is the number of configuration parameters provided"
+    "Added the ability to pass multiple pattern parameters in one call"
+    "parameter"
+    "Reset the stats returned by INFO"
+    "Rewrite the configuration file with the in memory configuration"
+    "2.8.0"
+    "request_policy:all_nodes"
+    "response_policy:all_succeeded"
+    "Set configuration parameters to the given values"
+    "Added the ability to set multiple parameters in one call."
+    "parameter_value"
+    "Copy a key"
+    "generic"
+    "O(N) worst case for collections, where N is the number of nested items. O(1) for string "
+    "values."
+    "destination-db"
+    "DB"
+    "replace"
+    "REPLACE"
+    "request_policy:all_shards"
+    "response_policy:agg_sum"
+    "Return the number of keys in the selected database"
+    "A container for debugging commands"
+    "syscmd"
+    "Decrement the integer value of a key by one"
+    "Decrement the integer value of a key by the given number"
+    "decrement"
+    "request_policy:multi_shard"
+    "RM"
+    "Delete a key"
+    "O(N) where N is the number of keys that will be removed. When a key to remove holds a value "
+    "other than a string, the individual complexity for this key is O(M) where M is the number of "
+    "elements in the list, set, sorted set or hash. Removing a single key that holds a string "
+    "value is O(1)."
+    "Discard all commands issued after MULTI"
+    "transactions"
+    "O(N), when N is the number of queued commands"
+    "Return a serialized version of the value stored at the specified key."
+    "O(1) to access the key and additional O(N*M) to serialize it, where N is the number of Redis "
+    "objects composing the value and M their average size. For small string values the time "
+    "complexity is thus O(1)+O(1*M) where M is small, so simply O(1)."
+    "Echo the given string"
+    "message"
+    "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE"
+    "Execute a Lua script server side"
+    "scripting"
+    "Depends on the script that is executed."
+    "script"
+    "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS"
+    "Execute a read-only Lua script server side"
+    "sha1"
+    "Execute all commands issued after MULTI"
+    "1.2.0"
+    "Depends on commands in the transaction"
+    "Determine if a key exists"
+    "O(N) where N is the number of keys to check."
+    "3.0.3"
+    "Accepts multiple `key` arguments."
+    "Set a key's time to live in seconds"
+    "Added options: `NX`, `XX`, `GT` and `LT`."
+    "seconds"
+    "condition"
+    "nx"
+    "NX"
+    "xx"
+    "XX"
+    "gt"
+    "GT"
+    "lt"
+    "LT"
+    "Set the expiration for a key as a UNIX timestamp"
+    "unix-time-seconds"
+    "unix-time"
+    "Get the expiration Unix timestamp for a key"
+    "Start a coordinated failover between this server and one of its replicas."
+    "target"
+    "TO"
+    "host"
+    "abort"
+    "ABORT"
+    "milliseconds"
+    "Invoke a function"
+    "Depends on the function that is executed."
+    "function"
+    "Invoke a read-only function"
+    "Remove all keys from all databases"
+    "O(N) where N is the total number of keys in all databases"
+    "Added the `ASYNC` flushing mode modifier."
+    "Added the `SYNC` flushing mode modifier."
+    "async"
+    "ASYNC"
+    "sync"
+    "SYNC"
+    "Remove all keys from the current database"
+    "O(N) where N is the number of keys in the selected database"
+    "A container for function commands"
+    "Delete a function by name"
+    "library-name"
+    "Dump all functions into a serialized binary payload"
+    "O(N) where N is the number of functions"
+    "Deleting all functions"
+    "O(N) where N is the number of functions deleted"
+    "response_policy:one_succeeded"
+    "Kill the function currently in execution."
+    "List information about all the functions"
+    "library-name-pattern"
+    "LIBRARYNAME"
+    "withcode"
+    "WITHCODE"
+    "Create a function with the given arguments (name, code, description)"
+    "O(1) (considering compilation time is redundant)"
+    "function-code"
+    "Restore all the functions on the given payload"
+    "O(N) where N is the number of functions on the payload"
+    "serialized-value"
+    "policy"
+    "flush"
+    "FLUSH"
+    "append"
+    "APPEND"
+    "response_policy:special"
+    "Return information about the function currently running (name, description, duration)"
+    "Add one or more geospatial items in the geospatial index represented using a sorted set"
+    "geo"
+    "O(log(N)) for each item added, where N is the number of elements in the sorted set."
+    "Added the `CH`, `NX` and `XX` options."
+    "change"
+    "CH"
+    "longitude_latitude_member"
+    "longitude"
+    "latitude"
+    "member"
+    "Returns the distance between two members of a geospatial index"
+    "O(log(N))"
+    "member1"
+    "member2"
+    "unit"
+    "m"
+    "M"
+    "km"
+    "KM"
+    "ft"
+    "FT"
+    "mi"
+    "MI"
+    "Returns members of a geospatial index as standard geohash strings"
+    "O(log(N)) for each member requested, where N is the number of elements in the sorted set."
+    "Returns longitude and latitude of members of a geospatial index"
+    "O(N) where N is the number of members requested."
+    "keyword"
+    "STORE"
+    "startfrom"
+    "STOREDIST"
+    "Query a sorted set representing a geospatial index to fetch members matching a given maximum "
+    "distance from a point"
+    "O(N+log(M)) where N is the number of elements inside the bounding box of the circular area "
+    "delimited by center and radius and M is the number of items inside the index."
+    "`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` argument"
+    "Added the `ANY` option for `COUNT`."
+    "Added support for uppercase unit names."
+    "radius"
+    "withcoord"
+    "WITHCOORD"
+    "withdist"
+    "WITHDIST"
+    "withhash"
+    "WITHHASH"
+    "any"
+    "ANY"
+    "order"
+    "asc"
+    "ASC"
+    "desc"
+    "DESC"
+    "A read-only variant for GEORADIUS"
+    "3.2.10"
+    "`GEOSEARCH` with the `BYRADIUS` argument"
+    "Query a sorted set representing a geospatial index to fetch members matching a given maximum "
+    "distance from a member"
+    "`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` and `FROMMEMBER` arguments"
+    "A read-only variant for GEORADIUSBYMEMBER"
+    "`GEOSEARCH` with the `BYRADIUS` and `FROMMEMBER` arguments"
+    "Query a sorted set representing a geospatial index to fetch members inside an area of a box "
+    "or a circle."
+    "O(N+log(M)) where N is the number of elements in the grid-aligned bounding box area around "
+    "the shape provided as the filter and M is the number of items inside the shape"
+    "from"
+    "FROMMEMBER"
+    "longitude_latitude"
+    "FROMLONLAT"
+    "by"
+    "circle"
+    "BYRADIUS"
+    "box"
+    "width"
+    "BYBOX"
+    "height"
+    "Query a sorted set representing a geospatial index to fetch members inside an area of a box "
+    "or a circle, and store the result in another key."
+    "storedist"
+    "Get the value of a key"
+    "Returns the bit value at offset in the string value stored at key"
+    "Get the value of a key and delete the key"
+    "RW and UPDATE because it changes the TTL"
+    "Get the value of a key and optionally set its expiration"
+    "expiration"
+    "EX"
+    "PX"
+    "EXAT"
+    "unix-time-milliseconds"
+    "PXAT"
+    "persist"
+    "PERSIST"
+    "Get a substring of the string stored at a key"
+    "O(N) where N is the length of the returned string. The complexity is ultimately determined by "
+    "the returned length, but because creating a substring from an existing string is very cheap, "
+    "it can be considered O(1) for small strings."
+    "Set the string value of a key and return its old value"
+    "`SET` with the `!GET` argument"
+    "Delete one or more hash fields"
+    "hash"
+    "O(N) where N is the number of fields to be removed."
+    "Accepts multiple `field` arguments."
+    "field"
+    "Handshake with Redis"
+    "`protover` made optional; when called without arguments the command reports the current "
+    "connection's context."
+    "protover"
+    "username_password"
+    "AUTH"
+    "clientname"
+    "SETNAME"
+    "Determine if a hash field exists"
+    "Get the value of a hash field"
+    "Get all the fields and values in a hash"
+    "O(N) where N is the size of the hash."
+    "Increment the integer value of a hash field by the given number"
+    "Increment the float value of a hash field by the given amount"
+    "Get all the fields in a hash"
+    "Get the number of fields in a hash"
+    "Get the values of all the given hash fields"
+    "O(N) where N is the number of fields being requested."
+    "Set multiple hash fields to multiple values"
+    "O(N) where N is the number of fields being set."
+    "`HSET` with multiple field-value pairs"
+    "field_value"
+    "Get one or multiple random fields from a hash"
+    "O(N) where N is the number of fields returned"
+    "withvalues"
+    "WITHVALUES"
+    "Incrementally iterate hash fields and associated values"
+    "O(1) for every call. O(N) for a complete iteration, including enough command calls for the "
+    "cursor to return back to 0. N is the number of elements inside the collection.."
+    "cursor"
+    "MATCH"
+    "Set the string value of a hash field"
+    "O(1) for each field/value pair added, so O(N) to add N field/value pairs when the command is "
+    "called with multiple field/value pairs."
+    "Accepts multiple `field` and `value` arguments."
+    "Set the value of a hash field, only if the field does not exist"
+    "Get the length of the value of a hash field"
+    "Get all the values in a hash"
+    "Increment the integer value of a key by one"
+    "Increment the integer value of a key by the given amount"
+    "Increment the float value of a key by the given amount"
+    "Get information and statistics about the server"
+    "Added support for taking multiple section arguments."
+    "section"
+    "Find all keys matching the given pattern"
+    "O(N) with N being the number of keys in the database, under the assumption that the key names "
+    "in the database and the given pattern have limited length."
+    "Get the UNIX time stamp of the last successful save to disk"
+    "A container for latency diagnostics commands"
+    "Return a human readable latency analysis report."
+    "Return a latency graph for the event."
+    "event"
+    "Show helpful text about the different subcommands."
+    "Return the cumulative distribution of latencies of a subset of commands or all."
+    "O(N) where N is the number of commands with latency information being retrieved."
+    "Return timestamp-latency samples for the event."
+    "Return the latest latency samples for all events."
+    "Reset latency data for one or more events."
+    "Find longest common substring"
+    "O(N*M) where N and M are the lengths of s1 and s2, respectively"
+    "key1"
+    "key2"
+    "len"
+    "LEN"
+    "idx"
+    "IDX"
+    "MINMATCHLEN"
+    "withmatchlen"
+    "WITHMATCHLEN"
+    "Get an element from a list by its index"
+    "O(N) where N is the number of elements to traverse to get to the element at index. This makes "
+    "asking for the first or the last element of the list O(1)."
+    "Insert an element before or after another element in a list"
+    "O(N) where N is the number of elements to traverse before seeing the value pivot. This means "
+    "that inserting somewhere on the left end on the list (head) can be considered O(1) and "
+    "inserting somewhere on the right end (tail) is O(N)."
+    "before"
+    "BEFORE"
+    "after"
+    "AFTER"
+    "pivot"
+    "element"
+    "Get the length of a list"
+    "Pop an element from a list, push it to another list and return it"
+    "Pop elements from a list"
+    "Display some computer art and the Redis version"
+    "version"
+    "VERSION"
+    "Remove and get the first elements in a list"
+    "O(N) where N is the number of elements returned"
+    "Added the `count` argument."
+    "Return the index of matching elements on a list"
+    "6.0.6"
+    "O(N) where N is the number of elements in the list, for the average case. When searching for "
+    "elements near the head or the tail of the list, or when the MAXLEN option is provided, the "
+    "command may run in constant time."
+    "rank"
+    "RANK"
+    "num-matches"
+    "MAXLEN"
+    "Prepend one or multiple elements to a list"
+    "O(1) for each element added, so O(N) to add N elements when the command is called with "
+    "multiple arguments."
+    "Accepts multiple `element` arguments."
+    "Prepend an element to a list, only if the list exists"
+    "Get a range of elements from a list"
+    "O(S+N) where S is the distance of start offset from HEAD for small lists, from nearest end "
+    "(HEAD or TAIL) for large lists; and N is the number of elements in the specified range."
+    "stop"
+    "Remove elements from a list"
+    "O(N+M) where N is the length of the list and M is the number of elements removed."
+    "Set the value of an element in a list by its index"
+    "O(N) where N is the length of the list. Setting either the first or the last element of the "
+    "list is O(1)."
+    "Trim a list to the specified range"
+    "O(N) where N is the number of elements to be removed by the operation."
+    "A container for memory diagnostics commands"
+    "Outputs memory problems report"
+    "Show allocator internal stats"
+    "Depends on how much memory is allocated, could be slow"
+    "Ask the allocator to release memory"
+    "Show memory usage details"
+    "Estimate the memory usage of a key"
+    "O(N) where N is the number of samples."
+    "SAMPLES"
+    "Get the values of all the given keys"
+    "O(N) where N is the number of keys to retrieve."
+    "incomplete"
+    "KEYS"
+    "Atomically transfer a key from a Redis instance to another one."
+    "This command actually executes a DUMP+DEL in the source instance, and a RESTORE in the target "
+    "instance. See the pages of these commands for time complexity. Also an O(N) data transfer "
+    "between the two instances is performed."
+    "Added the `COPY` and `REPLACE` options."
+    "3.0.6"
+    "Added the `KEYS` option."
+    "4.0.7"
+    "Added the `AUTH` option."
+    "Added the `AUTH2` option."
+    "key_or_empty_string"
+    "empty_string"
+    ""
+    "copy"
+    "COPY"
+    "authentication"
+    "AUTH2"
+    "A container for module commands"
+    "List all modules loaded by the server"
+    "O(N) where N is the number of loaded modules."
+    "Load a module"
+    "path"
+    "Load a module with extended parameters"
+    "configs"
+    "CONFIG"
+    "args"
+    "ARGS"
+    "Unload a module"
+    "Listen for all requests received by the server in real time"
+    "Move a key to another database"
+    "db"
+    "Set multiple keys to multiple values"
+    "1.0.1"
+    "O(N) where N is the number of keys to set."
+    "key_value"
+    "response_policy:agg_min"
+    "Set multiple keys to multiple values, only if none of the keys exist"
+    "Mark the start of a transaction block"
+    "A container for object introspection commands"
+    "2.2.3"
+    "Inspect the internal encoding of a Redis object"
+    "Get the logarithmic access frequency counter of a Redis object"
+    "Get the time since a Redis object was last accessed"
+    "Get the number of references to the value of the key"
+    "Remove the expiration from a key"
+    "Set a key's time to live in milliseconds"
+    "Set the expiration for a key as a UNIX timestamp specified in milliseconds"
+    "Get the expiration Unix timestamp for a key in milliseconds"
+    "Adds the specified elements to the specified HyperLogLog."
+    "2.8.9"
+    "hyperloglog"
+    "O(1) to add every element."
+    "RW because it may change the internal representation of the key, and propagate to replicas"
+    "Return the approximated cardinality of the set(s) observed by the HyperLogLog at key(s)."
+    "O(1) with a very small average constant time when called with a single key. O(N) with N being "
+    "the number of keys, and much bigger constant times, when called with multiple keys."
+    "Internal commands for debugging HyperLogLog values"
+    "N/A"
+    "Merge N different HyperLogLogs into a single one."
+    "O(N) to merge N HyperLogLogs, but with high constant times."
+    "sourcekey"
+    "An internal command for testing HyperLogLog values"
+    "Ping the server"
+    "Set the value and expiration in milliseconds of a key"
+    "Listen for messages published to channels matching the given patterns"
+    "O(N) where N is the number of patterns the client is already subscribed to."
+    "Internal command used for replication"
+    "replicationid"
+    "Get the time to live for a key in milliseconds"
+    "Added the -2 reply."
+    "Post a message to a channel"
+    "O(N+M) where N is the number of clients subscribed to the receiving channel and M is the "
+    "total number of subscribed patterns (by any client)."
+    "channel"
+    "A container for Pub/Sub commands"
+    "List active channels"
+    "O(N) where N is the number of active channels, and assuming constant time pattern matching "
+    "(relatively short channels and patterns)"
+    "Get the count of unique patterns pattern subscriptions"
+    "Get the count of subscribers for channels"
+    "O(N) for the NUMSUB subcommand, where N is the number of requested channels"
+    "List active shard channels"
+    "O(N) where N is the number of active shard channels, and assuming constant time pattern "
+    "matching (relatively short shard channels)."
+    "Get the count of subscribers for shard channels"
+    "O(N) for the SHARDNUMSUB subcommand, where N is the number of requested shard channels"
+    "shardchannel"
+    "Stop listening for messages posted to channels matching the given patterns"
+    "O(N+M) where N is the number of patterns the client is already subscribed and M is the number "
+    "of total patterns subscribed in the system (by any client)."
+    "Close the connection"
+    "Return a random key from the keyspace"
+    "Enables read queries for a connection to a cluster replica node"
+    "Disables read queries for a connection to a cluster replica node"
+    "Rename a key"
+    "newkey"
+    "Rename a key, only if the new key does not exist"
+    "The command no longer returns an error when source and destination names are the same."
+    "An internal command for configuring the replication stream"
+    "Make the server a replica of another instance, or promote it as master."
+    "host-port"
+    "no-one"
+    "one"
+    "ONE"
+    "Reset the connection"
+    "Create a key using the provided serialized value, previously obtained using DUMP."
+    "O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, where N "
+    "is the number of Redis objects composing the value and M their average size. For small string "
+    "values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1). However for "
+    "sorted set values the complexity is O(N*M*log(N)) because inserting values into sorted sets "
+    "is O(log(N))."
+    "Added the `REPLACE` modifier."
+    "Added the `ABSTTL` modifier."
+    "Added the `IDLETIME` and `FREQ` options."
+    "ttl"
+    "absttl"
+    "ABSTTL"
+    "IDLETIME"
+    "frequency"
+    "FREQ"
+    "An internal command for migrating keys in a cluster"
+    "Return the role of the instance in the context of replication"
+    "Remove and get the last elements in a list"
+    "Remove the last element in a list, prepend it to another list and return it"
+    "`LMOVE` with the `RIGHT` and `LEFT` arguments"
+    "Append one or multiple elements to a list"
+    "Append an element to a list, only if the list exists"
+    "Add one or more members to a set"
+    "set"
+    "Accepts multiple `member` arguments."
+    "Synchronously save the dataset to disk"
+    "request_policy:special"
+    "Incrementally iterate the keys space"
+    "O(1) for every call. O(N) for a complete iteration, including enough command calls for the "
+    "cursor to return back to 0. N is the number of elements inside the collection."
+    "Added the `TYPE` subcommand."
+    "Get the number of members in a set"
+    "A container for Lua scripts management commands"
+    "Set the debug mode for executed scripts."
+    "response_policy:agg_logical_and"
+    "Check existence of scripts in the script cache."
+    "O(N) with N being the number of scripts to check (so checking a single script is an O(1) "
+    "operation)."
+    "Remove all the scripts from the script cache."
+    "O(N) with N being the number of scripts in cache"
+    "Added the `ASYNC` and `SYNC` flushing mode modifiers."
+    "Kill the script currently in execution."
+    "Load the specified Lua script into the script cache."
+    "O(N) with N being the length in bytes of the script body."
+    "Subtract multiple sets"
+    "O(N) where N is the total number of elements in all given sets."
+    "Subtract multiple sets and store the resulting set in a key"
+    "Change the selected database for the current connection"
+    "RW and ACCESS due to the optional `GET` argument"
+    "Set the string value of a key"
+    "2.6.12"
+    "Added the `EX`, `PX`, `NX` and `XX` options."
+    "Added the `KEEPTTL` option."
+    "Added the `GET`, `EXAT` and `PXAT` option."
+    "Allowed the `NX` and `GET` options to be used together."
+    "get"
+    "keepttl"
+    "KEEPTTL"
+    "Sets or clears the bit at offset in the string value stored at key"
+    "Set the value and expiration of a key"
+    "Set the value of a key, only if the key does not exist"
+    "Overwrite part of a string at key starting at the specified offset"
+    "O(1), not counting the time taken to copy the new string in place. Usually, this string is "
+    "very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being "
+    "the length of the value argument."
+    "Synchronously save the dataset to disk and then shut down the server"
+    "O(N) when saving, where N is the total number of keys in all databases when saving data, "
+    "otherwise O(1)"
+    "Added the `NOW`, `FORCE` and `ABORT` modifiers."
+    "nosave_save"
+    "nosave"
+    "NOSAVE"
+    "save"
+    "SAVE"
+    "now"
+    "NOW"
+    "Intersect multiple sets"
+    "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets."
+    "Intersect multiple sets and return the cardinality of the result"
+    "LIMIT"
+    "Intersect multiple sets and store the resulting set in a key"
+    "Determine if a given value is a member of a set"
+    "`REPLICAOF`"
+    "A container for slow log commands"
+    "2.2.12"
+    "Get the slow log's entries"
+    "O(N) where N is the number of entries returned"
+    "Added client IP address, port and name to the reply."
+    "Get the slow log's length"
+    "Clear all entries from the slow log"
+    "O(N) where N is the number of entries in the slowlog"
+    "Get all the members in a set"
+    "O(N) where N is the set cardinality."
+    "Returns the membership associated with the given elements for a set"
+    "O(N) where N is the number of elements being checked for membership"
+    "Move a member from one set to another"
+    "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the "
+    "content of the key we sort"
+    "unknown"
+    "For the optional STORE keyword. It is marked 'unknown' because the keyword can appear "
+    "anywhere in the argument array"
+    "Sort the elements in a list, set or sorted set"
+    "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number "
+    "of returned elements. When the elements are not sorted, complexity is O(N)."
+    "BY"
+    "offset_count"
+    "sorting"
+    "ALPHA"
+    "Sort the elements in a list, set or sorted set. Read-only variant of SORT."
+    "Remove and return one or multiple random members from a set"
+    "Without the count argument O(1), otherwise O(N) where N is the value of the passed count."
+    "not_key"
+    "Post a message to a shard channel"
+    "O(N) where N is the number of clients subscribed to the receiving shard channel."
+    "Get one or multiple random members from a set"
+    "Without the count argument O(1), otherwise O(N) where N is the absolute value of the passed "
+    "count."
+    "Added the optional `count` argument."
+    "Remove one or more members from a set"
+    "O(N) where N is the number of members to be removed."
+    "Incrementally iterate Set elements"
+    "Listen for messages published to the given shard channels"
+    "O(N) where N is the number of shard channels to subscribe to."
+    "Get the length of the value stored in a key"
+    "Listen for messages published to the given channels"
+    "O(N) where N is the number of channels to subscribe to."
+    "`GETRANGE`"
+    "Add multiple sets"
+    "Add multiple sets and store the resulting set in a key"
+    "Stop listening for messages posted to the given shard channels"
+    "O(N) where N is the number of clients already subscribed to a shard channel."
+    "Swaps two Redis databases"
+    "O(N) where N is the count of clients watching or blocking on keys from both databases."
+    "index1"
+    "index2"
+    "Return the current server time"
+    "Alters the last access time of a key(s). Returns the number of existing keys specified."
+    "3.2.1"
+    "O(N) where N is the number of keys that will be touched."
+    "Get the time to live for a key in seconds"
+    "Determine the type stored at key"
+    "Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking."
+    "O(1) for each key removed regardless of its size. Then the command does O(N) work in a "
+    "different thread in order to reclaim memory, where N is the number of allocations the deleted "
+    "objects where composed of."
+    "Stop listening for messages posted to the given channels"
+    "O(N) where N is the number of clients already subscribed to a channel."
+    "Forget about all watched keys"
+    "Wait for the synchronous replication of all the write commands sent in the context of the "
+    "current connection"
+    "numreplicas"
+    "Watch the given keys to determine execution of the MULTI/EXEC block"
+    "O(1) for every key."
+    "Marks a pending message as correctly processed, effectively removing it from the pending "
+    "entries list of the consumer group. Return value of the command is the number of messages "
+    "successfully acknowledged, that is, the IDs we were actually able to resolve in the PEL."
+    "stream"
+    "O(1) for each message ID processed."
+    "UPDATE instead of INSERT because of the optional trimming feature"
+    "Appends a new entry to a stream"
+    "O(1) when adding a new entry, O(N) when trimming where N being the number of entries evicted."
+    "Added the `NOMKSTREAM` option, `MINID` trimming strategy and the `LIMIT` option."
+    "Added support for the `<ms>-*` explicit ID form."
+    "nomkstream"
+    "NOMKSTREAM"
+    "trim"
+    "strategy"
+    "maxlen"
+    "minid"
+    "MINID"
+    "operator"
+    "equal"
+    "="
+    "approximately"
+    "~"
+    "threshold"
+    "id_or_auto"
+    "auto_id"
+    "*"
+    "Changes (or acquires) ownership of messages in a consumer group, as if the messages were "
+    "delivered to the specified consumer."
+    "O(1) if COUNT is small."
+    "Added an element to the reply array, containing deleted entries the command cleared from the "
+    "PEL"
+    "consumer"
+    "min-idle-time"
+    "justid"
+    "JUSTID"
+    "Changes (or acquires) ownership of a message in a consumer group, as if the message was "
+    "delivered to the specified consumer."
+    "O(log N) with N being the number of messages in the PEL of the consumer group."
+    "ms"
+    "IDLE"
+    "TIME"
+    "RETRYCOUNT"
+    "LASTID"
+    "Removes the specified entries from the stream. Returns the number of items actually deleted, "
+    "that may be different from the number of IDs passed in case certain IDs do not exist."
+    "O(1) for each single item to delete in the stream, regardless of the stream size."
+    "A container for consumer groups commands"
+    "Create a consumer group."
+    "Added the `entries_read` named argument."
+    "groupname"
+    "new_id"
+    "$"
+    "mkstream"
+    "MKSTREAM"
+    "entries_read"
+    "ENTRIESREAD"
+    "Create a consumer in a consumer group."
+    "consumername"
+    "Delete a consumer from a consumer group."
+    "Destroy a consumer group."
+    "O(N) where N is the number of entries in the group's pending entries list (PEL)."
+    "Set a consumer group to an arbitrary last delivered ID value."
+    "Added the optional `entries_read` argument."
+    "A container for stream introspection commands"
+    "List the consumers in a consumer group"
+    "List the consumer groups of a stream"
+    "Added the `entries-read` and `lag` fields"
+    "Get information about a stream"
+    "Added the `FULL` modifier."
+    "Added the `max-deleted-entry-id`, `entries-added`, `recorded-first-entry-id`, `entries-read` "
+    "and `lag` fields"
+    "full"
+    "FULL"
+    "Return the number of entries in a stream"
+    "Return information and entries from a stream consumer group pending entries list, that are "
+    "messages fetched but never acknowledged."
+    "O(N) with N being the number of elements returned, so asking for a small fixed number of "
+    "entries per call is O(1). O(M), where M is the total number of entries scanned when used with "
+    "the IDLE filter. When the command returns just the summary and the list of consumers is "
+    "small, it runs in O(1) time; otherwise, an additional O(N) time for iterating every consumer."
+    "Added the `IDLE` option and exclusive range intervals."
+    "filters"
+    "Return a range of elements in a stream, with IDs matching the specified IDs interval"
+    "O(N) with N being the number of elements being returned. If N is constant (e.g. always asking "
+    "for the first 10 elements with COUNT), you can consider it O(1)."
+    "Added exclusive ranges."
+    "STREAMS"
+    "Return never seen elements in multiple streams, with IDs greater than the ones reported by "
+    "the caller for each stream. Can block."
+    "For each stream mentioned: O(N) with N being the number of elements being returned, it means "
+    "that XREAD-ing with a fixed COUNT is O(1). Note that when the BLOCK option is used, XADD will "
+    "pay O(M) time in order to serve the M clients blocked on the stream getting new data."
+    "BLOCK"
+    "streams"
+    "Return new entries from a stream using a consumer group, or access the history of the pending "
+    "entries for a given consumer. Can block."
+    "For each stream mentioned: O(M) with M being the number of elements returned. If M is "
+    "constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1). "
+    "On the other side when XREADGROUP blocks, XADD will pay the O(N) time in order to serve the N "
+    "clients blocked on the stream getting new data."
+    "group_consumer"
+    "GROUP"
+    "noack"
+    "NOACK"
+    "Return a range of elements in a stream, with IDs matching the specified IDs interval, in "
+    "reverse order (from greater to smaller IDs) compared to XRANGE"
+    "O(N) with N being the number of elements returned. If N is constant (e.g. always asking for "
+    "the first 10 elements with COUNT), you can consider it O(1)."
+    "An internal command for replicating stream values"
+    "Added the `entries_added` and `max_deleted_entry_id` arguments."
+    "last-id"
+    "entries_added"
+    "ENTRIESADDED"
+    "max_deleted_entry_id"
+    "MAXDELETEDID"
+    "Trims the stream to (approximately if '~' is passed) a certain size"
+    "O(N), with N being the number of evicted entries. Constant times are very small however, "
+    "since entries are organized in macro nodes containing multiple entries that can be released "
+    "with a single deallocation."
+    "Added the `MINID` trimming strategy and the `LIMIT` option."
+    "Add one or more members to a sorted set, or update its score if it already exists"
+    "Accepts multiple elements."
+    "3.0.2"
+    "Added the `XX`, `NX`, `CH` and `INCR` options."
+    "Added the `GT` and `LT` options."
+    "comparison"
+    "INCR"
+    "score_member"
+    "score"
+    "Get the number of members in a sorted set"
+    "Count the members in a sorted set with scores within the given values"
+    "Subtract multiple sorted sets"
+    "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is "
+    "the size of the first set, and K is the size of the result set."
+    "withscores"
+    "WITHSCORES"
+    "Subtract multiple sorted sets and store the resulting sorted set in a new key"
+    "Increment the score of a member in a sorted set"
+    "O(log(N)) where N is the number of elements in the sorted set."
+    "Intersect multiple sorted sets"
+    "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number "
+    "of input sorted sets and M being the number of elements in the resulting sorted set."
+    "weight"
+    "WEIGHTS"
+    "aggregate"
+    "AGGREGATE"
+    "sum"
+    "SUM"
+    "Intersect multiple sorted sets and return the cardinality of the result"
+    "O(N*K) worst case with N being the smallest input sorted set, K being the number of input "
+    "sorted sets."
+    "Intersect multiple sorted sets and store the resulting sorted set in a new key"
+    "Count the number of members in a sorted set between a given lexicographical range"
+    "Remove and return members with scores in a sorted set"
+    "Get the score associated with the given members in a sorted set"
+    "O(N) where N is the number of members being requested."
+    "Remove and return members with the highest scores in a sorted set"
+    "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of "
+    "elements popped."
+    "Remove and return members with the lowest scores in a sorted set"
+    "Get one or multiple random elements from a sorted set"
+    "Return a range of members in a sorted set"
+    "O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
+    "elements returned."
+    "Added the `REV`, `BYSCORE`, `BYLEX` and `LIMIT` options."
+    "sortby"
+    "byscore"
+    "BYSCORE"
+    "bylex"
+    "BYLEX"
+    "rev"
+    "REV"
+    "Return a range of members in a sorted set, by lexicographical range"
+    "O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
+    "elements being returned. If M is constant (e.g. always asking for the first 10 elements with "
+    "LIMIT), you can consider it O(log(N))."
+    "`ZRANGE` with the `BYLEX` argument"
+    "Return a range of members in a sorted set, by score"
+    "1.0.5"
+    "`ZRANGE` with the `BYSCORE` argument"
+    "Added the `WITHSCORES` modifier."
+    "Store a range of members from sorted set into another key"
+    "O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
+    "elements stored into the destination key."
+    "dst"
+    "src"
+    "Determine the index of a member in a sorted set"
+    "Remove one or more members from a sorted set"
+    "O(M*log(N)) with N being the number of elements in the sorted set and M the number of "
+    "elements to be removed."
+    "Remove all members in a sorted set between the given lexicographical range"
+    "O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
+    "elements removed by the operation."
+    "Remove all members in a sorted set within the given indexes"
+    "Remove all members in a sorted set within the given scores"
+    "Return a range of members in a sorted set, by index, with scores ordered from high to low"
+    "`ZRANGE` with the `REV` argument"
+    "Return a range of members in a sorted set, by lexicographical range, ordered from higher to "
+    "lower strings."
+    "`ZRANGE` with the `REV` and `BYLEX` arguments"
+    "Return a range of members in a sorted set, by score, with scores ordered from high to low"
+    "`ZRANGE` with the `REV` and `BYSCORE` arguments"
+    "2.1.6"
+    "`min` and `max` can be exclusive."
+    "Determine the index of a member in a sorted set, with scores ordered from high to low"
+    "Incrementally iterate sorted sets elements and associated scores"
+    "Get the score associated with the given member in a sorted set"
+    "Add multiple sorted sets"
+    "O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being the "
+    "number of elements in the resulting sorted set."
+    "Add multiple sorted sets and store the resulting sorted set in a new key"
+    "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the "
+    "number of elements in the resulting sorted set."
+    "acl"
+    "acl|cat"
+    "acl|deluser"
+    "acl|dryrun"
+    "acl|genpass"
+    "acl|getuser"
+    "acl|help"
+    "acl|list"
+    "acl|load"
+    "acl|log"
+    "acl|save"
+    "acl|setuser"
+    "acl|users"
+    "acl|whoami"
+    "asking"
+    "auth"
+    "bgrewriteaof"
+    "bgsave"
+    "bitcount"
+    "bitfield"
+    "bitfield_ro"
+    "bitop"
+    "bitpos"
+    "blmove"
+    "blmpop"
+    "blpop"
+    "brpop"
+    "brpoplpush"
+    "bzmpop"
+    "bzpopmax"
+    "bzpopmin"
+    "client"
+    "client|caching"
+    "client|getname"
+    "client|getredir"
+    "client|help"
+    "client|id"
+    "client|info"
+    "client|kill"
+    "client|list"
+    "client|no-evict"
+    "client|pause"
+    "client|reply"
+    "client|setname"
+    "client|tracking"
+    "client|trackinginfo"
+    "client|unblock"
+    "client|unpause"
+    "cluster|addslots"
+    "cluster|addslotsrange"
+    "cluster|bumpepoch"
+    "cluster|count-failure-reports"
+    "cluster|countkeysinslot"
+    "cluster|delslots"
+    "cluster|delslotsrange"
+    "cluster|failover"
+    "cluster|flushslots"
+    "cluster|forget"
+    "cluster|getkeysinslot"
+    "cluster|help"
+    "cluster|info"
+    "cluster|keyslot"
+    "cluster|links"
+    "cluster|meet"
+    "cluster|myid"
+    "cluster|nodes"
+    "cluster|replicas"
+    "cluster|replicate"
+    "cluster|reset"
+    "cluster|saveconfig"
+    "cluster|set-config-epoch"
+    "cluster|setslot"
+    "cluster|shards"
+    "cluster|slaves"
+    "cluster|slots"
+    "command|count"
+    "command|docs"
+    "command|getkeys"
+    "command|getkeysandflags"
+    "command|help"
+    "command|info"
+    "command|list"
+    "config"
+    "config|get"
+    "config|help"
+    "config|resetstat"
+    "config|rewrite"
+    "config|set"
+    "dbsize"
+    "debug"
+    "decr"
+    "decrby"
+    "del"
+    "discard"
+    "dump"
+    "echo"
+    "eval"
+    "eval_ro"
+    "evalsha"
+    "evalsha_ro"
+    "exec"
+    "exists"
+    "expire"
+    "expireat"
+    "expiretime"
+    "failover"
+    "fcall"
+    "fcall_ro"
+    "flushall"
+    "flushdb"
+    "function|delete"
+    "function|dump"
+    "function|flush"
+    "function|help"
+    "function|kill"
+    "function|list"
+    "function|load"
+    "function|restore"
+    "function|stats"
+    "geoadd"
+    "geodist"
+    "geohash"
+    "geopos"
+    "georadius"
+    "georadius_ro"
+    "georadiusbymember"
+    "georadiusbymember_ro"
+    "geosearch"
+    "geosearchstore"
+    "getbit"
+    "getdel"
+    "getex"
+    "getrange"
+    "getset"
+    "hdel"
+    "hello"
+    "hexists"
+    "hget"
+    "hgetall"
+    "hincrby"
+    "hincrbyfloat"
+    "hkeys"
+    "hlen"
+    "hmget"
+    "hmset"
+    "hrandfield"
+    "hscan"
+    "hset"
+    "hsetnx"
+    "hstrlen"
+    "hvals"
+    "incr"
+    "incrby"
+    "incrbyfloat"
+    "info"
+    "keys"
+    "lastsave"
+    "latency"
+    "latency|doctor"
+    "latency|graph"
+    "latency|help"
+    "latency|histogram"
+    "latency|history"
+    "latency|latest"
+    "latency|reset"
+    "lcs"
+    "lindex"
+    "linsert"
+    "llen"
+    "lmove"
+    "lmpop"
+    "lolwut"
+    "lpop"
+    "lpos"
+    "lpush"
+    "lpushx"
+    "lrange"
+    "lrem"
+    "lset"
+    "ltrim"
+    "memory"
+    "memory|doctor"
+    "memory|help"
+    "memory|malloc-stats"
+    "memory|purge"
+    "memory|stats"
+    "memory|usage"
+    "mget"
+    "migrate"
+    "module"
+    "module|help"
+    "module|list"
+    "module|load"
+    "module|loadex"
+    "module|unload"
+    "monitor"
+    "move"
+    "mset"
+    "msetnx"
+    "multi"
+    "object"
+    "object|encoding"
+    "object|freq"
+    "object|help"
+    "object|idletime"
+    "object|refcount"
+    "pexpire"
+    "pexpireat"
+    "pexpiretime"
+    "pfadd"
+    "pfcount"
+    "pfdebug"
+    "pfmerge"
+    "pfselftest"
+    "ping"
+    "psetex"
+    "psubscribe"
+    "psync"
+    "pttl"
+    "publish"
+    "pubsub|channels"
+    "pubsub|help"
+    "pubsub|numpat"
+    "pubsub|numsub"
+    "pubsub|shardchannels"
+    "pubsub|shardnumsub"
+    "punsubscribe"
+    "quit"
+    "randomkey"
+    "readonly"
+    "readwrite"
+    "rename"
+    "renamenx"
+    "replconf"
+    "replicaof"
+    "restore"
+    "restore-asking"
+    "role"
+    "rpop"
+    "rpoplpush"
+    "rpush"
+    "rpushx"
+    "sadd"
+    "scan"
+    "scard"
+    "script|debug"
+    "script|exists"
+    "script|flush"
+    "script|help"
+    "script|kill"
+    "script|load"
+    "sdiff"
+    "sdiffstore"
+    "select"
+    "setbit"
+    "setex"
+    "setnx"
+    "setrange"
+    "shutdown"
+    "sinter"
+    "sintercard"
+    "sinterstore"
+    "sismember"
+    "slaveof"
+    "slowlog"
+    "slowlog|get"
+    "slowlog|help"
+    "slowlog|len"
+    "slowlog|reset"
+    "smembers"
+    "smismember"
+    "smove"
+    "sort"
+    "sort_ro"
+    "spop"
+    "spublish"
+    "srandmember"
+    "srem"
+    "sscan"
+    "ssubscribe"
+    "strlen"
+    "subscribe"
+    "substr"
+    "sunion"
+    "sunionstore"
+    "sunsubscribe"
+    "swapdb"
+    "time"
+    "touch"
+    "unlink"
+    "unsubscribe"
+    "unwatch"
+    "wait"
+    "watch"
+    "xack"
+    "xadd"
+    "xautoclaim"
+    "xclaim"
+    "xdel"
+    "xgroup"
+    "xgroup|create"
+    "xgroup|createconsumer"
+    "xgroup|delconsumer"
+    "xgroup|destroy"
+    "xgroup|help"
+    "xgroup|setid"
+    "xinfo"
+    "xinfo|consumers"
+    "xinfo|groups"
+    "xinfo|help"
+    "xinfo|stream"
+    "xlen"
+    "xpending"
+    "xrange"
+    "xread"
+    "xreadgroup"
+    "xrevrange"
+    "xsetid"
+    "xtrim"
+    "zadd"
+    "zcard"
+    "zcount"
+    "zdiff"
+    "zdiffstore"
+    "zincrby"
+    "zinter"
+    "zintercard"
+    "zinterstore"
+    "zlexcount"
+    "zmpop"
+    "zmscore"
+    "zpopmax"
+    "zpopmin"
+    "zrandmember"
+    "zrange"
+    "zrangebylex"
+    "zrangebyscore"
+    "zrangestore"
+    "zrank"
+    "zrem"
+    "zremrangebylex"
+    "zremrangebyrank"
+    "zremrangebyscore"
+    "zrevrange"
+    "zrevrangebylex"
+    "zrevrangebyscore"
+    "zrevrank"
+    "zscan"
+    "zscore"
+    "zunion"
+    "zunionstore";
+
 constexpr DocNode Map(uint32_t first, uint32_t count) {
-  return {DocNode::kMap, {}, 0, first, count};
+  return {DocNode::kMap, 0, 0, 0, first, count};
 }
 constexpr DocNode Array(uint32_t first, uint32_t count) {
-  return {DocNode::kArray, {}, 0, first, count};
+  return {DocNode::kArray, 0, 0, 0, first, count};
 }
 constexpr DocNode Set(uint32_t first, uint32_t count) {
-  return {DocNode::kSet, {}, 0, first, count};
+  return {DocNode::kSet, 0, 0, 0, first, count};
 }
-constexpr DocNode Bulk(std::string_view text) { return {DocNode::kBulk, text, 0, 0, 0}; }
-constexpr DocNode Status(std::string_view text) { return {DocNode::kStatus, text, 0, 0, 0}; }
-constexpr DocNode Int(int64_t number) { return {DocNode::kInteger, {}, number, 0, 0}; }
+constexpr DocNode Bulk(uint32_t offset, uint32_t size) {
+  return {DocNode::kBulk, 0, offset, size, 0, 0};
+}
+constexpr DocNode Status(uint32_t offset, uint32_t size) {
+  return {DocNode::kStatus, 0, offset, size, 0, 0};
+}
+constexpr DocNode Int(int32_t number) { return {DocNode::kInteger, number, 0, 0, 0, 0}; }
 
 constexpr DocNode kNodes[] = {
-    Array(0, 0),  // 0: empty array
-    Set(0, 0),    // 1: acl tips
-    Map(3, 8),    // 2: acl docs
-    Bulk("summary"),
-    Bulk("A container for Access List Control commands "),
-    Bulk("since"),
-    Bulk("6.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("Depends on subcommand."),
-    Map(12, 10),  // 11: acl|cat docs
-    Bulk("summary"),
-    Bulk("List the ACL categories or the commands inside a category"),
-    Bulk("since"),
-    Bulk("6.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1) since the categories and commands are a fixed set."),
-    Bulk("arguments"),
+    Array(0, 0),    // 0: empty array
+    Set(0, 0),      // 1: acl tips
+    Map(3, 8),      // 2: acl docs
+    Bulk(0, 7),     // "summary"
+    Bulk(7, 45),    // "A container for Access List Control commands "
+    Bulk(52, 5),    // "since"
+    Bulk(57, 5),    // "6.0.0"
+    Bulk(62, 5),    // "group"
+    Bulk(67, 6),    // "server"
+    Bulk(73, 10),   // "complexity"
+    Bulk(83, 22),   // "Depends on subcommand."
+    Map(12, 10),    // 11: acl|cat docs
+    Bulk(0, 7),     // "summary"
+    Bulk(105, 57),  // "List the ACL categories or the commands inside a category"
+    Bulk(52, 5),    // "since"
+    Bulk(57, 5),    // "6.0.0"
+    Bulk(62, 5),    // "group"
+    Bulk(67, 6),    // "server"
+    Bulk(73, 10),   // "complexity"
+    Bulk(162, 55),  // "O(1) since the categories and commands are a fixed set."
+    Bulk(217, 9),   // "arguments"
     Array(22, 1),
     Map(23, 6),
-    Bulk("name"),
-    Bulk("categoryname"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("flags"),
+    Bulk(226, 4),   // "name"
+    Bulk(230, 12),  // "categoryname"
+    Bulk(242, 4),   // "type"
+    Bulk(246, 6),   // "string"
+    Bulk(252, 5),   // "flags"
     Set(29, 1),
-    Status("optional"),
-    Map(31, 10),  // 30: acl|deluser docs
-    Bulk("summary"),
-    Bulk("Remove the specified ACL users and the associated rules"),
-    Bulk("since"),
-    Bulk("6.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1) amortized time considering the typical user."),
-    Bulk("arguments"),
+    Status(257, 8),  // "optional"
+    Map(31, 10),     // 30: acl|deluser docs
+    Bulk(0, 7),      // "summary"
+    Bulk(265, 55),   // "Remove the specified ACL users and the associated rules"
+    Bulk(52, 5),     // "since"
+    Bulk(57, 5),     // "6.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(67, 6),     // "server"
+    Bulk(73, 10),    // "complexity"
+    Bulk(320, 49),   // "O(1) amortized time considering the typical user."
+    Bulk(217, 9),    // "arguments"
     Array(41, 1),
     Map(42, 6),
-    Bulk("name"),
-    Bulk("username"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("flags"),
+    Bulk(226, 4),  // "name"
+    Bulk(369, 8),  // "username"
+    Bulk(242, 4),  // "type"
+    Bulk(246, 6),  // "string"
+    Bulk(252, 5),  // "flags"
     Set(48, 1),
-    Status("multiple"),
-    Map(50, 10),  // 49: acl|dryrun docs
-    Bulk("summary"),
-    Bulk("Returns whether the user can execute the given command without executing the command."),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1)."),
-    Bulk("arguments"),
+    Status(377, 8),  // "multiple"
+    Map(50, 10),     // 49: acl|dryrun docs
+    Bulk(0, 7),      // "summary"
+    Bulk(385, 85),   // "Returns whether the user can execute the given command with
+    Bulk(52, 5),     // "since"
+    Bulk(470, 5),    // "7.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(67, 6),     // "server"
+    Bulk(73, 10),    // "complexity"
+    Bulk(475, 5),    // "O(1)."
+    Bulk(217, 9),    // "arguments"
     Array(60, 3),
     Map(63, 4),
     Map(67, 4),
     Map(71, 6),
-    Bulk("name"),
-    Bulk("username"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("name"),
-    Bulk("command"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("name"),
-    Bulk("arg"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("flags"),
+    Bulk(226, 4),  // "name"
+    Bulk(369, 8),  // "username"
+    Bulk(242, 4),  // "type"
+    Bulk(246, 6),  // "string"
+    Bulk(226, 4),  // "name"
+    Bulk(480, 7),  // "command"
+    Bulk(242, 4),  // "type"
+    Bulk(246, 6),  // "string"
+    Bulk(226, 4),  // "name"
+    Bulk(487, 3),  // "arg"
+    Bulk(242, 4),  // "type"
+    Bulk(246, 6),  // "string"
+    Bulk(252, 5),  // "flags"
     Set(77, 2),
-    Status("optional"),
-    Status("multiple"),
-    Map(80, 10),  // 79: acl|genpass docs
-    Bulk("summary"),
-    Bulk("Generate a pseudorandom secure password to use for ACL users"),
-    Bulk("since"),
-    Bulk("6.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Status(257, 8),  // "optional"
+    Status(377, 8),  // "multiple"
+    Map(80, 10),     // 79: acl|genpass docs
+    Bulk(0, 7),      // "summary"
+    Bulk(490, 60),   // "Generate a pseudorandom secure password to use for ACL user
+    Bulk(52, 5),     // "since"
+    Bulk(57, 5),     // "6.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(67, 6),     // "server"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Bulk(217, 9),    // "arguments"
     Array(90, 1),
     Map(91, 6),
-    Bulk("name"),
-    Bulk("bits"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("flags"),
+    Bulk(226, 4),  // "name"
+    Bulk(554, 4),  // "bits"
+    Bulk(242, 4),  // "type"
+    Bulk(558, 7),  // "integer"
+    Bulk(252, 5),  // "flags"
     Set(29, 1),
-    Map(98, 12),  // 97: acl|getuser docs
-    Bulk("summary"),
-    Bulk("Get the rules for a specific ACL user"),
-    Bulk("since"),
-    Bulk("6.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(N). Where N is the number of password, command and pattern rules that the user has."),
-    Bulk("history"),
+    Map(98, 12),    // 97: acl|getuser docs
+    Bulk(0, 7),     // "summary"
+    Bulk(565, 37),  // "Get the rules for a specific ACL user"
+    Bulk(52, 5),    // "since"
+    Bulk(57, 5),    // "6.0.0"
+    Bulk(62, 5),    // "group"
+    Bulk(67, 6),    // "server"
+    Bulk(73, 10),   // "complexity"
+    Bulk(602, 85),  // "O(N). Where N is the number of password, command and patter
+    Bulk(687, 7),   // "history"
     Set(110, 2),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(116, 1),
     Array(112, 2),
     Array(114, 2),
-    Bulk("6.2.0"),
-    Bulk("Added Pub/Sub channel patterns."),
-    Bulk("7.0.0"),
-    Bulk("Added selectors and changed the format of key and channel patterns from a list to their "
-         "rule representation."),
+    Bulk(694, 5),    // "6.2.0"
+    Bulk(699, 31),   // "Added Pub/Sub channel patterns."
+    Bulk(470, 5),    // "7.0.0"
+    Bulk(730, 108),  // "Added selectors and changed the format of key and channel p
     Map(63, 4),
-    Map(118, 8),  // 117: acl|help docs
-    Bulk("summary"),
-    Bulk("Show helpful text about the different subcommands"),
-    Bulk("since"),
-    Bulk("6.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(127, 8),  // 126: acl|list docs
-    Bulk("summary"),
-    Bulk("List the current ACL rules in ACL config file format"),
-    Bulk("since"),
-    Bulk("6.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(N). Where N is the number of configured users."),
-    Map(136, 8),  // 135: acl|load docs
-    Bulk("summary"),
-    Bulk("Reload the ACLs from the configured ACL file"),
-    Bulk("since"),
-    Bulk("6.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(N). Where N is the number of configured users."),
-    Map(145, 10),  // 144: acl|log docs
-    Bulk("summary"),
-    Bulk("List latest events denied because of ACLs in place"),
-    Bulk("since"),
-    Bulk("6.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(N) with N being the number of entries shown."),
-    Bulk("arguments"),
+    Map(118, 8),     // 117: acl|help docs
+    Bulk(0, 7),      // "summary"
+    Bulk(838, 49),   // "Show helpful text about the different subcommands"
+    Bulk(52, 5),     // "since"
+    Bulk(57, 5),     // "6.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(67, 6),     // "server"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Map(127, 8),     // 126: acl|list docs
+    Bulk(0, 7),      // "summary"
+    Bulk(887, 52),   // "List the current ACL rules in ACL config file format"
+    Bulk(52, 5),     // "since"
+    Bulk(57, 5),     // "6.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(67, 6),     // "server"
+    Bulk(73, 10),    // "complexity"
+    Bulk(939, 48),   // "O(N). Where N is the number of configured users."
+    Map(136, 8),     // 135: acl|load docs
+    Bulk(0, 7),      // "summary"
+    Bulk(987, 44),   // "Reload the ACLs from the configured ACL file"
+    Bulk(52, 5),     // "since"
+    Bulk(57, 5),     // "6.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(67, 6),     // "server"
+    Bulk(73, 10),    // "complexity"
+    Bulk(939, 48),   // "O(N). Where N is the number of configured users."
+    Map(145, 10),    // 144: acl|log docs
+    Bulk(0, 7),      // "summary"
+    Bulk(1031, 50),  // "List latest events denied because of ACLs in place"
+    Bulk(52, 5),     // "since"
+    Bulk(57, 5),     // "6.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(67, 6),     // "server"
+    Bulk(73, 10),    // "complexity"
+    Bulk(1081, 46),  // "O(N) with N being the number of entries shown."
+    Bulk(217, 9),    // "arguments"
     Array(155, 1),
     Map(156, 8),
-    Bulk("name"),
-    Bulk("operation"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("flags"),
+    Bulk(226, 4),   // "name"
+    Bulk(1127, 9),  // "operation"
+    Bulk(242, 4),   // "type"
+    Bulk(1136, 5),  // "oneof"
+    Bulk(252, 5),   // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(164, 2),
     Map(166, 4),
     Map(170, 6),
-    Bulk("name"),
-    Bulk("count"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("name"),
-    Bulk("reset"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("RESET"),
-    Map(177, 8),  // 176: acl|save docs
-    Bulk("summary"),
-    Bulk("Save the current ACL rules in the configured ACL file"),
-    Bulk("since"),
-    Bulk("6.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(N). Where N is the number of configured users."),
-    Map(186, 12),  // 185: acl|setuser docs
-    Bulk("summary"),
-    Bulk("Modify or create the rules for a specific ACL user"),
-    Bulk("since"),
-    Bulk("6.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(N). Where N is the number of rules provided."),
-    Bulk("history"),
+    Bulk(226, 4),    // "name"
+    Bulk(1141, 5),   // "count"
+    Bulk(242, 4),    // "type"
+    Bulk(558, 7),    // "integer"
+    Bulk(226, 4),    // "name"
+    Bulk(1146, 5),   // "reset"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(1166, 5),   // "RESET"
+    Map(177, 8),     // 176: acl|save docs
+    Bulk(0, 7),      // "summary"
+    Bulk(1171, 53),  // "Save the current ACL rules in the configured ACL file"
+    Bulk(52, 5),     // "since"
+    Bulk(57, 5),     // "6.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(67, 6),     // "server"
+    Bulk(73, 10),    // "complexity"
+    Bulk(939, 48),   // "O(N). Where N is the number of configured users."
+    Map(186, 12),    // 185: acl|setuser docs
+    Bulk(0, 7),      // "summary"
+    Bulk(1224, 50),  // "Modify or create the rules for a specific ACL user"
+    Bulk(52, 5),     // "since"
+    Bulk(57, 5),     // "6.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(67, 6),     // "server"
+    Bulk(73, 10),    // "complexity"
+    Bulk(1274, 46),  // "O(N). Where N is the number of rules provided."
+    Bulk(687, 7),    // "history"
     Set(198, 2),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(202, 2),
     Array(112, 2),
     Array(200, 2),
-    Bulk("7.0.0"),
-    Bulk("Added selectors and key based permissions."),
+    Bulk(470, 5),    // "7.0.0"
+    Bulk(1320, 42),  // "Added selectors and key based permissions."
     Map(63, 4),
     Map(204, 6),
-    Bulk("name"),
-    Bulk("rule"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("flags"),
+    Bulk(226, 4),   // "name"
+    Bulk(1362, 4),  // "rule"
+    Bulk(242, 4),   // "type"
+    Bulk(246, 6),   // "string"
+    Bulk(252, 5),   // "flags"
     Set(77, 2),
-    Map(211, 8),  // 210: acl|users docs
-    Bulk("summary"),
-    Bulk("List the username of all the configured ACL rules"),
-    Bulk("since"),
-    Bulk("6.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(N). Where N is the number of configured users."),
-    Map(220, 8),  // 219: acl|whoami docs
-    Bulk("summary"),
-    Bulk("Return the name of the user associated to the current connection"),
-    Bulk("since"),
-    Bulk("6.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Set(229, 1),  // 228: append key specs
+    Map(211, 8),     // 210: acl|users docs
+    Bulk(0, 7),      // "summary"
+    Bulk(1366, 49),  // "List the username of all the configured ACL rules"
+    Bulk(52, 5),     // "since"
+    Bulk(57, 5),     // "6.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(67, 6),     // "server"
+    Bulk(73, 10),    // "complexity"
+    Bulk(939, 48),   // "O(N). Where N is the number of configured users."
+    Map(220, 8),     // 219: acl|whoami docs
+    Bulk(0, 7),      // "summary"
+    Bulk(1415, 64),  // "Return the name of the user associated to the current conne
+    Bulk(52, 5),     // "since"
+    Bulk(57, 5),     // "6.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(67, 6),     // "server"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Set(229, 1),     // 228: append key specs
     Map(230, 6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(236, 2),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(238, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(244, 4),
-    Status("RW"),
-    Status("insert"),
-    Bulk("type"),
-    Bulk("index"),
-    Bulk("spec"),
+    Status(1500, 2),  // "RW"
+    Status(1502, 6),  // "insert"
+    Bulk(242, 4),     // "type"
+    Bulk(1508, 5),    // "index"
+    Bulk(1513, 4),    // "spec"
     Map(242, 2),
-    Bulk("index"),
+    Bulk(1508, 5),  // "index"
     Int(1),
-    Bulk("type"),
-    Bulk("range"),
-    Bulk("spec"),
+    Bulk(242, 4),   // "type"
+    Bulk(1517, 5),  // "range"
+    Bulk(1513, 4),  // "spec"
     Map(248, 6),
-    Bulk("lastkey"),
+    Bulk(1522, 7),  // "lastkey"
     Int(0),
-    Bulk("keystep"),
+    Bulk(1529, 7),  // "keystep"
     Int(1),
-    Bulk("limit"),
+    Bulk(1536, 5),  // "limit"
     Int(0),
-    Map(255, 10),  // 254: append docs
-    Bulk("summary"),
-    Bulk("Append a value to a key"),
-    Bulk("since"),
-    Bulk("2.0.0"),
-    Bulk("group"),
-    Bulk("string"),
-    Bulk("complexity"),
-    Bulk("O(1). The amortized time complexity is O(1) assuming the appended value is small and the "
-         "already present value is of any size, since the dynamic string library used by Redis "
-         "will double the free space available on every reallocation."),
-    Bulk("arguments"),
+    Map(255, 10),     // 254: append docs
+    Bulk(0, 7),       // "summary"
+    Bulk(1541, 23),   // "Append a value to a key"
+    Bulk(52, 5),      // "since"
+    Bulk(1564, 5),    // "2.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(246, 6),     // "string"
+    Bulk(73, 10),     // "complexity"
+    Bulk(1569, 233),  // "O(1). The amortized time complexity is O(1) assuming the ap
+    Bulk(217, 9),     // "arguments"
     Array(265, 2),
     Map(267, 6),
     Map(273, 4),
-    Bulk("name"),
-    Bulk("key"),
-    Bulk("type"),
-    Bulk("key"),
-    Bulk("key_spec_index"),
+    Bulk(226, 4),    // "name"
+    Bulk(1802, 3),   // "key"
+    Bulk(242, 4),    // "type"
+    Bulk(1802, 3),   // "key"
+    Bulk(1805, 14),  // "key_spec_index"
     Int(0),
-    Bulk("name"),
-    Bulk("value"),
-    Bulk("type"),
-    Bulk("string"),
-    Map(278, 8),  // 277: asking docs
-    Bulk("summary"),
-    Bulk("Sent by cluster clients after an -ASK redirect"),
-    Bulk("since"),
-    Bulk("3.0.0"),
-    Bulk("group"),
-    Bulk("cluster"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(287, 12),  // 286: auth docs
-    Bulk("summary"),
-    Bulk("Authenticate to the server"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("connection"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of passwords defined for the user"),
-    Bulk("history"),
+    Bulk(226, 4),    // "name"
+    Bulk(1819, 5),   // "value"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Map(278, 8),     // 277: asking docs
+    Bulk(0, 7),      // "summary"
+    Bulk(1824, 46),  // "Sent by cluster clients after an -ASK redirect"
+    Bulk(52, 5),     // "since"
+    Bulk(1870, 5),   // "3.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1875, 7),   // "cluster"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Map(287, 12),    // 286: auth docs
+    Bulk(0, 7),      // "summary"
+    Bulk(1882, 26),  // "Authenticate to the server"
+    Bulk(52, 5),     // "since"
+    Bulk(1908, 5),   // "1.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1913, 10),  // "connection"
+    Bulk(73, 10),    // "complexity"
+    Bulk(1923, 60),  // "O(N) where N is the number of passwords defined for the use
+    Bulk(687, 7),    // "history"
     Set(299, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(302, 2),
     Array(300, 2),
-    Bulk("6.0.0"),
-    Bulk("Added ACL style (username and password)."),
+    Bulk(57, 5),     // "6.0.0"
+    Bulk(1983, 40),  // "Added ACL style (username and password)."
     Map(304, 8),
     Map(312, 4),
-    Bulk("name"),
-    Bulk("username"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("since"),
-    Bulk("6.0.0"),
-    Bulk("flags"),
+    Bulk(226, 4),  // "name"
+    Bulk(369, 8),  // "username"
+    Bulk(242, 4),  // "type"
+    Bulk(246, 6),  // "string"
+    Bulk(52, 5),   // "since"
+    Bulk(57, 5),   // "6.0.0"
+    Bulk(252, 5),  // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("password"),
-    Bulk("type"),
-    Bulk("string"),
-    Map(317, 8),  // 316: bgrewriteaof docs
-    Bulk("summary"),
-    Bulk("Asynchronously rewrite the append-only file"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(326, 12),  // 325: bgsave docs
-    Bulk("summary"),
-    Bulk("Asynchronously save the dataset to disk"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("history"),
+    Bulk(226, 4),    // "name"
+    Bulk(2023, 8),   // "password"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Map(317, 8),     // 316: bgrewriteaof docs
+    Bulk(0, 7),      // "summary"
+    Bulk(2031, 43),  // "Asynchronously rewrite the append-only file"
+    Bulk(52, 5),     // "since"
+    Bulk(1908, 5),   // "1.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(67, 6),     // "server"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Map(326, 12),    // 325: bgsave docs
+    Bulk(0, 7),      // "summary"
+    Bulk(2074, 39),  // "Asynchronously save the dataset to disk"
+    Bulk(52, 5),     // "since"
+    Bulk(1908, 5),   // "1.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(67, 6),     // "server"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Bulk(687, 7),    // "history"
     Set(338, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(341, 1),
     Array(339, 2),
-    Bulk("3.2.2"),
-    Bulk("Added the `SCHEDULE` option."),
+    Bulk(2113, 5),   // "3.2.2"
+    Bulk(2118, 28),  // "Added the `SCHEDULE` option."
     Map(342, 10),
-    Bulk("name"),
-    Bulk("schedule"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("SCHEDULE"),
-    Bulk("since"),
-    Bulk("3.2.2"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(2146, 8),   // "schedule"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(2154, 8),   // "SCHEDULE"
+    Bulk(52, 5),     // "since"
+    Bulk(2113, 5),   // "3.2.2"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
     Set(353, 1),  // 352: bitcount key specs
     Map(354, 6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(360, 2),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(238, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(244, 4),
-    Status("RO"),
-    Status("access"),
-    Map(363, 12),  // 362: bitcount docs
-    Bulk("summary"),
-    Bulk("Count set bits in a string"),
-    Bulk("since"),
-    Bulk("2.6.0"),
-    Bulk("group"),
-    Bulk("bitmap"),
-    Bulk("complexity"),
-    Bulk("O(N)"),
-    Bulk("history"),
+    Status(2162, 2),  // "RO"
+    Status(2164, 6),  // "access"
+    Map(363, 12),     // 362: bitcount docs
+    Bulk(0, 7),       // "summary"
+    Bulk(2170, 26),   // "Count set bits in a string"
+    Bulk(52, 5),      // "since"
+    Bulk(2196, 5),    // "2.6.0"
+    Bulk(62, 5),      // "group"
+    Bulk(2201, 6),    // "bitmap"
+    Bulk(73, 10),     // "complexity"
+    Bulk(2207, 4),    // "O(N)"
+    Bulk(687, 7),     // "history"
     Set(375, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(378, 2),
     Array(376, 2),
-    Bulk("7.0.0"),
-    Bulk("Added the `BYTE|BIT` option."),
+    Bulk(470, 5),    // "7.0.0"
+    Bulk(2211, 28),  // "Added the `BYTE|BIT` option."
     Map(267, 6),
     Map(380, 8),
-    Bulk("name"),
-    Bulk("index"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("flags"),
+    Bulk(226, 4),   // "name"
+    Bulk(1508, 5),  // "index"
+    Bulk(242, 4),   // "type"
+    Bulk(2239, 5),  // "block"
+    Bulk(252, 5),   // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(388, 3),
     Map(391, 4),
     Map(395, 4),
     Map(399, 10),
-    Bulk("name"),
-    Bulk("start"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("name"),
-    Bulk("end"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("name"),
-    Bulk("index_unit"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(2244, 5),   // "start"
+    Bulk(242, 4),    // "type"
+    Bulk(558, 7),    // "integer"
+    Bulk(226, 4),    // "name"
+    Bulk(2249, 3),   // "end"
+    Bulk(242, 4),    // "type"
+    Bulk(558, 7),    // "integer"
+    Bulk(226, 4),    // "name"
+    Bulk(2252, 10),  // "index_unit"
+    Bulk(242, 4),    // "type"
+    Bulk(1136, 5),   // "oneof"
+    Bulk(52, 5),     // "since"
+    Bulk(470, 5),    // "7.0.0"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(409, 2),
     Map(411, 6),
     Map(417, 6),
-    Bulk("name"),
-    Bulk("byte"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("BYTE"),
-    Bulk("name"),
-    Bulk("bit"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("BIT"),
-    Set(424, 1),  // 423: bitfield key specs
+    Bulk(226, 4),    // "name"
+    Bulk(2262, 4),   // "byte"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(2266, 4),   // "BYTE"
+    Bulk(226, 4),    // "name"
+    Bulk(2270, 3),   // "bit"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(2273, 3),   // "BIT"
+    Set(424, 1),     // 423: bitfield key specs
     Map(425, 8),
-    Bulk("notes"),
-    Bulk("This command allows both access and modification of the key"),
-    Bulk("flags"),
+    Bulk(2276, 5),   // "notes"
+    Bulk(2281, 59),  // "This command allows both access and modification of the key
+    Bulk(252, 5),    // "flags"
     Set(433, 4),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(238, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(244, 4),
-    Status("RW"),
-    Status("access"),
-    Status("update"),
-    Status("variable_flags"),
-    Map(438, 10),  // 437: bitfield docs
-    Bulk("summary"),
-    Bulk("Perform arbitrary bitfield integer operations on strings"),
-    Bulk("since"),
-    Bulk("3.2.0"),
-    Bulk("group"),
-    Bulk("bitmap"),
-    Bulk("complexity"),
-    Bulk("O(1) for each subcommand specified"),
-    Bulk("arguments"),
+    Status(1500, 2),   // "RW"
+    Status(2164, 6),   // "access"
+    Status(2340, 6),   // "update"
+    Status(2346, 14),  // "variable_flags"
+    Map(438, 10),      // 437: bitfield docs
+    Bulk(0, 7),        // "summary"
+    Bulk(2360, 56),    // "Perform arbitrary bitfield integer operations on strings"
+    Bulk(52, 5),       // "since"
+    Bulk(2416, 5),     // "3.2.0"
+    Bulk(62, 5),       // "group"
+    Bulk(2201, 6),     // "bitmap"
+    Bulk(73, 10),      // "complexity"
+    Bulk(2421, 34),    // "O(1) for each subcommand specified"
+    Bulk(217, 9),      // "arguments"
     Array(448, 2),
     Map(267, 6),
     Map(450, 8),
-    Bulk("name"),
-    Bulk("operation"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("flags"),
+    Bulk(226, 4),   // "name"
+    Bulk(1127, 9),  // "operation"
+    Bulk(242, 4),   // "type"
+    Bulk(1136, 5),  // "oneof"
+    Bulk(252, 5),   // "flags"
     Set(77, 2),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(458, 2),
     Map(460, 8),
     Map(478, 6),
-    Bulk("name"),
-    Bulk("encoding_offset"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("token"),
-    Bulk("GET"),
-    Bulk("arguments"),
+    Bulk(226, 4),    // "name"
+    Bulk(2455, 15),  // "encoding_offset"
+    Bulk(242, 4),    // "type"
+    Bulk(2239, 5),   // "block"
+    Bulk(1161, 5),   // "token"
+    Bulk(2470, 3),   // "GET"
+    Bulk(217, 9),    // "arguments"
     Array(468, 2),
     Map(470, 4),
     Map(474, 4),
-    Bulk("name"),
-    Bulk("encoding"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("name"),
-    Bulk("offset"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("name"),
-    Bulk("write"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("arguments"),
+    Bulk(226, 4),   // "name"
+    Bulk(2473, 8),  // "encoding"
+    Bulk(242, 4),   // "type"
+    Bulk(246, 6),   // "string"
+    Bulk(226, 4),   // "name"
+    Bulk(2481, 6),  // "offset"
+    Bulk(242, 4),   // "type"
+    Bulk(558, 7),   // "integer"
+    Bulk(226, 4),   // "name"
+    Bulk(2487, 5),  // "write"
+    Bulk(242, 4),   // "type"
+    Bulk(2239, 5),  // "block"
+    Bulk(217, 9),   // "arguments"
     Array(484, 2),
     Map(486, 10),
     Map(517, 6),
-    Bulk("name"),
-    Bulk("wrap_sat_fail"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("token"),
-    Bulk("OVERFLOW"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(2492, 13),  // "wrap_sat_fail"
+    Bulk(242, 4),    // "type"
+    Bulk(1136, 5),   // "oneof"
+    Bulk(1161, 5),   // "token"
+    Bulk(2505, 8),   // "OVERFLOW"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(496, 3),
     Map(499, 6),
     Map(505, 6),
     Map(511, 6),
-    Bulk("name"),
-    Bulk("wrap"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("WRAP"),
-    Bulk("name"),
-    Bulk("sat"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("SAT"),
-    Bulk("name"),
-    Bulk("fail"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("FAIL"),
-    Bulk("name"),
-    Bulk("write_operation"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("arguments"),
+    Bulk(226, 4),    // "name"
+    Bulk(2513, 4),   // "wrap"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(2517, 4),   // "WRAP"
+    Bulk(226, 4),    // "name"
+    Bulk(2521, 3),   // "sat"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(2524, 3),   // "SAT"
+    Bulk(226, 4),    // "name"
+    Bulk(2527, 4),   // "fail"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(2531, 4),   // "FAIL"
+    Bulk(226, 4),    // "name"
+    Bulk(2535, 15),  // "write_operation"
+    Bulk(242, 4),    // "type"
+    Bulk(1136, 5),   // "oneof"
+    Bulk(217, 9),    // "arguments"
     Array(523, 2),
     Map(525, 8),
     Map(540, 8),
-    Bulk("name"),
-    Bulk("encoding_offset_value"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("token"),
-    Bulk("SET"),
-    Bulk("arguments"),
+    Bulk(226, 4),    // "name"
+    Bulk(2550, 21),  // "encoding_offset_value"
+    Bulk(242, 4),    // "type"
+    Bulk(2239, 5),   // "block"
+    Bulk(1161, 5),   // "token"
+    Bulk(2571, 3),   // "SET"
+    Bulk(217, 9),    // "arguments"
     Array(533, 3),
     Map(470, 4),
     Map(474, 4),
     Map(536, 4),
-    Bulk("name"),
-    Bulk("value"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("name"),
-    Bulk("encoding_offset_increment"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("token"),
-    Bulk("INCRBY"),
-    Bulk("arguments"),
+    Bulk(226, 4),    // "name"
+    Bulk(1819, 5),   // "value"
+    Bulk(242, 4),    // "type"
+    Bulk(558, 7),    // "integer"
+    Bulk(226, 4),    // "name"
+    Bulk(2574, 25),  // "encoding_offset_increment"
+    Bulk(242, 4),    // "type"
+    Bulk(2239, 5),   // "block"
+    Bulk(1161, 5),   // "token"
+    Bulk(2599, 6),   // "INCRBY"
+    Bulk(217, 9),    // "arguments"
     Array(548, 3),
     Map(470, 4),
     Map(474, 4),
     Map(551, 4),
-    Bulk("name"),
-    Bulk("increment"),
-    Bulk("type"),
-    Bulk("integer"),
-    Map(556, 10),  // 555: bitfield_ro docs
-    Bulk("summary"),
-    Bulk("Perform arbitrary bitfield integer operations on strings. Read-only variant of BITFIELD"),
-    Bulk("since"),
-    Bulk("6.0.0"),
-    Bulk("group"),
-    Bulk("bitmap"),
-    Bulk("complexity"),
-    Bulk("O(1) for each subcommand specified"),
-    Bulk("arguments"),
+    Bulk(226, 4),    // "name"
+    Bulk(2605, 9),   // "increment"
+    Bulk(242, 4),    // "type"
+    Bulk(558, 7),    // "integer"
+    Map(556, 10),    // 555: bitfield_ro docs
+    Bulk(0, 7),      // "summary"
+    Bulk(2614, 87),  // "Perform arbitrary bitfield integer operations on strings. R
+    Bulk(52, 5),     // "since"
+    Bulk(57, 5),     // "6.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(2201, 6),   // "bitmap"
+    Bulk(73, 10),    // "complexity"
+    Bulk(2421, 34),  // "O(1) for each subcommand specified"
+    Bulk(217, 9),    // "arguments"
     Array(566, 2),
     Map(267, 6),
     Map(568, 10),
-    Bulk("name"),
-    Bulk("encoding_offset"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("token"),
-    Bulk("GET"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(2455, 15),  // "encoding_offset"
+    Bulk(242, 4),    // "type"
+    Bulk(2239, 5),   // "block"
+    Bulk(1161, 5),   // "token"
+    Bulk(2470, 3),   // "GET"
+    Bulk(252, 5),    // "flags"
     Set(578, 3),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(468, 2),
-    Status("optional"),
-    Status("multiple"),
-    Status("multiple_token"),
-    Set(582, 2),  // 581: bitop key specs
+    Status(257, 8),    // "optional"
+    Status(377, 8),    // "multiple"
+    Status(2701, 14),  // "multiple_token"
+    Set(582, 2),       // 581: bitop key specs
     Map(584, 6),
     Map(598, 6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(590, 2),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(592, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(244, 4),
-    Status("OW"),
-    Status("update"),
-    Bulk("type"),
-    Bulk("index"),
-    Bulk("spec"),
+    Status(2715, 2),  // "OW"
+    Status(2340, 6),  // "update"
+    Bulk(242, 4),     // "type"
+    Bulk(1508, 5),    // "index"
+    Bulk(1513, 4),    // "spec"
     Map(596, 2),
-    Bulk("index"),
+    Bulk(1508, 5),  // "index"
     Int(2),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(360, 2),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(604, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(610, 4),
-    Bulk("type"),
-    Bulk("index"),
-    Bulk("spec"),
+    Bulk(242, 4),   // "type"
+    Bulk(1508, 5),  // "index"
+    Bulk(1513, 4),  // "spec"
     Map(608, 2),
-    Bulk("index"),
+    Bulk(1508, 5),  // "index"
     Int(3),
-    Bulk("type"),
-    Bulk("range"),
-    Bulk("spec"),
+    Bulk(242, 4),   // "type"
+    Bulk(1517, 5),  // "range"
+    Bulk(1513, 4),  // "spec"
     Map(614, 6),
-    Bulk("lastkey"),
+    Bulk(1522, 7),  // "lastkey"
     Int(-1),
-    Bulk("keystep"),
+    Bulk(1529, 7),  // "keystep"
     Int(1),
-    Bulk("limit"),
+    Bulk(1536, 5),  // "limit"
     Int(0),
-    Map(621, 10),  // 620: bitop docs
-    Bulk("summary"),
-    Bulk("Perform bitwise operations between strings"),
-    Bulk("since"),
-    Bulk("2.6.0"),
-    Bulk("group"),
-    Bulk("bitmap"),
-    Bulk("complexity"),
-    Bulk("O(N)"),
-    Bulk("arguments"),
+    Map(621, 10),    // 620: bitop docs
+    Bulk(0, 7),      // "summary"
+    Bulk(2717, 42),  // "Perform bitwise operations between strings"
+    Bulk(52, 5),     // "since"
+    Bulk(2196, 5),   // "2.6.0"
+    Bulk(62, 5),     // "group"
+    Bulk(2201, 6),   // "bitmap"
+    Bulk(73, 10),    // "complexity"
+    Bulk(2207, 4),   // "O(N)"
+    Bulk(217, 9),    // "arguments"
     Array(631, 3),
     Map(634, 4),
     Map(638, 6),
     Map(644, 8),
-    Bulk("name"),
-    Bulk("operation"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("name"),
-    Bulk("destkey"),
-    Bulk("type"),
-    Bulk("key"),
-    Bulk("key_spec_index"),
+    Bulk(226, 4),    // "name"
+    Bulk(1127, 9),   // "operation"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Bulk(226, 4),    // "name"
+    Bulk(2759, 7),   // "destkey"
+    Bulk(242, 4),    // "type"
+    Bulk(1802, 3),   // "key"
+    Bulk(1805, 14),  // "key_spec_index"
     Int(0),
-    Bulk("name"),
-    Bulk("key"),
-    Bulk("type"),
-    Bulk("key"),
-    Bulk("key_spec_index"),
+    Bulk(226, 4),    // "name"
+    Bulk(1802, 3),   // "key"
+    Bulk(242, 4),    // "type"
+    Bulk(1802, 3),   // "key"
+    Bulk(1805, 14),  // "key_spec_index"
     Int(1),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(48, 1),
-    Map(653, 12),  // 652: bitpos docs
-    Bulk("summary"),
-    Bulk("Find first bit set or clear in a string"),
-    Bulk("since"),
-    Bulk("2.8.7"),
-    Bulk("group"),
-    Bulk("bitmap"),
-    Bulk("complexity"),
-    Bulk("O(N)"),
-    Bulk("history"),
+    Map(653, 12),    // 652: bitpos docs
+    Bulk(0, 7),      // "summary"
+    Bulk(2766, 39),  // "Find first bit set or clear in a string"
+    Bulk(52, 5),     // "since"
+    Bulk(2805, 5),   // "2.8.7"
+    Bulk(62, 5),     // "group"
+    Bulk(2201, 6),   // "bitmap"
+    Bulk(73, 10),    // "complexity"
+    Bulk(2207, 4),   // "O(N)"
+    Bulk(687, 7),    // "history"
     Set(375, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(665, 3),
     Map(267, 6),
     Map(668, 4),
     Map(672, 8),
-    Bulk("name"),
-    Bulk("bit"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("name"),
-    Bulk("index"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("flags"),
+    Bulk(226, 4),   // "name"
+    Bulk(2270, 3),  // "bit"
+    Bulk(242, 4),   // "type"
+    Bulk(558, 7),   // "integer"
+    Bulk(226, 4),   // "name"
+    Bulk(1508, 5),  // "index"
+    Bulk(242, 4),   // "type"
+    Bulk(2239, 5),  // "block"
+    Bulk(252, 5),   // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(680, 2),
     Map(391, 4),
     Map(682, 8),
-    Bulk("name"),
-    Bulk("end_index"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("flags"),
+    Bulk(226, 4),   // "name"
+    Bulk(2810, 9),  // "end_index"
+    Bulk(242, 4),   // "type"
+    Bulk(2239, 5),  // "block"
+    Bulk(252, 5),   // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(690, 2),
     Map(395, 4),
     Map(399, 10),
     Set(693, 2),  // 692: blmove key specs
     Map(695, 6),
     Map(704, 6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(701, 3),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(238, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(244, 4),
-    Status("RW"),
-    Status("access"),
-    Status("delete"),
-    Bulk("flags"),
+    Status(1500, 2),  // "RW"
+    Status(2164, 6),  // "access"
+    Status(2819, 6),  // "delete"
+    Bulk(252, 5),     // "flags"
     Set(236, 2),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(592, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(244, 4),
-    Map(711, 10),  // 710: blmove docs
-    Bulk("summary"),
-    Bulk("Pop an element from a list, push it to another list and return it; or block until one is "
-         "available"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("group"),
-    Bulk("list"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(711, 10),    // 710: blmove docs
+    Bulk(0, 7),      // "summary"
+    Bulk(2825, 98),  // "Pop an element from a list, push it to another list and ret
+    Bulk(52, 5),     // "since"
+    Bulk(694, 5),    // "6.2.0"
+    Bulk(62, 5),     // "group"
+    Bulk(2923, 4),   // "list"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Bulk(217, 9),    // "arguments"
     Array(721, 5),
     Map(726, 6),
     Map(732, 6),
     Map(738, 6),
     Map(758, 6),
     Map(764, 4),
-    Bulk("name"),
-    Bulk("source"),
-    Bulk("type"),
-    Bulk("key"),
-    Bulk("key_spec_index"),
+    Bulk(226, 4),    // "name"
+    Bulk(2927, 6),   // "source"
+    Bulk(242, 4),    // "type"
+    Bulk(1802, 3),   // "key"
+    Bulk(1805, 14),  // "key_spec_index"
     Int(0),
-    Bulk("name"),
-    Bulk("destination"),
-    Bulk("type"),
-    Bulk("key"),
-    Bulk("key_spec_index"),
+    Bulk(226, 4),    // "name"
+    Bulk(2933, 11),  // "destination"
+    Bulk(242, 4),    // "type"
+    Bulk(1802, 3),   // "key"
+    Bulk(1805, 14),  // "key_spec_index"
     Int(1),
-    Bulk("name"),
-    Bulk("wherefrom"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("arguments"),
+    Bulk(226, 4),   // "name"
+    Bulk(2944, 9),  // "wherefrom"
+    Bulk(242, 4),   // "type"
+    Bulk(1136, 5),  // "oneof"
+    Bulk(217, 9),   // "arguments"
     Array(744, 2),
     Map(746, 6),
     Map(752, 6),
-    Bulk("name"),
-    Bulk("left"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("LEFT"),
-    Bulk("name"),
-    Bulk("right"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("RIGHT"),
-    Bulk("name"),
-    Bulk("whereto"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("arguments"),
+    Bulk(226, 4),    // "name"
+    Bulk(2953, 4),   // "left"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(2957, 4),   // "LEFT"
+    Bulk(226, 4),    // "name"
+    Bulk(2961, 5),   // "right"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(2966, 5),   // "RIGHT"
+    Bulk(226, 4),    // "name"
+    Bulk(2971, 7),   // "whereto"
+    Bulk(242, 4),    // "type"
+    Bulk(1136, 5),   // "oneof"
+    Bulk(217, 9),    // "arguments"
     Array(744, 2),
-    Bulk("name"),
-    Bulk("timeout"),
-    Bulk("type"),
-    Bulk("double"),
-    Set(769, 1),  // 768: blmpop key specs
+    Bulk(226, 4),   // "name"
+    Bulk(2978, 7),  // "timeout"
+    Bulk(242, 4),   // "type"
+    Bulk(2985, 6),  // "double"
+    Set(769, 1),    // 768: blmpop key specs
     Map(770, 6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(701, 3),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(592, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(776, 4),
-    Bulk("type"),
-    Bulk("keynum"),
-    Bulk("spec"),
+    Bulk(242, 4),   // "type"
+    Bulk(2991, 6),  // "keynum"
+    Bulk(1513, 4),  // "spec"
     Map(780, 6),
-    Bulk("keynumidx"),
+    Bulk(2997, 9),  // "keynumidx"
     Int(0),
-    Bulk("firstkey"),
+    Bulk(3006, 8),  // "firstkey"
     Int(1),
-    Bulk("keystep"),
+    Bulk(1529, 7),  // "keystep"
     Int(1),
-    Map(787, 10),  // 786: blmpop docs
-    Bulk("summary"),
-    Bulk("Pop elements from a list, or block until one is available"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("list"),
-    Bulk("complexity"),
-    Bulk("O(N+M) where N is the number of provided keys and M is the number of elements returned."),
-    Bulk("arguments"),
+    Map(787, 10),    // 786: blmpop docs
+    Bulk(0, 7),      // "summary"
+    Bulk(3014, 57),  // "Pop elements from a list, or block until one is available"
+    Bulk(52, 5),     // "since"
+    Bulk(470, 5),    // "7.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(2923, 4),   // "list"
+    Bulk(73, 10),    // "complexity"
+    Bulk(3071, 87),  // "O(N+M) where N is the number of provided keys and M is the
+    Bulk(217, 9),    // "arguments"
     Array(797, 5),
     Map(764, 4),
     Map(802, 4),
     Map(806, 8),
     Map(814, 6),
     Map(820, 8),
-    Bulk("name"),
-    Bulk("numkeys"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("name"),
-    Bulk("key"),
-    Bulk("type"),
-    Bulk("key"),
-    Bulk("key_spec_index"),
+    Bulk(226, 4),    // "name"
+    Bulk(3158, 7),   // "numkeys"
+    Bulk(242, 4),    // "type"
+    Bulk(558, 7),    // "integer"
+    Bulk(226, 4),    // "name"
+    Bulk(1802, 3),   // "key"
+    Bulk(242, 4),    // "type"
+    Bulk(1802, 3),   // "key"
+    Bulk(1805, 14),  // "key_spec_index"
     Int(0),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(48, 1),
-    Bulk("name"),
-    Bulk("where"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("arguments"),
+    Bulk(226, 4),   // "name"
+    Bulk(3165, 5),  // "where"
+    Bulk(242, 4),   // "type"
+    Bulk(1136, 5),  // "oneof"
+    Bulk(217, 9),   // "arguments"
     Array(744, 2),
-    Bulk("name"),
-    Bulk("count"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("token"),
-    Bulk("COUNT"),
-    Bulk("flags"),
+    Bulk(226, 4),   // "name"
+    Bulk(1141, 5),  // "count"
+    Bulk(242, 4),   // "type"
+    Bulk(558, 7),   // "integer"
+    Bulk(1161, 5),  // "token"
+    Bulk(3170, 5),  // "COUNT"
+    Bulk(252, 5),   // "flags"
     Set(29, 1),
     Set(829, 1),  // 828: blpop key specs
     Map(830, 6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(701, 3),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(238, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(836, 4),
-    Bulk("type"),
-    Bulk("range"),
-    Bulk("spec"),
+    Bulk(242, 4),   // "type"
+    Bulk(1517, 5),  // "range"
+    Bulk(1513, 4),  // "spec"
     Map(840, 6),
-    Bulk("lastkey"),
+    Bulk(1522, 7),  // "lastkey"
     Int(-2),
-    Bulk("keystep"),
+    Bulk(1529, 7),  // "keystep"
     Int(1),
-    Bulk("limit"),
+    Bulk(1536, 5),  // "limit"
     Int(0),
-    Map(847, 12),  // 846: blpop docs
-    Bulk("summary"),
-    Bulk("Remove and get the first element in a list, or block until one is available"),
-    Bulk("since"),
-    Bulk("2.0.0"),
-    Bulk("group"),
-    Bulk("list"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of provided keys."),
-    Bulk("history"),
+    Map(847, 12),    // 846: blpop docs
+    Bulk(0, 7),      // "summary"
+    Bulk(3175, 75),  // "Remove and get the first element in a list, or block until
+    Bulk(52, 5),     // "since"
+    Bulk(1564, 5),   // "2.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(2923, 4),   // "list"
+    Bulk(73, 10),    // "complexity"
+    Bulk(3250, 44),  // "O(N) where N is the number of provided keys."
+    Bulk(687, 7),    // "history"
     Set(859, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(862, 2),
     Array(860, 2),
-    Bulk("6.0.0"),
-    Bulk("`timeout` is interpreted as a double instead of an integer."),
+    Bulk(57, 5),     // "6.0.0"
+    Bulk(3294, 59),  // "`timeout` is interpreted as a double instead of an integer.
     Map(806, 8),
     Map(764, 4),
-    Map(865, 12),  // 864: brpop docs
-    Bulk("summary"),
-    Bulk("Remove and get the last element in a list, or block until one is available"),
-    Bulk("since"),
-    Bulk("2.0.0"),
-    Bulk("group"),
-    Bulk("list"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of provided keys."),
-    Bulk("history"),
+    Map(865, 12),    // 864: brpop docs
+    Bulk(0, 7),      // "summary"
+    Bulk(3353, 74),  // "Remove and get the last element in a list, or block until o
+    Bulk(52, 5),     // "since"
+    Bulk(1564, 5),   // "2.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(2923, 4),   // "list"
+    Bulk(73, 10),    // "complexity"
+    Bulk(3250, 44),  // "O(N) where N is the number of provided keys."
+    Bulk(687, 7),    // "history"
     Set(859, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(862, 2),
-    Map(878, 18),  // 877: brpoplpush docs
-    Bulk("summary"),
-    Bulk("Pop an element from a list, push it to another list and return it; or block until one is "
-         "available"),
-    Bulk("since"),
-    Bulk("2.2.0"),
-    Bulk("group"),
-    Bulk("list"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("doc_flags"),
+    Map(878, 18),    // 877: brpoplpush docs
+    Bulk(0, 7),      // "summary"
+    Bulk(2825, 98),  // "Pop an element from a list, push it to another list and ret
+    Bulk(52, 5),     // "since"
+    Bulk(3427, 5),   // "2.2.0"
+    Bulk(62, 5),     // "group"
+    Bulk(2923, 4),   // "list"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Bulk(3432, 9),   // "doc_flags"
     Set(896, 1),
-    Bulk("deprecated_since"),
-    Bulk("6.2.0"),
-    Bulk("replaced_by"),
-    Bulk("`BLMOVE` with the `RIGHT` and `LEFT` arguments"),
-    Bulk("history"),
+    Bulk(3441, 16),  // "deprecated_since"
+    Bulk(694, 5),    // "6.2.0"
+    Bulk(3457, 11),  // "replaced_by"
+    Bulk(3468, 46),  // "`BLMOVE` with the `RIGHT` and `LEFT` arguments"
+    Bulk(687, 7),    // "history"
     Set(859, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(897, 3),
-    Status("deprecated"),
+    Status(3514, 10),  // "deprecated"
     Map(726, 6),
     Map(732, 6),
     Map(764, 4),
-    Map(901, 10),  // 900: bzmpop docs
-    Bulk("summary"),
-    Bulk("Remove and return members with scores in a sorted set or block until one is available"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("sorted-set"),
-    Bulk("complexity"),
-    Bulk("O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of "
-         "elements in the sorted set, and M being the number of elements popped."),
-    Bulk("arguments"),
+    Map(901, 10),     // 900: bzmpop docs
+    Bulk(0, 7),       // "summary"
+    Bulk(3524, 85),   // "Remove and return members with scores in a sorted set or bl
+    Bulk(52, 5),      // "since"
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(3609, 10),   // "sorted-set"
+    Bulk(73, 10),     // "complexity"
+    Bulk(3619, 151),  // "O(K) + O(M*log(N)) where K is the number of provided keys,
+    Bulk(217, 9),     // "arguments"
     Array(911, 5),
     Map(764, 4),
     Map(802, 4),
     Map(806, 8),
     Map(916, 6),
     Map(820, 8),
-    Bulk("name"),
-    Bulk("where"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("arguments"),
+    Bulk(226, 4),   // "name"
+    Bulk(3165, 5),  // "where"
+    Bulk(242, 4),   // "type"
+    Bulk(1136, 5),  // "oneof"
+    Bulk(217, 9),   // "arguments"
     Array(922, 2),
     Map(924, 6),
     Map(930, 6),
-    Bulk("name"),
-    Bulk("min"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("MIN"),
-    Bulk("name"),
-    Bulk("max"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("MAX"),
-    Map(937, 12),  // 936: bzpopmax docs
-    Bulk("summary"),
-    Bulk("Remove and return the member with the highest score from one or more sorted sets, or "
-         "block until one is available"),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("group"),
-    Bulk("sorted-set"),
-    Bulk("complexity"),
-    Bulk("O(log(N)) with N being the number of elements in the sorted set."),
-    Bulk("history"),
+    Bulk(226, 4),     // "name"
+    Bulk(3770, 3),    // "min"
+    Bulk(242, 4),     // "type"
+    Bulk(1151, 10),   // "pure-token"
+    Bulk(1161, 5),    // "token"
+    Bulk(3773, 3),    // "MIN"
+    Bulk(226, 4),     // "name"
+    Bulk(3776, 3),    // "max"
+    Bulk(242, 4),     // "type"
+    Bulk(1151, 10),   // "pure-token"
+    Bulk(1161, 5),    // "token"
+    Bulk(3779, 3),    // "MAX"
+    Map(937, 12),     // 936: bzpopmax docs
+    Bulk(0, 7),       // "summary"
+    Bulk(3782, 113),  // "Remove and return the member with the highest score from on
+    Bulk(52, 5),      // "since"
+    Bulk(3895, 5),    // "5.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(3609, 10),   // "sorted-set"
+    Bulk(73, 10),     // "complexity"
+    Bulk(3900, 64),   // "O(log(N)) with N being the number of elements in the sorted
+    Bulk(687, 7),     // "history"
     Set(859, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(862, 2),
-    Map(950, 12),  // 949: bzpopmin docs
-    Bulk("summary"),
-    Bulk("Remove and return the member with the lowest score from one or more sorted sets, or "
-         "block until one is available"),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("group"),
-    Bulk("sorted-set"),
-    Bulk("complexity"),
-    Bulk("O(log(N)) with N being the number of elements in the sorted set."),
-    Bulk("history"),
+    Map(950, 12),     // 949: bzpopmin docs
+    Bulk(0, 7),       // "summary"
+    Bulk(3964, 112),  // "Remove and return the member with the lowest score from one
+    Bulk(52, 5),      // "since"
+    Bulk(3895, 5),    // "5.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(3609, 10),   // "sorted-set"
+    Bulk(73, 10),     // "complexity"
+    Bulk(3900, 64),   // "O(log(N)) with N being the number of elements in the sorted
+    Bulk(687, 7),     // "history"
     Set(859, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(862, 2),
-    Map(963, 8),  // 962: client docs
-    Bulk("summary"),
-    Bulk("A container for client connection commands"),
-    Bulk("since"),
-    Bulk("2.4.0"),
-    Bulk("group"),
-    Bulk("connection"),
-    Bulk("complexity"),
-    Bulk("Depends on subcommand."),
-    Map(972, 10),  // 971: client|caching docs
-    Bulk("summary"),
-    Bulk("Instruct the server about tracking or not keys in the next request"),
-    Bulk("since"),
-    Bulk("6.0.0"),
-    Bulk("group"),
-    Bulk("connection"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(963, 8),     // 962: client docs
+    Bulk(0, 7),      // "summary"
+    Bulk(4076, 42),  // "A container for client connection commands"
+    Bulk(52, 5),     // "since"
+    Bulk(4118, 5),   // "2.4.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1913, 10),  // "connection"
+    Bulk(73, 10),    // "complexity"
+    Bulk(83, 22),    // "Depends on subcommand."
+    Map(972, 10),    // 971: client|caching docs
+    Bulk(0, 7),      // "summary"
+    Bulk(4123, 66),  // "Instruct the server about tracking or not keys in the next
+    Bulk(52, 5),     // "since"
+    Bulk(57, 5),     // "6.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1913, 10),  // "connection"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Bulk(217, 9),    // "arguments"
     Array(982, 1),
     Map(983, 6),
-    Bulk("name"),
-    Bulk("mode"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("arguments"),
+    Bulk(226, 4),   // "name"
+    Bulk(4189, 4),  // "mode"
+    Bulk(242, 4),   // "type"
+    Bulk(1136, 5),  // "oneof"
+    Bulk(217, 9),   // "arguments"
     Array(989, 2),
     Map(991, 6),
     Map(997, 6),
-    Bulk("name"),
-    Bulk("yes"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("YES"),
-    Bulk("name"),
-    Bulk("no"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("NO"),
-    Map(1004, 8),  // 1003: client|getname docs
-    Bulk("summary"),
-    Bulk("Get the current connection name"),
-    Bulk("since"),
-    Bulk("2.6.9"),
-    Bulk("group"),
-    Bulk("connection"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(1013, 8),  // 1012: client|getredir docs
-    Bulk("summary"),
-    Bulk("Get tracking notifications redirection client ID if any"),
-    Bulk("since"),
-    Bulk("6.0.0"),
-    Bulk("group"),
-    Bulk("connection"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(1022, 8),  // 1021: client|help docs
-    Bulk("summary"),
-    Bulk("Show helpful text about the different subcommands"),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("group"),
-    Bulk("connection"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(1031, 8),  // 1030: client|id docs
-    Bulk("summary"),
-    Bulk("Returns the client ID for the current connection"),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("group"),
-    Bulk("connection"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Set(1040, 1),  // 1039: client|info tips
-    Bulk("nondeterministic_output"),
-    Map(1042, 8),  // 1041: client|info docs
-    Bulk("summary"),
-    Bulk("Returns information about the current client connection."),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("group"),
-    Bulk("connection"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(1051, 12),  // 1050: client|kill docs
-    Bulk("summary"),
-    Bulk("Kill the connection of a client"),
-    Bulk("since"),
-    Bulk("2.4.0"),
-    Bulk("group"),
-    Bulk("connection"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of client connections"),
-    Bulk("history"),
+    Bulk(226, 4),    // "name"
+    Bulk(4193, 3),   // "yes"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(4196, 3),   // "YES"
+    Bulk(226, 4),    // "name"
+    Bulk(4199, 2),   // "no"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(4201, 2),   // "NO"
+    Map(1004, 8),    // 1003: client|getname docs
+    Bulk(0, 7),      // "summary"
+    Bulk(4203, 31),  // "Get the current connection name"
+    Bulk(52, 5),     // "since"
+    Bulk(4234, 5),   // "2.6.9"
+    Bulk(62, 5),     // "group"
+    Bulk(1913, 10),  // "connection"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Map(1013, 8),    // 1012: client|getredir docs
+    Bulk(0, 7),      // "summary"
+    Bulk(4239, 55),  // "Get tracking notifications redirection client ID if any"
+    Bulk(52, 5),     // "since"
+    Bulk(57, 5),     // "6.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1913, 10),  // "connection"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Map(1022, 8),    // 1021: client|help docs
+    Bulk(0, 7),      // "summary"
+    Bulk(838, 49),   // "Show helpful text about the different subcommands"
+    Bulk(52, 5),     // "since"
+    Bulk(3895, 5),   // "5.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1913, 10),  // "connection"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Map(1031, 8),    // 1030: client|id docs
+    Bulk(0, 7),      // "summary"
+    Bulk(4294, 48),  // "Returns the client ID for the current connection"
+    Bulk(52, 5),     // "since"
+    Bulk(3895, 5),   // "5.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1913, 10),  // "connection"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Set(1040, 1),    // 1039: client|info tips
+    Bulk(4342, 23),  // "nondeterministic_output"
+    Map(1042, 8),    // 1041: client|info docs
+    Bulk(0, 7),      // "summary"
+    Bulk(4365, 56),  // "Returns information about the current client connection."
+    Bulk(52, 5),     // "since"
+    Bulk(694, 5),    // "6.2.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1913, 10),  // "connection"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Map(1051, 12),   // 1050: client|kill docs
+    Bulk(0, 7),      // "summary"
+    Bulk(4421, 31),  // "Kill the connection of a client"
+    Bulk(52, 5),     // "since"
+    Bulk(4118, 5),   // "2.4.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1913, 10),  // "connection"
+    Bulk(73, 10),    // "complexity"
+    Bulk(4452, 48),  // "O(N) where N is the number of client connections"
+    Bulk(687, 7),    // "history"
     Set(1063, 5),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(1078, 1),
     Array(1068, 2),
     Array(1070, 2),
     Array(1072, 2),
     Array(1074, 2),
     Array(1076, 2),
-    Bulk("2.8.12"),
-    Bulk("Added new filter format."),
-    Bulk("2.8.12"),
-    Bulk("`ID` option."),
-    Bulk("3.2.0"),
-    Bulk("Added `master` type in for `TYPE` option."),
-    Bulk("5.0.0"),
-    Bulk("Replaced `slave` `TYPE` with `replica`. `slave` still supported for backward "
-         "compatibility."),
-    Bulk("6.2.0"),
-    Bulk("`LADDR` option."),
+    Bulk(4500, 6),   // "2.8.12"
+    Bulk(4506, 24),  // "Added new filter format."
+    Bulk(4500, 6),   // "2.8.12"
+    Bulk(4530, 12),  // "`ID` option."
+    Bulk(2416, 5),   // "3.2.0"
+    Bulk(4542, 41),  // "Added `master` type in for `TYPE` option."
+    Bulk(3895, 5),   // "5.0.0"
+    Bulk(4583, 91),  // "Replaced `slave` `TYPE` with `replica`. `slave` still suppo
+    Bulk(694, 5),    // "6.2.0"
+    Bulk(4674, 15),  // "`LADDR` option."
     Map(1079, 6),
-    Bulk("name"),
-    Bulk("filter"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("arguments"),
+    Bulk(226, 4),   // "name"
+    Bulk(4689, 6),  // "filter"
+    Bulk(242, 4),   // "type"
+    Bulk(1136, 5),  // "oneof"
+    Bulk(217, 9),   // "arguments"
     Array(1085, 2),
     Map(1087, 6),
     Map(1093, 8),
-    Bulk("name"),
-    Bulk("ip:port"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("deprecated_since"),
-    Bulk("2.8.12"),
-    Bulk("name"),
-    Bulk("new-format"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(4695, 7),   // "ip:port"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Bulk(3441, 16),  // "deprecated_since"
+    Bulk(4500, 6),   // "2.8.12"
+    Bulk(226, 4),    // "name"
+    Bulk(4702, 10),  // "new-format"
+    Bulk(242, 4),    // "type"
+    Bulk(1136, 5),   // "oneof"
+    Bulk(252, 5),    // "flags"
     Set(48, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(1101, 6),
     Map(1107, 10),
     Map(1117, 12),
@@ -1144,113 +2685,113 @@ constexpr DocNode kNodes[] = {
     Map(1176, 8),
     Map(1184, 10),
     Map(1194, 8),
-    Bulk("name"),
-    Bulk("client-id"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("token"),
-    Bulk("ID"),
-    Bulk("since"),
-    Bulk("2.8.12"),
-    Bulk("flags"),
+    Bulk(226, 4),   // "name"
+    Bulk(4712, 9),  // "client-id"
+    Bulk(242, 4),   // "type"
+    Bulk(558, 7),   // "integer"
+    Bulk(1161, 5),  // "token"
+    Bulk(4721, 2),  // "ID"
+    Bulk(52, 5),    // "since"
+    Bulk(4500, 6),  // "2.8.12"
+    Bulk(252, 5),   // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("normal_master_slave_pubsub"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("token"),
-    Bulk("TYPE"),
-    Bulk("since"),
-    Bulk("2.8.12"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(4723, 26),  // "normal_master_slave_pubsub"
+    Bulk(242, 4),    // "type"
+    Bulk(1136, 5),   // "oneof"
+    Bulk(1161, 5),   // "token"
+    Bulk(4749, 4),   // "TYPE"
+    Bulk(52, 5),     // "since"
+    Bulk(4500, 6),   // "2.8.12"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(1129, 5),
     Map(1134, 6),
     Map(1140, 8),
     Map(1148, 6),
     Map(1154, 8),
     Map(1162, 6),
-    Bulk("name"),
-    Bulk("normal"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("NORMAL"),
-    Bulk("name"),
-    Bulk("master"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("MASTER"),
-    Bulk("since"),
-    Bulk("3.2.0"),
-    Bulk("name"),
-    Bulk("slave"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("SLAVE"),
-    Bulk("name"),
-    Bulk("replica"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("REPLICA"),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("name"),
-    Bulk("pubsub"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("PUBSUB"),
-    Bulk("name"),
-    Bulk("username"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("token"),
-    Bulk("USER"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(4753, 6),   // "normal"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(4759, 6),   // "NORMAL"
+    Bulk(226, 4),    // "name"
+    Bulk(4765, 6),   // "master"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(4771, 6),   // "MASTER"
+    Bulk(52, 5),     // "since"
+    Bulk(2416, 5),   // "3.2.0"
+    Bulk(226, 4),    // "name"
+    Bulk(4777, 5),   // "slave"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(4782, 5),   // "SLAVE"
+    Bulk(226, 4),    // "name"
+    Bulk(4787, 7),   // "replica"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(4794, 7),   // "REPLICA"
+    Bulk(52, 5),     // "since"
+    Bulk(3895, 5),   // "5.0.0"
+    Bulk(226, 4),    // "name"
+    Bulk(4801, 6),   // "pubsub"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(4807, 6),   // "PUBSUB"
+    Bulk(226, 4),    // "name"
+    Bulk(369, 8),    // "username"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Bulk(1161, 5),   // "token"
+    Bulk(4813, 4),   // "USER"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("ip:port"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("token"),
-    Bulk("ADDR"),
-    Bulk("flags"),
+    Bulk(226, 4),   // "name"
+    Bulk(4695, 7),  // "ip:port"
+    Bulk(242, 4),   // "type"
+    Bulk(246, 6),   // "string"
+    Bulk(1161, 5),  // "token"
+    Bulk(4817, 4),  // "ADDR"
+    Bulk(252, 5),   // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("ip:port"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("token"),
-    Bulk("LADDR"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("flags"),
+    Bulk(226, 4),   // "name"
+    Bulk(4695, 7),  // "ip:port"
+    Bulk(242, 4),   // "type"
+    Bulk(246, 6),   // "string"
+    Bulk(1161, 5),  // "token"
+    Bulk(4821, 5),  // "LADDR"
+    Bulk(52, 5),    // "since"
+    Bulk(694, 5),   // "6.2.0"
+    Bulk(252, 5),   // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("yes/no"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("token"),
-    Bulk("SKIPME"),
-    Bulk("flags"),
+    Bulk(226, 4),   // "name"
+    Bulk(4826, 6),  // "yes/no"
+    Bulk(242, 4),   // "type"
+    Bulk(246, 6),   // "string"
+    Bulk(1161, 5),  // "token"
+    Bulk(4832, 6),  // "SKIPME"
+    Bulk(252, 5),   // "flags"
     Set(29, 1),
-    Map(1203, 12),  // 1202: client|list docs
-    Bulk("summary"),
-    Bulk("Get the list of client connections"),
-    Bulk("since"),
-    Bulk("2.4.0"),
-    Bulk("group"),
-    Bulk("connection"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of client connections"),
-    Bulk("history"),
+    Map(1203, 12),   // 1202: client|list docs
+    Bulk(0, 7),      // "summary"
+    Bulk(4838, 34),  // "Get the list of client connections"
+    Bulk(52, 5),     // "since"
+    Bulk(4118, 5),   // "2.4.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1913, 10),  // "connection"
+    Bulk(73, 10),    // "complexity"
+    Bulk(4452, 48),  // "O(N) where N is the number of client connections"
+    Bulk(687, 7),    // "history"
     Set(1215, 6),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(1233, 2),
     Array(1221, 2),
     Array(1223, 2),
@@ -1258,198 +2799,198 @@ constexpr DocNode kNodes[] = {
     Array(1227, 2),
     Array(1229, 2),
     Array(1231, 2),
-    Bulk("2.8.12"),
-    Bulk("Added unique client `id` field."),
-    Bulk("5.0.0"),
-    Bulk("Added optional `TYPE` filter."),
-    Bulk("6.0.0"),
-    Bulk("Added `user` field."),
-    Bulk("6.2.0"),
-    Bulk("Added `argv-mem`, `tot-mem`, `laddr` and `redir` fields and the optional `ID` filter."),
-    Bulk("7.0.0"),
-    Bulk("Added `resp`, `multi-mem`, `rbs` and `rbp` fields."),
-    Bulk("7.0.3"),
-    Bulk("Added `ssub` field."),
+    Bulk(4500, 6),   // "2.8.12"
+    Bulk(4872, 31),  // "Added unique client `id` field."
+    Bulk(3895, 5),   // "5.0.0"
+    Bulk(4903, 29),  // "Added optional `TYPE` filter."
+    Bulk(57, 5),     // "6.0.0"
+    Bulk(4932, 19),  // "Added `user` field."
+    Bulk(694, 5),    // "6.2.0"
+    Bulk(4951, 85),  // "Added `argv-mem`, `tot-mem`, `laddr` and `redir` fields and
+    Bulk(470, 5),    // "7.0.0"
+    Bulk(5036, 50),  // "Added `resp`, `multi-mem`, `rbs` and `rbp` fields."
+    Bulk(5086, 5),   // "7.0.3"
+    Bulk(5091, 19),  // "Added `ssub` field."
     Map(1235, 12),
     Map(1263, 12),
-    Bulk("name"),
-    Bulk("normal_master_replica_pubsub"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("token"),
-    Bulk("TYPE"),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(5110, 28),  // "normal_master_replica_pubsub"
+    Bulk(242, 4),    // "type"
+    Bulk(1136, 5),   // "oneof"
+    Bulk(1161, 5),   // "token"
+    Bulk(4749, 4),   // "TYPE"
+    Bulk(52, 5),     // "since"
+    Bulk(3895, 5),   // "5.0.0"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(1247, 4),
     Map(1134, 6),
     Map(1251, 6),
     Map(1257, 6),
     Map(1162, 6),
-    Bulk("name"),
-    Bulk("master"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("MASTER"),
-    Bulk("name"),
-    Bulk("replica"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("REPLICA"),
-    Bulk("name"),
-    Bulk("id"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("token"),
-    Bulk("ID"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(4765, 6),   // "master"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(4771, 6),   // "MASTER"
+    Bulk(226, 4),    // "name"
+    Bulk(4787, 7),   // "replica"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(4794, 7),   // "REPLICA"
+    Bulk(226, 4),    // "name"
+    Bulk(5138, 2),   // "id"
+    Bulk(242, 4),    // "type"
+    Bulk(2239, 5),   // "block"
+    Bulk(1161, 5),   // "token"
+    Bulk(4721, 2),   // "ID"
+    Bulk(52, 5),     // "since"
+    Bulk(694, 5),    // "6.2.0"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(1275, 1),
     Map(1276, 6),
-    Bulk("name"),
-    Bulk("client-id"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("flags"),
+    Bulk(226, 4),   // "name"
+    Bulk(4712, 9),  // "client-id"
+    Bulk(242, 4),   // "type"
+    Bulk(558, 7),   // "integer"
+    Bulk(252, 5),   // "flags"
     Set(48, 1),
-    Map(1283, 10),  // 1282: client|no-evict docs
-    Bulk("summary"),
-    Bulk("Set client eviction mode for the current connection"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("connection"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(1283, 10),   // 1282: client|no-evict docs
+    Bulk(0, 7),      // "summary"
+    Bulk(5140, 51),  // "Set client eviction mode for the current connection"
+    Bulk(52, 5),     // "since"
+    Bulk(470, 5),    // "7.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1913, 10),  // "connection"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Bulk(217, 9),    // "arguments"
     Array(1293, 1),
     Map(1294, 6),
-    Bulk("name"),
-    Bulk("enabled"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("arguments"),
+    Bulk(226, 4),   // "name"
+    Bulk(5191, 7),  // "enabled"
+    Bulk(242, 4),   // "type"
+    Bulk(1136, 5),  // "oneof"
+    Bulk(217, 9),   // "arguments"
     Array(1300, 2),
     Map(1302, 6),
     Map(1308, 6),
-    Bulk("name"),
-    Bulk("on"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("ON"),
-    Bulk("name"),
-    Bulk("off"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("OFF"),
-    Map(1315, 12),  // 1314: client|pause docs
-    Bulk("summary"),
-    Bulk("Stop processing commands from clients for some time"),
-    Bulk("since"),
-    Bulk("2.9.50"),
-    Bulk("group"),
-    Bulk("connection"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("history"),
+    Bulk(226, 4),    // "name"
+    Bulk(5198, 2),   // "on"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(5200, 2),   // "ON"
+    Bulk(226, 4),    // "name"
+    Bulk(5202, 3),   // "off"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(5205, 3),   // "OFF"
+    Map(1315, 12),   // 1314: client|pause docs
+    Bulk(0, 7),      // "summary"
+    Bulk(5208, 51),  // "Stop processing commands from clients for some time"
+    Bulk(52, 5),     // "since"
+    Bulk(5259, 6),   // "2.9.50"
+    Bulk(62, 5),     // "group"
+    Bulk(1913, 10),  // "connection"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Bulk(687, 7),    // "history"
     Set(1327, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(1330, 2),
     Array(1328, 2),
-    Bulk("6.2.0"),
-    Bulk("`CLIENT PAUSE WRITE` mode added along with the `mode` option."),
+    Bulk(694, 5),    // "6.2.0"
+    Bulk(5265, 61),  // "`CLIENT PAUSE WRITE` mode added along with the `mode` optio
     Map(1332, 4),
     Map(1336, 10),
-    Bulk("name"),
-    Bulk("timeout"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("name"),
-    Bulk("mode"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("flags"),
+    Bulk(226, 4),   // "name"
+    Bulk(2978, 7),  // "timeout"
+    Bulk(242, 4),   // "type"
+    Bulk(558, 7),   // "integer"
+    Bulk(226, 4),   // "name"
+    Bulk(4189, 4),  // "mode"
+    Bulk(242, 4),   // "type"
+    Bulk(1136, 5),  // "oneof"
+    Bulk(52, 5),    // "since"
+    Bulk(694, 5),   // "6.2.0"
+    Bulk(252, 5),   // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(1346, 2),
     Map(1348, 6),
     Map(1354, 6),
-    Bulk("name"),
-    Bulk("write"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("WRITE"),
-    Bulk("name"),
-    Bulk("all"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("ALL"),
-    Map(1361, 10),  // 1360: client|reply docs
-    Bulk("summary"),
-    Bulk("Instruct the server whether to reply to commands"),
-    Bulk("since"),
-    Bulk("3.2.0"),
-    Bulk("group"),
-    Bulk("connection"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Bulk(226, 4),    // "name"
+    Bulk(2487, 5),   // "write"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(5326, 5),   // "WRITE"
+    Bulk(226, 4),    // "name"
+    Bulk(5331, 3),   // "all"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(5334, 3),   // "ALL"
+    Map(1361, 10),   // 1360: client|reply docs
+    Bulk(0, 7),      // "summary"
+    Bulk(5337, 48),  // "Instruct the server whether to reply to commands"
+    Bulk(52, 5),     // "since"
+    Bulk(2416, 5),   // "3.2.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1913, 10),  // "connection"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Bulk(217, 9),    // "arguments"
     Array(1371, 1),
     Map(1372, 6),
-    Bulk("name"),
-    Bulk("on_off_skip"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("arguments"),
+    Bulk(226, 4),    // "name"
+    Bulk(5385, 11),  // "on_off_skip"
+    Bulk(242, 4),    // "type"
+    Bulk(1136, 5),   // "oneof"
+    Bulk(217, 9),    // "arguments"
     Array(1378, 3),
     Map(1302, 6),
     Map(1308, 6),
     Map(1381, 6),
-    Bulk("name"),
-    Bulk("skip"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("SKIP"),
-    Map(1388, 10),  // 1387: client|setname docs
-    Bulk("summary"),
-    Bulk("Set the current connection name"),
-    Bulk("since"),
-    Bulk("2.6.9"),
-    Bulk("group"),
-    Bulk("connection"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Bulk(226, 4),    // "name"
+    Bulk(5396, 4),   // "skip"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(5400, 4),   // "SKIP"
+    Map(1388, 10),   // 1387: client|setname docs
+    Bulk(0, 7),      // "summary"
+    Bulk(5404, 31),  // "Set the current connection name"
+    Bulk(52, 5),     // "since"
+    Bulk(4234, 5),   // "2.6.9"
+    Bulk(62, 5),     // "group"
+    Bulk(1913, 10),  // "connection"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Bulk(217, 9),    // "arguments"
     Array(1398, 1),
     Map(1399, 4),
-    Bulk("name"),
-    Bulk("connection-name"),
-    Bulk("type"),
-    Bulk("string"),
-    Map(1404, 10),  // 1403: client|tracking docs
-    Bulk("summary"),
-    Bulk("Enable or disable server assisted client side caching support"),
-    Bulk("since"),
-    Bulk("6.0.0"),
-    Bulk("group"),
-    Bulk("connection"),
-    Bulk("complexity"),
-    Bulk("O(1). Some options may introduce additional complexity."),
-    Bulk("arguments"),
+    Bulk(226, 4),    // "name"
+    Bulk(5435, 15),  // "connection-name"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Map(1404, 10),   // 1403: client|tracking docs
+    Bulk(0, 7),      // "summary"
+    Bulk(5450, 61),  // "Enable or disable server assisted client side caching suppo
+    Bulk(52, 5),     // "since"
+    Bulk(57, 5),     // "6.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1913, 10),  // "connection"
+    Bulk(73, 10),    // "complexity"
+    Bulk(5511, 55),  // "O(1). Some options may introduce additional complexity."
+    Bulk(217, 9),    // "arguments"
     Array(1414, 7),
     Map(1421, 6),
     Map(1427, 8),
@@ -1458,1751 +2999,1739 @@ constexpr DocNode kNodes[] = {
     Map(1451, 8),
     Map(1459, 8),
     Map(1467, 8),
-    Bulk("name"),
-    Bulk("status"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("arguments"),
+    Bulk(226, 4),   // "name"
+    Bulk(5566, 6),  // "status"
+    Bulk(242, 4),   // "type"
+    Bulk(1136, 5),  // "oneof"
+    Bulk(217, 9),   // "arguments"
     Array(1300, 2),
-    Bulk("name"),
-    Bulk("client-id"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("token"),
-    Bulk("REDIRECT"),
-    Bulk("flags"),
+    Bulk(226, 4),   // "name"
+    Bulk(4712, 9),  // "client-id"
+    Bulk(242, 4),   // "type"
+    Bulk(558, 7),   // "integer"
+    Bulk(1161, 5),  // "token"
+    Bulk(5572, 8),  // "REDIRECT"
+    Bulk(252, 5),   // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("prefix"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("token"),
-    Bulk("PREFIX"),
-    Bulk("flags"),
+    Bulk(226, 4),   // "name"
+    Bulk(5580, 6),  // "prefix"
+    Bulk(242, 4),   // "type"
+    Bulk(246, 6),   // "string"
+    Bulk(1161, 5),  // "token"
+    Bulk(5586, 6),  // "PREFIX"
+    Bulk(252, 5),   // "flags"
     Set(578, 3),
-    Bulk("name"),
-    Bulk("bcast"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("BCAST"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(5592, 5),   // "bcast"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(5597, 5),   // "BCAST"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("optin"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("OPTIN"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(5602, 5),   // "optin"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(5607, 5),   // "OPTIN"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("optout"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("OPTOUT"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(5612, 6),   // "optout"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(5618, 6),   // "OPTOUT"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("noloop"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("NOLOOP"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(5624, 6),   // "noloop"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(5630, 6),   // "NOLOOP"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Map(1476, 8),  // 1475: client|trackinginfo docs
-    Bulk("summary"),
-    Bulk("Return information about server assisted client side caching for the current connection"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("group"),
-    Bulk("connection"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(1485, 10),  // 1484: client|unblock docs
-    Bulk("summary"),
-    Bulk("Unblock a client blocked in a blocking command from a different connection"),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("group"),
-    Bulk("connection"),
-    Bulk("complexity"),
-    Bulk("O(log N) where N is the number of client connections"),
-    Bulk("arguments"),
+    Map(1476, 8),    // 1475: client|trackinginfo docs
+    Bulk(0, 7),      // "summary"
+    Bulk(5636, 87),  // "Return information about server assisted client side cachin
+    Bulk(52, 5),     // "since"
+    Bulk(694, 5),    // "6.2.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1913, 10),  // "connection"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Map(1485, 10),   // 1484: client|unblock docs
+    Bulk(0, 7),      // "summary"
+    Bulk(5723, 74),  // "Unblock a client blocked in a blocking command from a diffe
+    Bulk(52, 5),     // "since"
+    Bulk(3895, 5),   // "5.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1913, 10),  // "connection"
+    Bulk(73, 10),    // "complexity"
+    Bulk(5797, 52),  // "O(log N) where N is the number of client connections"
+    Bulk(217, 9),    // "arguments"
     Array(1495, 2),
     Map(1497, 4),
     Map(1501, 8),
-    Bulk("name"),
-    Bulk("client-id"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("name"),
-    Bulk("timeout_error"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(4712, 9),   // "client-id"
+    Bulk(242, 4),    // "type"
+    Bulk(558, 7),    // "integer"
+    Bulk(226, 4),    // "name"
+    Bulk(5849, 13),  // "timeout_error"
+    Bulk(242, 4),    // "type"
+    Bulk(1136, 5),   // "oneof"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(1509, 2),
     Map(1511, 6),
     Map(1517, 6),
-    Bulk("name"),
-    Bulk("timeout"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("TIMEOUT"),
-    Bulk("name"),
-    Bulk("error"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("ERROR"),
-    Map(1524, 8),  // 1523: client|unpause docs
-    Bulk("summary"),
-    Bulk("Resume processing of clients that were paused"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("group"),
-    Bulk("connection"),
-    Bulk("complexity"),
-    Bulk("O(N) Where N is the number of paused clients"),
-    Map(1533, 8),  // 1532: cluster docs
-    Bulk("summary"),
-    Bulk("A container for cluster commands"),
-    Bulk("since"),
-    Bulk("3.0.0"),
-    Bulk("group"),
-    Bulk("cluster"),
-    Bulk("complexity"),
-    Bulk("Depends on subcommand."),
-    Map(1542, 10),  // 1541: cluster|addslots docs
-    Bulk("summary"),
-    Bulk("Assign new hash slots to receiving node"),
-    Bulk("since"),
-    Bulk("3.0.0"),
-    Bulk("group"),
-    Bulk("cluster"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the total number of hash slot arguments"),
-    Bulk("arguments"),
+    Bulk(226, 4),    // "name"
+    Bulk(2978, 7),   // "timeout"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(5862, 7),   // "TIMEOUT"
+    Bulk(226, 4),    // "name"
+    Bulk(5869, 5),   // "error"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(5874, 5),   // "ERROR"
+    Map(1524, 8),    // 1523: client|unpause docs
+    Bulk(0, 7),      // "summary"
+    Bulk(5879, 45),  // "Resume processing of clients that were paused"
+    Bulk(52, 5),     // "since"
+    Bulk(694, 5),    // "6.2.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1913, 10),  // "connection"
+    Bulk(73, 10),    // "complexity"
+    Bulk(5924, 44),  // "O(N) Where N is the number of paused clients"
+    Map(1533, 8),    // 1532: cluster docs
+    Bulk(0, 7),      // "summary"
+    Bulk(5968, 32),  // "A container for cluster commands"
+    Bulk(52, 5),     // "since"
+    Bulk(1870, 5),   // "3.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1875, 7),   // "cluster"
+    Bulk(73, 10),    // "complexity"
+    Bulk(83, 22),    // "Depends on subcommand."
+    Map(1542, 10),   // 1541: cluster|addslots docs
+    Bulk(0, 7),      // "summary"
+    Bulk(6000, 39),  // "Assign new hash slots to receiving node"
+    Bulk(52, 5),     // "since"
+    Bulk(1870, 5),   // "3.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1875, 7),   // "cluster"
+    Bulk(73, 10),    // "complexity"
+    Bulk(6039, 55),  // "O(N) where N is the total number of hash slot arguments"
+    Bulk(217, 9),    // "arguments"
     Array(1552, 1),
     Map(1553, 6),
-    Bulk("name"),
-    Bulk("slot"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("flags"),
+    Bulk(226, 4),   // "name"
+    Bulk(6094, 4),  // "slot"
+    Bulk(242, 4),   // "type"
+    Bulk(558, 7),   // "integer"
+    Bulk(252, 5),   // "flags"
     Set(48, 1),
-    Map(1560, 10),  // 1559: cluster|addslotsrange docs
-    Bulk("summary"),
-    Bulk("Assign new hash slots to receiving node"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("cluster"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the total number of the slots between the start slot and end slot "
-         "arguments."),
-    Bulk("arguments"),
+    Map(1560, 10),   // 1559: cluster|addslotsrange docs
+    Bulk(0, 7),      // "summary"
+    Bulk(6000, 39),  // "Assign new hash slots to receiving node"
+    Bulk(52, 5),     // "since"
+    Bulk(470, 5),    // "7.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1875, 7),   // "cluster"
+    Bulk(73, 10),    // "complexity"
+    Bulk(6098, 92),  // "O(N) where N is the total number of the slots between the s
+    Bulk(217, 9),    // "arguments"
     Array(1570, 1),
     Map(1571, 8),
-    Bulk("name"),
-    Bulk("start-slot_end-slot"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(6190, 19),  // "start-slot_end-slot"
+    Bulk(242, 4),    // "type"
+    Bulk(2239, 5),   // "block"
+    Bulk(252, 5),    // "flags"
     Set(48, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(1579, 2),
     Map(1581, 4),
     Map(1585, 4),
-    Bulk("name"),
-    Bulk("start-slot"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("name"),
-    Bulk("end-slot"),
-    Bulk("type"),
-    Bulk("integer"),
-    Map(1590, 8),  // 1589: cluster|bumpepoch docs
-    Bulk("summary"),
-    Bulk("Advance the cluster config epoch"),
-    Bulk("since"),
-    Bulk("3.0.0"),
-    Bulk("group"),
-    Bulk("cluster"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(1599, 10),  // 1598: cluster|count-failure-reports docs
-    Bulk("summary"),
-    Bulk("Return the number of failure reports active for a given node"),
-    Bulk("since"),
-    Bulk("3.0.0"),
-    Bulk("group"),
-    Bulk("cluster"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of failure reports"),
-    Bulk("arguments"),
+    Bulk(226, 4),    // "name"
+    Bulk(6209, 10),  // "start-slot"
+    Bulk(242, 4),    // "type"
+    Bulk(558, 7),    // "integer"
+    Bulk(226, 4),    // "name"
+    Bulk(6219, 8),   // "end-slot"
+    Bulk(242, 4),    // "type"
+    Bulk(558, 7),    // "integer"
+    Map(1590, 8),    // 1589: cluster|bumpepoch docs
+    Bulk(0, 7),      // "summary"
+    Bulk(6227, 32),  // "Advance the cluster config epoch"
+    Bulk(52, 5),     // "since"
+    Bulk(1870, 5),   // "3.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1875, 7),   // "cluster"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Map(1599, 10),   // 1598: cluster|count-failure-reports docs
+    Bulk(0, 7),      // "summary"
+    Bulk(6259, 60),  // "Return the number of failure reports active for a given nod
+    Bulk(52, 5),     // "since"
+    Bulk(1870, 5),   // "3.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1875, 7),   // "cluster"
+    Bulk(73, 10),    // "complexity"
+    Bulk(6319, 45),  // "O(N) where N is the number of failure reports"
+    Bulk(217, 9),    // "arguments"
     Array(1609, 1),
     Map(1610, 4),
-    Bulk("name"),
-    Bulk("node-id"),
-    Bulk("type"),
-    Bulk("string"),
-    Map(1615, 10),  // 1614: cluster|countkeysinslot docs
-    Bulk("summary"),
-    Bulk("Return the number of local keys in the specified hash slot"),
-    Bulk("since"),
-    Bulk("3.0.0"),
-    Bulk("group"),
-    Bulk("cluster"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Bulk(226, 4),    // "name"
+    Bulk(6364, 7),   // "node-id"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Map(1615, 10),   // 1614: cluster|countkeysinslot docs
+    Bulk(0, 7),      // "summary"
+    Bulk(6371, 58),  // "Return the number of local keys in the specified hash slot"
+    Bulk(52, 5),     // "since"
+    Bulk(1870, 5),   // "3.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1875, 7),   // "cluster"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Bulk(217, 9),    // "arguments"
     Array(1625, 1),
     Map(1626, 4),
-    Bulk("name"),
-    Bulk("slot"),
-    Bulk("type"),
-    Bulk("integer"),
-    Map(1631, 10),  // 1630: cluster|delslots docs
-    Bulk("summary"),
-    Bulk("Set hash slots as unbound in receiving node"),
-    Bulk("since"),
-    Bulk("3.0.0"),
-    Bulk("group"),
-    Bulk("cluster"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the total number of hash slot arguments"),
-    Bulk("arguments"),
+    Bulk(226, 4),    // "name"
+    Bulk(6094, 4),   // "slot"
+    Bulk(242, 4),    // "type"
+    Bulk(558, 7),    // "integer"
+    Map(1631, 10),   // 1630: cluster|delslots docs
+    Bulk(0, 7),      // "summary"
+    Bulk(6429, 43),  // "Set hash slots as unbound in receiving node"
+    Bulk(52, 5),     // "since"
+    Bulk(1870, 5),   // "3.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1875, 7),   // "cluster"
+    Bulk(73, 10),    // "complexity"
+    Bulk(6039, 55),  // "O(N) where N is the total number of hash slot arguments"
+    Bulk(217, 9),    // "arguments"
     Array(1552, 1),
-    Map(1642, 10),  // 1641: cluster|delslotsrange docs
-    Bulk("summary"),
-    Bulk("Set hash slots as unbound in receiving node"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("cluster"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the total number of the slots between the start slot and end slot "
-         "arguments."),
-    Bulk("arguments"),
+    Map(1642, 10),   // 1641: cluster|delslotsrange docs
+    Bulk(0, 7),      // "summary"
+    Bulk(6429, 43),  // "Set hash slots as unbound in receiving node"
+    Bulk(52, 5),     // "since"
+    Bulk(470, 5),    // "7.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1875, 7),   // "cluster"
+    Bulk(73, 10),    // "complexity"
+    Bulk(6098, 92),  // "O(N) where N is the total number of the slots between the s
+    Bulk(217, 9),    // "arguments"
     Array(1570, 1),
-    Map(1653, 10),  // 1652: cluster|failover docs
-    Bulk("summary"),
-    Bulk("Forces a replica to perform a manual failover of its master."),
-    Bulk("since"),
-    Bulk("3.0.0"),
-    Bulk("group"),
-    Bulk("cluster"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(1653, 10),   // 1652: cluster|failover docs
+    Bulk(0, 7),      // "summary"
+    Bulk(6472, 60),  // "Forces a replica to perform a manual failover of its master
+    Bulk(52, 5),     // "since"
+    Bulk(1870, 5),   // "3.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1875, 7),   // "cluster"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Bulk(217, 9),    // "arguments"
     Array(1663, 1),
     Map(1664, 8),
-    Bulk("name"),
-    Bulk("options"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("flags"),
+    Bulk(226, 4),   // "name"
+    Bulk(6532, 7),  // "options"
+    Bulk(242, 4),   // "type"
+    Bulk(1136, 5),  // "oneof"
+    Bulk(252, 5),   // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(1672, 2),
     Map(1674, 6),
     Map(1680, 6),
-    Bulk("name"),
-    Bulk("force"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("FORCE"),
-    Bulk("name"),
-    Bulk("takeover"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("TAKEOVER"),
-    Map(1687, 8),  // 1686: cluster|flushslots docs
-    Bulk("summary"),
-    Bulk("Delete a node's own slots information"),
-    Bulk("since"),
-    Bulk("3.0.0"),
-    Bulk("group"),
-    Bulk("cluster"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(1696, 10),  // 1695: cluster|forget docs
-    Bulk("summary"),
-    Bulk("Remove a node from the nodes table"),
-    Bulk("since"),
-    Bulk("3.0.0"),
-    Bulk("group"),
-    Bulk("cluster"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Bulk(226, 4),    // "name"
+    Bulk(6539, 5),   // "force"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(6544, 5),   // "FORCE"
+    Bulk(226, 4),    // "name"
+    Bulk(6549, 8),   // "takeover"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(6557, 8),   // "TAKEOVER"
+    Map(1687, 8),    // 1686: cluster|flushslots docs
+    Bulk(0, 7),      // "summary"
+    Bulk(6565, 37),  // "Delete a node's own slots information"
+    Bulk(52, 5),     // "since"
+    Bulk(1870, 5),   // "3.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1875, 7),   // "cluster"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Map(1696, 10),   // 1695: cluster|forget docs
+    Bulk(0, 7),      // "summary"
+    Bulk(6602, 34),  // "Remove a node from the nodes table"
+    Bulk(52, 5),     // "since"
+    Bulk(1870, 5),   // "3.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1875, 7),   // "cluster"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Bulk(217, 9),    // "arguments"
     Array(1609, 1),
-    Map(1707, 10),  // 1706: cluster|getkeysinslot docs
-    Bulk("summary"),
-    Bulk("Return local key names in the specified hash slot"),
-    Bulk("since"),
-    Bulk("3.0.0"),
-    Bulk("group"),
-    Bulk("cluster"),
-    Bulk("complexity"),
-    Bulk("O(log(N)) where N is the number of requested keys"),
-    Bulk("arguments"),
+    Map(1707, 10),   // 1706: cluster|getkeysinslot docs
+    Bulk(0, 7),      // "summary"
+    Bulk(6636, 49),  // "Return local key names in the specified hash slot"
+    Bulk(52, 5),     // "since"
+    Bulk(1870, 5),   // "3.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1875, 7),   // "cluster"
+    Bulk(73, 10),    // "complexity"
+    Bulk(6685, 49),  // "O(log(N)) where N is the number of requested keys"
+    Bulk(217, 9),    // "arguments"
     Array(1717, 2),
     Map(1626, 4),
     Map(166, 4),
-    Map(1720, 8),  // 1719: cluster|help docs
-    Bulk("summary"),
-    Bulk("Show helpful text about the different subcommands"),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("group"),
-    Bulk("cluster"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(1729, 8),  // 1728: cluster|info docs
-    Bulk("summary"),
-    Bulk("Provides info about Redis Cluster node state"),
-    Bulk("since"),
-    Bulk("3.0.0"),
-    Bulk("group"),
-    Bulk("cluster"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(1738, 10),  // 1737: cluster|keyslot docs
-    Bulk("summary"),
-    Bulk("Returns the hash slot of the specified key"),
-    Bulk("since"),
-    Bulk("3.0.0"),
-    Bulk("group"),
-    Bulk("cluster"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of bytes in the key"),
-    Bulk("arguments"),
+    Map(1720, 8),    // 1719: cluster|help docs
+    Bulk(0, 7),      // "summary"
+    Bulk(838, 49),   // "Show helpful text about the different subcommands"
+    Bulk(52, 5),     // "since"
+    Bulk(3895, 5),   // "5.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1875, 7),   // "cluster"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Map(1729, 8),    // 1728: cluster|info docs
+    Bulk(0, 7),      // "summary"
+    Bulk(6734, 44),  // "Provides info about Redis Cluster node state"
+    Bulk(52, 5),     // "since"
+    Bulk(1870, 5),   // "3.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1875, 7),   // "cluster"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Map(1738, 10),   // 1737: cluster|keyslot docs
+    Bulk(0, 7),      // "summary"
+    Bulk(6778, 42),  // "Returns the hash slot of the specified key"
+    Bulk(52, 5),     // "since"
+    Bulk(1870, 5),   // "3.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1875, 7),   // "cluster"
+    Bulk(73, 10),    // "complexity"
+    Bulk(6820, 46),  // "O(N) where N is the number of bytes in the key"
+    Bulk(217, 9),    // "arguments"
     Array(1748, 1),
     Map(1749, 4),
-    Bulk("name"),
-    Bulk("key"),
-    Bulk("type"),
-    Bulk("string"),
-    Map(1754, 8),  // 1753: cluster|links docs
-    Bulk("summary"),
-    Bulk("Returns a list of all TCP links to and from peer nodes in cluster"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("cluster"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the total number of Cluster nodes"),
-    Map(1763, 12),  // 1762: cluster|meet docs
-    Bulk("summary"),
-    Bulk("Force a node cluster to handshake with another node"),
-    Bulk("since"),
-    Bulk("3.0.0"),
-    Bulk("group"),
-    Bulk("cluster"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("history"),
+    Bulk(226, 4),    // "name"
+    Bulk(1802, 3),   // "key"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Map(1754, 8),    // 1753: cluster|links docs
+    Bulk(0, 7),      // "summary"
+    Bulk(6866, 65),  // "Returns a list of all TCP links to and from peer nodes in c
+    Bulk(52, 5),     // "since"
+    Bulk(470, 5),    // "7.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1875, 7),   // "cluster"
+    Bulk(73, 10),    // "complexity"
+    Bulk(6931, 49),  // "O(N) where N is the total number of Cluster nodes"
+    Map(1763, 12),   // 1762: cluster|meet docs
+    Bulk(0, 7),      // "summary"
+    Bulk(6980, 51),  // "Force a node cluster to handshake with another node"
+    Bulk(52, 5),     // "since"
+    Bulk(1870, 5),   // "3.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1875, 7),   // "cluster"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Bulk(687, 7),    // "history"
     Set(1775, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(1778, 3),
     Array(1776, 2),
-    Bulk("4.0.0"),
-    Bulk("Added the optional `cluster_bus_port` argument."),
+    Bulk(7031, 5),   // "4.0.0"
+    Bulk(7036, 47),  // "Added the optional `cluster_bus_port` argument."
     Map(1781, 4),
     Map(1785, 4),
     Map(1789, 8),
-    Bulk("name"),
-    Bulk("ip"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("name"),
-    Bulk("port"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("name"),
-    Bulk("cluster_bus_port"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("since"),
-    Bulk("4.0.0"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(7083, 2),   // "ip"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Bulk(226, 4),    // "name"
+    Bulk(7085, 4),   // "port"
+    Bulk(242, 4),    // "type"
+    Bulk(558, 7),    // "integer"
+    Bulk(226, 4),    // "name"
+    Bulk(7089, 16),  // "cluster_bus_port"
+    Bulk(242, 4),    // "type"
+    Bulk(558, 7),    // "integer"
+    Bulk(52, 5),     // "since"
+    Bulk(7031, 5),   // "4.0.0"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Map(1798, 8),  // 1797: cluster|myid docs
-    Bulk("summary"),
-    Bulk("Return the node id"),
-    Bulk("since"),
-    Bulk("3.0.0"),
-    Bulk("group"),
-    Bulk("cluster"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(1807, 8),  // 1806: cluster|nodes docs
-    Bulk("summary"),
-    Bulk("Get Cluster config for the node"),
-    Bulk("since"),
-    Bulk("3.0.0"),
-    Bulk("group"),
-    Bulk("cluster"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the total number of Cluster nodes"),
-    Map(1816, 10),  // 1815: cluster|replicas docs
-    Bulk("summary"),
-    Bulk("List replica nodes of the specified master node"),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("group"),
-    Bulk("cluster"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(1798, 8),    // 1797: cluster|myid docs
+    Bulk(0, 7),      // "summary"
+    Bulk(7105, 18),  // "Return the node id"
+    Bulk(52, 5),     // "since"
+    Bulk(1870, 5),   // "3.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1875, 7),   // "cluster"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Map(1807, 8),    // 1806: cluster|nodes docs
+    Bulk(0, 7),      // "summary"
+    Bulk(7123, 31),  // "Get Cluster config for the node"
+    Bulk(52, 5),     // "since"
+    Bulk(1870, 5),   // "3.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1875, 7),   // "cluster"
+    Bulk(73, 10),    // "complexity"
+    Bulk(6931, 49),  // "O(N) where N is the total number of Cluster nodes"
+    Map(1816, 10),   // 1815: cluster|replicas docs
+    Bulk(0, 7),      // "summary"
+    Bulk(7154, 47),  // "List replica nodes of the specified master node"
+    Bulk(52, 5),     // "since"
+    Bulk(3895, 5),   // "5.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1875, 7),   // "cluster"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Bulk(217, 9),    // "arguments"
     Array(1609, 1),
-    Map(1827, 10),  // 1826: cluster|replicate docs
-    Bulk("summary"),
-    Bulk("Reconfigure a node as a replica of the specified master node"),
-    Bulk("since"),
-    Bulk("3.0.0"),
-    Bulk("group"),
-    Bulk("cluster"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(1827, 10),   // 1826: cluster|replicate docs
+    Bulk(0, 7),      // "summary"
+    Bulk(7201, 60),  // "Reconfigure a node as a replica of the specified master nod
+    Bulk(52, 5),     // "since"
+    Bulk(1870, 5),   // "3.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1875, 7),   // "cluster"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Bulk(217, 9),    // "arguments"
     Array(1609, 1),
-    Map(1838, 10),  // 1837: cluster|reset docs
-    Bulk("summary"),
-    Bulk("Reset a Redis Cluster node"),
-    Bulk("since"),
-    Bulk("3.0.0"),
-    Bulk("group"),
-    Bulk("cluster"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of known nodes. The command may execute a FLUSHALL as a side "
-         "effect."),
-    Bulk("arguments"),
+    Map(1838, 10),   // 1837: cluster|reset docs
+    Bulk(0, 7),      // "summary"
+    Bulk(7261, 26),  // "Reset a Redis Cluster node"
+    Bulk(52, 5),     // "since"
+    Bulk(1870, 5),   // "3.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1875, 7),   // "cluster"
+    Bulk(73, 10),    // "complexity"
+    Bulk(7287, 95),  // "O(N) where N is the number of known nodes. The command may
+    Bulk(217, 9),    // "arguments"
     Array(1848, 1),
     Map(1849, 8),
-    Bulk("name"),
-    Bulk("hard_soft"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("flags"),
+    Bulk(226, 4),   // "name"
+    Bulk(7382, 9),  // "hard_soft"
+    Bulk(242, 4),   // "type"
+    Bulk(1136, 5),  // "oneof"
+    Bulk(252, 5),   // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(1857, 2),
     Map(1859, 6),
     Map(1865, 6),
-    Bulk("name"),
-    Bulk("hard"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("HARD"),
-    Bulk("name"),
-    Bulk("soft"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("SOFT"),
-    Map(1872, 8),  // 1871: cluster|saveconfig docs
-    Bulk("summary"),
-    Bulk("Forces the node to save cluster state on disk"),
-    Bulk("since"),
-    Bulk("3.0.0"),
-    Bulk("group"),
-    Bulk("cluster"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(1881, 10),  // 1880: cluster|set-config-epoch docs
-    Bulk("summary"),
-    Bulk("Set the configuration epoch in a new node"),
-    Bulk("since"),
-    Bulk("3.0.0"),
-    Bulk("group"),
-    Bulk("cluster"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Bulk(226, 4),    // "name"
+    Bulk(7391, 4),   // "hard"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(7395, 4),   // "HARD"
+    Bulk(226, 4),    // "name"
+    Bulk(7399, 4),   // "soft"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(7403, 4),   // "SOFT"
+    Map(1872, 8),    // 1871: cluster|saveconfig docs
+    Bulk(0, 7),      // "summary"
+    Bulk(7407, 45),  // "Forces the node to save cluster state on disk"
+    Bulk(52, 5),     // "since"
+    Bulk(1870, 5),   // "3.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1875, 7),   // "cluster"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Map(1881, 10),   // 1880: cluster|set-config-epoch docs
+    Bulk(0, 7),      // "summary"
+    Bulk(7452, 41),  // "Set the configuration epoch in a new node"
+    Bulk(52, 5),     // "since"
+    Bulk(1870, 5),   // "3.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1875, 7),   // "cluster"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Bulk(217, 9),    // "arguments"
     Array(1891, 1),
     Map(1892, 4),
-    Bulk("name"),
-    Bulk("config-epoch"),
-    Bulk("type"),
-    Bulk("integer"),
-    Map(1897, 10),  // 1896: cluster|setslot docs
-    Bulk("summary"),
-    Bulk("Bind a hash slot to a specific node"),
-    Bulk("since"),
-    Bulk("3.0.0"),
-    Bulk("group"),
-    Bulk("cluster"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Bulk(226, 4),    // "name"
+    Bulk(7493, 12),  // "config-epoch"
+    Bulk(242, 4),    // "type"
+    Bulk(558, 7),    // "integer"
+    Map(1897, 10),   // 1896: cluster|setslot docs
+    Bulk(0, 7),      // "summary"
+    Bulk(7505, 35),  // "Bind a hash slot to a specific node"
+    Bulk(52, 5),     // "since"
+    Bulk(1870, 5),   // "3.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1875, 7),   // "cluster"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Bulk(217, 9),    // "arguments"
     Array(1907, 2),
     Map(1626, 4),
     Map(1909, 6),
-    Bulk("name"),
-    Bulk("subcommand"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("arguments"),
+    Bulk(226, 4),    // "name"
+    Bulk(7540, 10),  // "subcommand"
+    Bulk(242, 4),    // "type"
+    Bulk(1136, 5),   // "oneof"
+    Bulk(217, 9),    // "arguments"
     Array(1915, 4),
     Map(1919, 6),
     Map(1925, 6),
     Map(1931, 6),
     Map(1937, 6),
-    Bulk("name"),
-    Bulk("node-id"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("token"),
-    Bulk("IMPORTING"),
-    Bulk("name"),
-    Bulk("node-id"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("token"),
-    Bulk("MIGRATING"),
-    Bulk("name"),
-    Bulk("node-id"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("token"),
-    Bulk("NODE"),
-    Bulk("name"),
-    Bulk("stable"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("STABLE"),
-    Map(1944, 8),  // 1943: cluster|shards docs
-    Bulk("summary"),
-    Bulk("Get array of cluster slots to node mappings"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("cluster"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the total number of cluster nodes"),
-    Map(1953, 16),  // 1952: cluster|slaves docs
-    Bulk("summary"),
-    Bulk("List replica nodes of the specified master node"),
-    Bulk("since"),
-    Bulk("3.0.0"),
-    Bulk("group"),
-    Bulk("cluster"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("doc_flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(6364, 7),   // "node-id"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Bulk(1161, 5),   // "token"
+    Bulk(7550, 9),   // "IMPORTING"
+    Bulk(226, 4),    // "name"
+    Bulk(6364, 7),   // "node-id"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Bulk(1161, 5),   // "token"
+    Bulk(7559, 9),   // "MIGRATING"
+    Bulk(226, 4),    // "name"
+    Bulk(6364, 7),   // "node-id"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Bulk(1161, 5),   // "token"
+    Bulk(7568, 4),   // "NODE"
+    Bulk(226, 4),    // "name"
+    Bulk(7572, 6),   // "stable"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(7578, 6),   // "STABLE"
+    Map(1944, 8),    // 1943: cluster|shards docs
+    Bulk(0, 7),      // "summary"
+    Bulk(7584, 43),  // "Get array of cluster slots to node mappings"
+    Bulk(52, 5),     // "since"
+    Bulk(470, 5),    // "7.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1875, 7),   // "cluster"
+    Bulk(73, 10),    // "complexity"
+    Bulk(7627, 49),  // "O(N) where N is the total number of cluster nodes"
+    Map(1953, 16),   // 1952: cluster|slaves docs
+    Bulk(0, 7),      // "summary"
+    Bulk(7154, 47),  // "List replica nodes of the specified master node"
+    Bulk(52, 5),     // "since"
+    Bulk(1870, 5),   // "3.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1875, 7),   // "cluster"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Bulk(3432, 9),   // "doc_flags"
     Set(896, 1),
-    Bulk("deprecated_since"),
-    Bulk("5.0.0"),
-    Bulk("replaced_by"),
-    Bulk("`CLUSTER REPLICAS`"),
-    Bulk("arguments"),
+    Bulk(3441, 16),  // "deprecated_since"
+    Bulk(3895, 5),   // "5.0.0"
+    Bulk(3457, 11),  // "replaced_by"
+    Bulk(7676, 18),  // "`CLUSTER REPLICAS`"
+    Bulk(217, 9),    // "arguments"
     Array(1609, 1),
-    Map(1970, 16),  // 1969: cluster|slots docs
-    Bulk("summary"),
-    Bulk("Get array of Cluster slot to node mappings"),
-    Bulk("since"),
-    Bulk("3.0.0"),
-    Bulk("group"),
-    Bulk("cluster"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the total number of Cluster nodes"),
-    Bulk("doc_flags"),
+    Map(1970, 16),   // 1969: cluster|slots docs
+    Bulk(0, 7),      // "summary"
+    Bulk(7694, 42),  // "Get array of Cluster slot to node mappings"
+    Bulk(52, 5),     // "since"
+    Bulk(1870, 5),   // "3.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(1875, 7),   // "cluster"
+    Bulk(73, 10),    // "complexity"
+    Bulk(6931, 49),  // "O(N) where N is the total number of Cluster nodes"
+    Bulk(3432, 9),   // "doc_flags"
     Set(896, 1),
-    Bulk("deprecated_since"),
-    Bulk("7.0.0"),
-    Bulk("replaced_by"),
-    Bulk("`CLUSTER SHARDS`"),
-    Bulk("history"),
+    Bulk(3441, 16),  // "deprecated_since"
+    Bulk(470, 5),    // "7.0.0"
+    Bulk(3457, 11),  // "replaced_by"
+    Bulk(7736, 16),  // "`CLUSTER SHARDS`"
+    Bulk(687, 7),    // "history"
     Set(1986, 2),
     Array(1988, 2),
     Array(1990, 2),
-    Bulk("4.0.0"),
-    Bulk("Added node IDs."),
-    Bulk("7.0.0"),
-    Bulk("Added additional networking metadata field."),
-    Set(1993, 1),  // 1992: command tips
-    Bulk("nondeterministic_output_order"),
-    Map(1995, 8),  // 1994: command docs
-    Bulk("summary"),
-    Bulk("Get array of Redis command details"),
-    Bulk("since"),
-    Bulk("2.8.13"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the total number of Redis commands"),
-    Map(2004, 8),  // 2003: command|count docs
-    Bulk("summary"),
-    Bulk("Get total number of Redis commands"),
-    Bulk("since"),
-    Bulk("2.8.13"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(2013, 10),  // 2012: command|docs docs
-    Bulk("summary"),
-    Bulk("Get array of specific Redis command documentation"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of commands to look up"),
-    Bulk("arguments"),
+    Bulk(7031, 5),   // "4.0.0"
+    Bulk(7752, 15),  // "Added node IDs."
+    Bulk(470, 5),    // "7.0.0"
+    Bulk(7767, 43),  // "Added additional networking metadata field."
+    Set(1993, 1),    // 1992: command tips
+    Bulk(7810, 29),  // "nondeterministic_output_order"
+    Map(1995, 8),    // 1994: command docs
+    Bulk(0, 7),      // "summary"
+    Bulk(7839, 34),  // "Get array of Redis command details"
+    Bulk(52, 5),     // "since"
+    Bulk(7873, 6),   // "2.8.13"
+    Bulk(62, 5),     // "group"
+    Bulk(67, 6),     // "server"
+    Bulk(73, 10),    // "complexity"
+    Bulk(7879, 50),  // "O(N) where N is the total number of Redis commands"
+    Map(2004, 8),    // 2003: command|count docs
+    Bulk(0, 7),      // "summary"
+    Bulk(7929, 34),  // "Get total number of Redis commands"
+    Bulk(52, 5),     // "since"
+    Bulk(7873, 6),   // "2.8.13"
+    Bulk(62, 5),     // "group"
+    Bulk(67, 6),     // "server"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Map(2013, 10),   // 2012: command|docs docs
+    Bulk(0, 7),      // "summary"
+    Bulk(7963, 49),  // "Get array of specific Redis command documentation"
+    Bulk(52, 5),     // "since"
+    Bulk(470, 5),    // "7.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(67, 6),     // "server"
+    Bulk(73, 10),    // "complexity"
+    Bulk(8012, 49),  // "O(N) where N is the number of commands to look up"
+    Bulk(217, 9),    // "arguments"
     Array(2023, 1),
     Map(2024, 6),
-    Bulk("name"),
-    Bulk("command-name"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(8061, 12),  // "command-name"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Bulk(252, 5),    // "flags"
     Set(77, 2),
-    Map(2031, 8),  // 2030: command|getkeys docs
-    Bulk("summary"),
-    Bulk("Extract keys given a full Redis command"),
-    Bulk("since"),
-    Bulk("2.8.13"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of arguments to the command"),
-    Map(2040, 8),  // 2039: command|getkeysandflags docs
-    Bulk("summary"),
-    Bulk("Extract keys and access flags given a full Redis command"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of arguments to the command"),
-    Map(2049, 8),  // 2048: command|help docs
-    Bulk("summary"),
-    Bulk("Show helpful text about the different subcommands"),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(2058, 12),  // 2057: command|info docs
-    Bulk("summary"),
-    Bulk("Get array of specific Redis command details, or all when no argument is given."),
-    Bulk("since"),
-    Bulk("2.8.13"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of commands to look up"),
-    Bulk("history"),
+    Map(2031, 8),    // 2030: command|getkeys docs
+    Bulk(0, 7),      // "summary"
+    Bulk(8073, 39),  // "Extract keys given a full Redis command"
+    Bulk(52, 5),     // "since"
+    Bulk(7873, 6),   // "2.8.13"
+    Bulk(62, 5),     // "group"
+    Bulk(67, 6),     // "server"
+    Bulk(73, 10),    // "complexity"
+    Bulk(8112, 54),  // "O(N) where N is the number of arguments to the command"
+    Map(2040, 8),    // 2039: command|getkeysandflags docs
+    Bulk(0, 7),      // "summary"
+    Bulk(8166, 56),  // "Extract keys and access flags given a full Redis command"
+    Bulk(52, 5),     // "since"
+    Bulk(470, 5),    // "7.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(67, 6),     // "server"
+    Bulk(73, 10),    // "complexity"
+    Bulk(8112, 54),  // "O(N) where N is the number of arguments to the command"
+    Map(2049, 8),    // 2048: command|help docs
+    Bulk(0, 7),      // "summary"
+    Bulk(838, 49),   // "Show helpful text about the different subcommands"
+    Bulk(52, 5),     // "since"
+    Bulk(3895, 5),   // "5.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(67, 6),     // "server"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Map(2058, 12),   // 2057: command|info docs
+    Bulk(0, 7),      // "summary"
+    Bulk(8222, 78),  // "Get array of specific Redis command details, or all when no
+    Bulk(52, 5),     // "since"
+    Bulk(7873, 6),   // "2.8.13"
+    Bulk(62, 5),     // "group"
+    Bulk(67, 6),     // "server"
+    Bulk(73, 10),    // "complexity"
+    Bulk(8012, 49),  // "O(N) where N is the number of commands to look up"
+    Bulk(687, 7),    // "history"
     Set(2070, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(2023, 1),
     Array(2071, 2),
-    Bulk("7.0.0"),
-    Bulk("Allowed to be called with no argument to get info on all commands."),
-    Map(2074, 10),  // 2073: command|list docs
-    Bulk("summary"),
-    Bulk("Get an array of Redis command names"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the total number of Redis commands"),
-    Bulk("arguments"),
+    Bulk(470, 5),    // "7.0.0"
+    Bulk(8300, 66),  // "Allowed to be called with no argument to get info on all co
+    Map(2074, 10),   // 2073: command|list docs
+    Bulk(0, 7),      // "summary"
+    Bulk(8366, 35),  // "Get an array of Redis command names"
+    Bulk(52, 5),     // "since"
+    Bulk(470, 5),    // "7.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(67, 6),     // "server"
+    Bulk(73, 10),    // "complexity"
+    Bulk(7879, 50),  // "O(N) where N is the total number of Redis commands"
+    Bulk(217, 9),    // "arguments"
     Array(2084, 1),
     Map(2085, 10),
-    Bulk("name"),
-    Bulk("filterby"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("token"),
-    Bulk("FILTERBY"),
-    Bulk("flags"),
+    Bulk(226, 4),   // "name"
+    Bulk(8401, 8),  // "filterby"
+    Bulk(242, 4),   // "type"
+    Bulk(1136, 5),  // "oneof"
+    Bulk(1161, 5),  // "token"
+    Bulk(8409, 8),  // "FILTERBY"
+    Bulk(252, 5),   // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(2095, 3),
     Map(2098, 6),
     Map(2104, 6),
     Map(2110, 6),
-    Bulk("name"),
-    Bulk("module-name"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("token"),
-    Bulk("MODULE"),
-    Bulk("name"),
-    Bulk("category"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("token"),
-    Bulk("ACLCAT"),
-    Bulk("name"),
-    Bulk("pattern"),
-    Bulk("type"),
-    Bulk("pattern"),
-    Bulk("token"),
-    Bulk("PATTERN"),
-    Map(2117, 8),  // 2116: config docs
-    Bulk("summary"),
-    Bulk("A container for server configuration commands"),
-    Bulk("since"),
-    Bulk("2.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("Depends on subcommand."),
-    Map(2126, 12),  // 2125: config|get docs
-    Bulk("summary"),
-    Bulk("Get the values of configuration parameters"),
-    Bulk("since"),
-    Bulk("2.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(N) when N is the number of configuration parameters provided"),
-    Bulk("history"),
+    Bulk(226, 4),    // "name"
+    Bulk(8417, 11),  // "module-name"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Bulk(1161, 5),   // "token"
+    Bulk(8428, 6),   // "MODULE"
+    Bulk(226, 4),    // "name"
+    Bulk(8434, 8),   // "category"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Bulk(1161, 5),   // "token"
+    Bulk(8442, 6),   // "ACLCAT"
+    Bulk(226, 4),    // "name"
+    Bulk(8448, 7),   // "pattern"
+    Bulk(242, 4),    // "type"
+    Bulk(8448, 7),   // "pattern"
+    Bulk(1161, 5),   // "token"
+    Bulk(8455, 7),   // "PATTERN"
+    Map(2117, 8),    // 2116: config docs
+    Bulk(0, 7),      // "summary"
+    Bulk(8462, 45),  // "A container for server configuration commands"
+    Bulk(52, 5),     // "since"
+    Bulk(1564, 5),   // "2.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(67, 6),     // "server"
+    Bulk(73, 10),    // "complexity"
+    Bulk(83, 22),    // "Depends on subcommand."
+    Map(2126, 12),   // 2125: config|get docs
+    Bulk(0, 7),      // "summary"
+    Bulk(8507, 42),  // "Get the values of configuration parameters"
+    Bulk(52, 5),     // "since"
+    Bulk(1564, 5),   // "2.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(67, 6),     // "server"
+    Bulk(73, 10),    // "complexity"
+    Bulk(8549, 62),  // "O(N) when N is the number of configuration parameters provi
+    Bulk(687, 7),    // "history"
     Set(2138, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(2141, 1),
     Array(2139, 2),
-    Bulk("7.0.0"),
-    Bulk("Added the ability to pass multiple pattern parameters in one call"),
+    Bulk(470, 5),    // "7.0.0"
+    Bulk(8611, 65),  // "Added the ability to pass multiple pattern parameters in on
     Map(2142, 8),
-    Bulk("name"),
-    Bulk("parameter"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("flags"),
+    Bulk(226, 4),   // "name"
+    Bulk(8676, 9),  // "parameter"
+    Bulk(242, 4),   // "type"
+    Bulk(2239, 5),  // "block"
+    Bulk(252, 5),   // "flags"
     Set(48, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(2150, 1),
     Map(2151, 4),
-    Bulk("name"),
-    Bulk("parameter"),
-    Bulk("type"),
-    Bulk("string"),
-    Map(2156, 8),  // 2155: config|resetstat docs
-    Bulk("summary"),
-    Bulk("Reset the stats returned by INFO"),
-    Bulk("since"),
-    Bulk("2.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(2165, 8),  // 2164: config|rewrite docs
-    Bulk("summary"),
-    Bulk("Rewrite the configuration file with the in memory configuration"),
-    Bulk("since"),
-    Bulk("2.8.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Set(2174, 2),  // 2173: config|set tips
-    Bulk("request_policy:all_nodes"),
-    Bulk("response_policy:all_succeeded"),
-    Map(2177, 12),  // 2176: config|set docs
-    Bulk("summary"),
-    Bulk("Set configuration parameters to the given values"),
-    Bulk("since"),
-    Bulk("2.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(N) when N is the number of configuration parameters provided"),
-    Bulk("history"),
+    Bulk(226, 4),    // "name"
+    Bulk(8676, 9),   // "parameter"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Map(2156, 8),    // 2155: config|resetstat docs
+    Bulk(0, 7),      // "summary"
+    Bulk(8685, 32),  // "Reset the stats returned by INFO"
+    Bulk(52, 5),     // "since"
+    Bulk(1564, 5),   // "2.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(67, 6),     // "server"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Map(2165, 8),    // 2164: config|rewrite docs
+    Bulk(0, 7),      // "summary"
+    Bulk(8717, 63),  // "Rewrite the configuration file with the in memory configura
+    Bulk(52, 5),     // "since"
+    Bulk(8780, 5),   // "2.8.0"
+    Bulk(62, 5),     // "group"
+    Bulk(67, 6),     // "server"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Set(2174, 2),    // 2173: config|set tips
+    Bulk(8785, 24),  // "request_policy:all_nodes"
+    Bulk(8809, 29),  // "response_policy:all_succeeded"
+    Map(2177, 12),   // 2176: config|set docs
+    Bulk(0, 7),      // "summary"
+    Bulk(8838, 48),  // "Set configuration parameters to the given values"
+    Bulk(52, 5),     // "since"
+    Bulk(1564, 5),   // "2.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(67, 6),     // "server"
+    Bulk(73, 10),    // "complexity"
+    Bulk(8549, 62),  // "O(N) when N is the number of configuration parameters provi
+    Bulk(687, 7),    // "history"
     Set(2189, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(2192, 1),
     Array(2190, 2),
-    Bulk("7.0.0"),
-    Bulk("Added the ability to set multiple parameters in one call."),
+    Bulk(470, 5),    // "7.0.0"
+    Bulk(8886, 57),  // "Added the ability to set multiple parameters in one call."
     Map(2193, 8),
-    Bulk("name"),
-    Bulk("parameter_value"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(8943, 15),  // "parameter_value"
+    Bulk(242, 4),    // "type"
+    Bulk(2239, 5),   // "block"
+    Bulk(252, 5),    // "flags"
     Set(48, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(2201, 2),
     Map(2151, 4),
     Map(273, 4),
     Set(2204, 2),  // 2203: copy key specs
     Map(354, 6),
     Map(584, 6),
-    Map(2207, 10),  // 2206: copy docs
-    Bulk("summary"),
-    Bulk("Copy a key"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("group"),
-    Bulk("generic"),
-    Bulk("complexity"),
-    Bulk("O(N) worst case for collections, where N is the number of nested items. O(1) for string "
-         "values."),
-    Bulk("arguments"),
+    Map(2207, 10),   // 2206: copy docs
+    Bulk(0, 7),      // "summary"
+    Bulk(8958, 10),  // "Copy a key"
+    Bulk(52, 5),     // "since"
+    Bulk(694, 5),    // "6.2.0"
+    Bulk(62, 5),     // "group"
+    Bulk(8968, 7),   // "generic"
+    Bulk(73, 10),    // "complexity"
+    Bulk(8975, 95),  // "O(N) worst case for collections, where N is the number of n
+    Bulk(217, 9),    // "arguments"
     Array(2217, 4),
     Map(726, 6),
     Map(732, 6),
     Map(2221, 8),
     Map(2229, 8),
-    Bulk("name"),
-    Bulk("destination-db"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("token"),
-    Bulk("DB"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(9070, 14),  // "destination-db"
+    Bulk(242, 4),    // "type"
+    Bulk(558, 7),    // "integer"
+    Bulk(1161, 5),   // "token"
+    Bulk(9084, 2),   // "DB"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("replace"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("REPLACE"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(9086, 7),   // "replace"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(9093, 7),   // "REPLACE"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Set(2238, 2),  // 2237: dbsize tips
-    Bulk("request_policy:all_shards"),
-    Bulk("response_policy:agg_sum"),
-    Map(2241, 8),  // 2240: dbsize docs
-    Bulk("summary"),
-    Bulk("Return the number of keys in the selected database"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(2250, 10),  // 2249: debug docs
-    Bulk("summary"),
-    Bulk("A container for debugging commands"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("Depends on subcommand."),
-    Bulk("doc_flags"),
+    Set(2238, 2),    // 2237: dbsize tips
+    Bulk(9100, 25),  // "request_policy:all_shards"
+    Bulk(9125, 23),  // "response_policy:agg_sum"
+    Map(2241, 8),    // 2240: dbsize docs
+    Bulk(0, 7),      // "summary"
+    Bulk(9148, 50),  // "Return the number of keys in the selected database"
+    Bulk(52, 5),     // "since"
+    Bulk(1908, 5),   // "1.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(67, 6),     // "server"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Map(2250, 10),   // 2249: debug docs
+    Bulk(0, 7),      // "summary"
+    Bulk(9198, 34),  // "A container for debugging commands"
+    Bulk(52, 5),     // "since"
+    Bulk(1908, 5),   // "1.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(67, 6),     // "server"
+    Bulk(73, 10),    // "complexity"
+    Bulk(83, 22),    // "Depends on subcommand."
+    Bulk(3432, 9),   // "doc_flags"
     Set(2260, 1),
-    Status("syscmd"),
-    Set(2262, 1),  // 2261: decr key specs
+    Status(9232, 6),  // "syscmd"
+    Set(2262, 1),     // 2261: decr key specs
     Map(2263, 6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(2269, 3),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(238, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(244, 4),
-    Status("RW"),
-    Status("access"),
-    Status("update"),
-    Map(2273, 10),  // 2272: decr docs
-    Bulk("summary"),
-    Bulk("Decrement the integer value of a key by one"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("string"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Status(1500, 2),  // "RW"
+    Status(2164, 6),  // "access"
+    Status(2340, 6),  // "update"
+    Map(2273, 10),    // 2272: decr docs
+    Bulk(0, 7),       // "summary"
+    Bulk(9238, 43),   // "Decrement the integer value of a key by one"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(246, 6),     // "string"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(2283, 1),
     Map(267, 6),
-    Map(2285, 10),  // 2284: decrby docs
-    Bulk("summary"),
-    Bulk("Decrement the integer value of a key by the given number"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("string"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(2285, 10),   // 2284: decrby docs
+    Bulk(0, 7),      // "summary"
+    Bulk(9281, 56),  // "Decrement the integer value of a key by the given number"
+    Bulk(52, 5),     // "since"
+    Bulk(1908, 5),   // "1.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(246, 6),    // "string"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Bulk(217, 9),    // "arguments"
     Array(2295, 2),
     Map(267, 6),
     Map(2297, 4),
-    Bulk("name"),
-    Bulk("decrement"),
-    Bulk("type"),
-    Bulk("integer"),
-    Set(2302, 2),  // 2301: del tips
-    Bulk("request_policy:multi_shard"),
-    Bulk("response_policy:agg_sum"),
-    Set(2305, 1),  // 2304: del key specs
+    Bulk(226, 4),    // "name"
+    Bulk(9337, 9),   // "decrement"
+    Bulk(242, 4),    // "type"
+    Bulk(558, 7),    // "integer"
+    Set(2302, 2),    // 2301: del tips
+    Bulk(9346, 26),  // "request_policy:multi_shard"
+    Bulk(9125, 23),  // "response_policy:agg_sum"
+    Set(2305, 1),    // 2304: del key specs
     Map(2306, 6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(2312, 2),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(238, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(610, 4),
-    Status("RM"),
-    Status("delete"),
-    Map(2315, 10),  // 2314: del docs
-    Bulk("summary"),
-    Bulk("Delete a key"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("generic"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of keys that will be removed. When a key to remove holds a "
-         "value other than a string, the individual complexity for this key is O(M) where M is the "
-         "number of elements in the list, set, sorted set or hash. Removing a single key that "
-         "holds a string value is O(1)."),
-    Bulk("arguments"),
+    Status(9372, 2),  // "RM"
+    Status(2819, 6),  // "delete"
+    Map(2315, 10),    // 2314: del docs
+    Bulk(0, 7),       // "summary"
+    Bulk(9374, 12),   // "Delete a key"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(8968, 7),    // "generic"
+    Bulk(73, 10),     // "complexity"
+    Bulk(9386, 288),  // "O(N) where N is the number of keys that will be removed. Wh
+    Bulk(217, 9),     // "arguments"
     Array(2325, 1),
     Map(806, 8),
-    Map(2327, 8),  // 2326: discard docs
-    Bulk("summary"),
-    Bulk("Discard all commands issued after MULTI"),
-    Bulk("since"),
-    Bulk("2.0.0"),
-    Bulk("group"),
-    Bulk("transactions"),
-    Bulk("complexity"),
-    Bulk("O(N), when N is the number of queued commands"),
-    Map(2336, 10),  // 2335: dump docs
-    Bulk("summary"),
-    Bulk("Return a serialized version of the value stored at the specified key."),
-    Bulk("since"),
-    Bulk("2.6.0"),
-    Bulk("group"),
-    Bulk("generic"),
-    Bulk("complexity"),
-    Bulk("O(1) to access the key and additional O(N*M) to serialize it, where N is the number of "
-         "Redis objects composing the value and M their average size. For small string values the "
-         "time complexity is thus O(1)+O(1*M) where M is small, so simply O(1)."),
-    Bulk("arguments"),
+    Map(2327, 8),     // 2326: discard docs
+    Bulk(0, 7),       // "summary"
+    Bulk(9674, 39),   // "Discard all commands issued after MULTI"
+    Bulk(52, 5),      // "since"
+    Bulk(1564, 5),    // "2.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(9713, 12),   // "transactions"
+    Bulk(73, 10),     // "complexity"
+    Bulk(9725, 45),   // "O(N), when N is the number of queued commands"
+    Map(2336, 10),    // 2335: dump docs
+    Bulk(0, 7),       // "summary"
+    Bulk(9770, 69),   // "Return a serialized version of the value stored at the spec
+    Bulk(52, 5),      // "since"
+    Bulk(2196, 5),    // "2.6.0"
+    Bulk(62, 5),      // "group"
+    Bulk(8968, 7),    // "generic"
+    Bulk(73, 10),     // "complexity"
+    Bulk(9839, 244),  // "O(1) to access the key and additional O(N*M) to serialize i
+    Bulk(217, 9),     // "arguments"
     Array(2283, 1),
-    Map(2347, 10),  // 2346: echo docs
-    Bulk("summary"),
-    Bulk("Echo the given string"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("connection"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(2347, 10),    // 2346: echo docs
+    Bulk(0, 7),       // "summary"
+    Bulk(10083, 21),  // "Echo the given string"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(1913, 10),   // "connection"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(2357, 1),
     Map(2358, 4),
-    Bulk("name"),
-    Bulk("message"),
-    Bulk("type"),
-    Bulk("string"),
-    Set(2363, 1),  // 2362: eval key specs
+    Bulk(226, 4),    // "name"
+    Bulk(10104, 7),  // "message"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Set(2363, 1),    // 2362: eval key specs
     Map(2364, 8),
-    Bulk("notes"),
-    Bulk("We cannot tell how the keys will be used so we assume the worst, RW and UPDATE"),
-    Bulk("flags"),
+    Bulk(2276, 5),    // "notes"
+    Bulk(10111, 78),  // "We cannot tell how the keys will be used so we assume the w
+    Bulk(252, 5),     // "flags"
     Set(2269, 3),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(592, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(776, 4),
-    Map(2373, 10),  // 2372: eval docs
-    Bulk("summary"),
-    Bulk("Execute a Lua script server side"),
-    Bulk("since"),
-    Bulk("2.6.0"),
-    Bulk("group"),
-    Bulk("scripting"),
-    Bulk("complexity"),
-    Bulk("Depends on the script that is executed."),
-    Bulk("arguments"),
+    Map(2373, 10),    // 2372: eval docs
+    Bulk(0, 7),       // "summary"
+    Bulk(10189, 32),  // "Execute a Lua script server side"
+    Bulk(52, 5),      // "since"
+    Bulk(2196, 5),    // "2.6.0"
+    Bulk(62, 5),      // "group"
+    Bulk(10221, 9),   // "scripting"
+    Bulk(73, 10),     // "complexity"
+    Bulk(10230, 39),  // "Depends on the script that is executed."
+    Bulk(217, 9),     // "arguments"
     Array(2383, 4),
     Map(2387, 4),
     Map(802, 4),
     Map(2391, 8),
     Map(71, 6),
-    Bulk("name"),
-    Bulk("script"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("name"),
-    Bulk("key"),
-    Bulk("type"),
-    Bulk("key"),
-    Bulk("key_spec_index"),
+    Bulk(226, 4),    // "name"
+    Bulk(10269, 6),  // "script"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Bulk(226, 4),    // "name"
+    Bulk(1802, 3),   // "key"
+    Bulk(242, 4),    // "type"
+    Bulk(1802, 3),   // "key"
+    Bulk(1805, 14),  // "key_spec_index"
     Int(0),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(77, 2),
     Set(2400, 1),  // 2399: eval_ro key specs
     Map(2401, 8),
-    Bulk("notes"),
-    Bulk("We cannot tell how the keys will be used so we assume the worst, RO and ACCESS"),
-    Bulk("flags"),
+    Bulk(2276, 5),    // "notes"
+    Bulk(10275, 78),  // "We cannot tell how the keys will be used so we assume the w
+    Bulk(252, 5),     // "flags"
     Set(360, 2),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(592, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(776, 4),
-    Map(2410, 10),  // 2409: eval_ro docs
-    Bulk("summary"),
-    Bulk("Execute a read-only Lua script server side"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("scripting"),
-    Bulk("complexity"),
-    Bulk("Depends on the script that is executed."),
-    Bulk("arguments"),
+    Map(2410, 10),    // 2409: eval_ro docs
+    Bulk(0, 7),       // "summary"
+    Bulk(10353, 42),  // "Execute a read-only Lua script server side"
+    Bulk(52, 5),      // "since"
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(10221, 9),   // "scripting"
+    Bulk(73, 10),     // "complexity"
+    Bulk(10230, 39),  // "Depends on the script that is executed."
+    Bulk(217, 9),     // "arguments"
     Array(2383, 4),
     Set(2421, 1),  // 2420: evalsha key specs
     Map(2422, 6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(2269, 3),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(592, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(776, 4),
-    Map(2429, 10),  // 2428: evalsha docs
-    Bulk("summary"),
-    Bulk("Execute a Lua script server side"),
-    Bulk("since"),
-    Bulk("2.6.0"),
-    Bulk("group"),
-    Bulk("scripting"),
-    Bulk("complexity"),
-    Bulk("Depends on the script that is executed."),
-    Bulk("arguments"),
+    Map(2429, 10),    // 2428: evalsha docs
+    Bulk(0, 7),       // "summary"
+    Bulk(10189, 32),  // "Execute a Lua script server side"
+    Bulk(52, 5),      // "since"
+    Bulk(2196, 5),    // "2.6.0"
+    Bulk(62, 5),      // "group"
+    Bulk(10221, 9),   // "scripting"
+    Bulk(73, 10),     // "complexity"
+    Bulk(10230, 39),  // "Depends on the script that is executed."
+    Bulk(217, 9),     // "arguments"
     Array(2439, 4),
     Map(2443, 4),
     Map(802, 4),
     Map(2391, 8),
     Map(71, 6),
-    Bulk("name"),
-    Bulk("sha1"),
-    Bulk("type"),
-    Bulk("string"),
-    Set(2448, 1),  // 2447: evalsha_ro key specs
+    Bulk(226, 4),    // "name"
+    Bulk(10395, 4),  // "sha1"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Set(2448, 1),    // 2447: evalsha_ro key specs
     Map(2449, 6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(360, 2),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(592, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(776, 4),
-    Map(2456, 10),  // 2455: evalsha_ro docs
-    Bulk("summary"),
-    Bulk("Execute a read-only Lua script server side"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("scripting"),
-    Bulk("complexity"),
-    Bulk("Depends on the script that is executed."),
-    Bulk("arguments"),
+    Map(2456, 10),    // 2455: evalsha_ro docs
+    Bulk(0, 7),       // "summary"
+    Bulk(10353, 42),  // "Execute a read-only Lua script server side"
+    Bulk(52, 5),      // "since"
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(10221, 9),   // "scripting"
+    Bulk(73, 10),     // "complexity"
+    Bulk(10230, 39),  // "Depends on the script that is executed."
+    Bulk(217, 9),     // "arguments"
     Array(2439, 4),
-    Map(2467, 8),  // 2466: exec docs
-    Bulk("summary"),
-    Bulk("Execute all commands issued after MULTI"),
-    Bulk("since"),
-    Bulk("1.2.0"),
-    Bulk("group"),
-    Bulk("transactions"),
-    Bulk("complexity"),
-    Bulk("Depends on commands in the transaction"),
-    Set(2476, 1),  // 2475: exists key specs
+    Map(2467, 8),     // 2466: exec docs
+    Bulk(0, 7),       // "summary"
+    Bulk(10399, 39),  // "Execute all commands issued after MULTI"
+    Bulk(52, 5),      // "since"
+    Bulk(10438, 5),   // "1.2.0"
+    Bulk(62, 5),      // "group"
+    Bulk(9713, 12),   // "transactions"
+    Bulk(73, 10),     // "complexity"
+    Bulk(10443, 38),  // "Depends on commands in the transaction"
+    Set(2476, 1),     // 2475: exists key specs
     Map(2477, 6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(2483, 1),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(238, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(610, 4),
-    Status("RO"),
-    Map(2485, 12),  // 2484: exists docs
-    Bulk("summary"),
-    Bulk("Determine if a key exists"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("generic"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of keys to check."),
-    Bulk("history"),
+    Status(2162, 2),  // "RO"
+    Map(2485, 12),    // 2484: exists docs
+    Bulk(0, 7),       // "summary"
+    Bulk(10481, 25),  // "Determine if a key exists"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(8968, 7),    // "generic"
+    Bulk(73, 10),     // "complexity"
+    Bulk(10506, 44),  // "O(N) where N is the number of keys to check."
+    Bulk(687, 7),     // "history"
     Set(2497, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(2325, 1),
     Array(2498, 2),
-    Bulk("3.0.3"),
-    Bulk("Accepts multiple `key` arguments."),
-    Set(2501, 1),  // 2500: expire key specs
+    Bulk(10550, 5),   // "3.0.3"
+    Bulk(10555, 33),  // "Accepts multiple `key` arguments."
+    Set(2501, 1),     // 2500: expire key specs
     Map(2502, 6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(2508, 2),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(238, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(244, 4),
-    Status("RW"),
-    Status("update"),
-    Map(2511, 12),  // 2510: expire docs
-    Bulk("summary"),
-    Bulk("Set a key's time to live in seconds"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("generic"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("history"),
+    Status(1500, 2),  // "RW"
+    Status(2340, 6),  // "update"
+    Map(2511, 12),    // 2510: expire docs
+    Bulk(0, 7),       // "summary"
+    Bulk(10588, 35),  // "Set a key's time to live in seconds"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(8968, 7),    // "generic"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(687, 7),     // "history"
     Set(2523, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(2526, 3),
     Array(2524, 2),
-    Bulk("7.0.0"),
-    Bulk("Added options: `NX`, `XX`, `GT` and `LT`."),
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(10623, 41),  // "Added options: `NX`, `XX`, `GT` and `LT`."
     Map(267, 6),
     Map(2529, 4),
     Map(2533, 10),
-    Bulk("name"),
-    Bulk("seconds"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("name"),
-    Bulk("condition"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(10664, 7),  // "seconds"
+    Bulk(242, 4),    // "type"
+    Bulk(558, 7),    // "integer"
+    Bulk(226, 4),    // "name"
+    Bulk(10671, 9),  // "condition"
+    Bulk(242, 4),    // "type"
+    Bulk(1136, 5),   // "oneof"
+    Bulk(52, 5),     // "since"
+    Bulk(470, 5),    // "7.0.0"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(2543, 4),
     Map(2547, 6),
     Map(2553, 6),
     Map(2559, 6),
     Map(2565, 6),
-    Bulk("name"),
-    Bulk("nx"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("NX"),
-    Bulk("name"),
-    Bulk("xx"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("XX"),
-    Bulk("name"),
-    Bulk("gt"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("GT"),
-    Bulk("name"),
-    Bulk("lt"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("LT"),
-    Map(2572, 12),  // 2571: expireat docs
-    Bulk("summary"),
-    Bulk("Set the expiration for a key as a UNIX timestamp"),
-    Bulk("since"),
-    Bulk("1.2.0"),
-    Bulk("group"),
-    Bulk("generic"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("history"),
+    Bulk(226, 4),     // "name"
+    Bulk(10680, 2),   // "nx"
+    Bulk(242, 4),     // "type"
+    Bulk(1151, 10),   // "pure-token"
+    Bulk(1161, 5),    // "token"
+    Bulk(10682, 2),   // "NX"
+    Bulk(226, 4),     // "name"
+    Bulk(10684, 2),   // "xx"
+    Bulk(242, 4),     // "type"
+    Bulk(1151, 10),   // "pure-token"
+    Bulk(1161, 5),    // "token"
+    Bulk(10686, 2),   // "XX"
+    Bulk(226, 4),     // "name"
+    Bulk(10688, 2),   // "gt"
+    Bulk(242, 4),     // "type"
+    Bulk(1151, 10),   // "pure-token"
+    Bulk(1161, 5),    // "token"
+    Bulk(10690, 2),   // "GT"
+    Bulk(226, 4),     // "name"
+    Bulk(10692, 2),   // "lt"
+    Bulk(242, 4),     // "type"
+    Bulk(1151, 10),   // "pure-token"
+    Bulk(1161, 5),    // "token"
+    Bulk(10694, 2),   // "LT"
+    Map(2572, 12),    // 2571: expireat docs
+    Bulk(0, 7),       // "summary"
+    Bulk(10696, 48),  // "Set the expiration for a key as a UNIX timestamp"
+    Bulk(52, 5),      // "since"
+    Bulk(10438, 5),   // "1.2.0"
+    Bulk(62, 5),      // "group"
+    Bulk(8968, 7),    // "generic"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(687, 7),     // "history"
     Set(2523, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(2584, 3),
     Map(267, 6),
     Map(2587, 4),
     Map(2533, 10),
-    Bulk("name"),
-    Bulk("unix-time-seconds"),
-    Bulk("type"),
-    Bulk("unix-time"),
-    Map(2592, 10),  // 2591: expiretime docs
-    Bulk("summary"),
-    Bulk("Get the expiration Unix timestamp for a key"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("generic"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Bulk(226, 4),     // "name"
+    Bulk(10744, 17),  // "unix-time-seconds"
+    Bulk(242, 4),     // "type"
+    Bulk(10761, 9),   // "unix-time"
+    Map(2592, 10),    // 2591: expiretime docs
+    Bulk(0, 7),       // "summary"
+    Bulk(10770, 43),  // "Get the expiration Unix timestamp for a key"
+    Bulk(52, 5),      // "since"
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(8968, 7),    // "generic"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(2283, 1),
-    Map(2603, 10),  // 2602: failover docs
-    Bulk("summary"),
-    Bulk("Start a coordinated failover between this server and one of its replicas."),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(2603, 10),    // 2602: failover docs
+    Bulk(0, 7),       // "summary"
+    Bulk(10813, 73),  // "Start a coordinated failover between this server and one of
+    Bulk(52, 5),      // "since"
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(2613, 3),
     Map(2616, 10),
     Map(2641, 8),
     Map(2649, 8),
-    Bulk("name"),
-    Bulk("target"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("token"),
-    Bulk("TO"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(10886, 6),  // "target"
+    Bulk(242, 4),    // "type"
+    Bulk(2239, 5),   // "block"
+    Bulk(1161, 5),   // "token"
+    Bulk(10892, 2),  // "TO"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(2626, 3),
     Map(2629, 4),
     Map(1785, 4),
     Map(2633, 8),
-    Bulk("name"),
-    Bulk("host"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("name"),
-    Bulk("force"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("FORCE"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(10894, 4),  // "host"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Bulk(226, 4),    // "name"
+    Bulk(6539, 5),   // "force"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(6544, 5),   // "FORCE"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("abort"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("ABORT"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(10898, 5),  // "abort"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(10903, 5),  // "ABORT"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("milliseconds"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("token"),
-    Bulk("TIMEOUT"),
-    Bulk("flags"),
+    Bulk(226, 4),     // "name"
+    Bulk(10908, 12),  // "milliseconds"
+    Bulk(242, 4),     // "type"
+    Bulk(558, 7),     // "integer"
+    Bulk(1161, 5),    // "token"
+    Bulk(5862, 7),    // "TIMEOUT"
+    Bulk(252, 5),     // "flags"
     Set(29, 1),
-    Map(2658, 10),  // 2657: fcall docs
-    Bulk("summary"),
-    Bulk("Invoke a function"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("scripting"),
-    Bulk("complexity"),
-    Bulk("Depends on the function that is executed."),
-    Bulk("arguments"),
+    Map(2658, 10),    // 2657: fcall docs
+    Bulk(0, 7),       // "summary"
+    Bulk(10920, 17),  // "Invoke a function"
+    Bulk(52, 5),      // "since"
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(10221, 9),   // "scripting"
+    Bulk(73, 10),     // "complexity"
+    Bulk(10937, 41),  // "Depends on the function that is executed."
+    Bulk(217, 9),     // "arguments"
     Array(2668, 4),
     Map(2672, 4),
     Map(802, 4),
     Map(2391, 8),
     Map(71, 6),
-    Bulk("name"),
-    Bulk("function"),
-    Bulk("type"),
-    Bulk("string"),
-    Map(2677, 10),  // 2676: fcall_ro docs
-    Bulk("summary"),
-    Bulk("Invoke a read-only function"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("scripting"),
-    Bulk("complexity"),
-    Bulk("Depends on the function that is executed."),
-    Bulk("arguments"),
+    Bulk(226, 4),     // "name"
+    Bulk(10978, 8),   // "function"
+    Bulk(242, 4),     // "type"
+    Bulk(246, 6),     // "string"
+    Map(2677, 10),    // 2676: fcall_ro docs
+    Bulk(0, 7),       // "summary"
+    Bulk(10986, 27),  // "Invoke a read-only function"
+    Bulk(52, 5),      // "since"
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(10221, 9),   // "scripting"
+    Bulk(73, 10),     // "complexity"
+    Bulk(10937, 41),  // "Depends on the function that is executed."
+    Bulk(217, 9),     // "arguments"
     Array(2668, 4),
-    Set(2688, 2),  // 2687: flushall tips
-    Bulk("request_policy:all_shards"),
-    Bulk("response_policy:all_succeeded"),
-    Map(2691, 12),  // 2690: flushall docs
-    Bulk("summary"),
-    Bulk("Remove all keys from all databases"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the total number of keys in all databases"),
-    Bulk("history"),
+    Set(2688, 2),     // 2687: flushall tips
+    Bulk(9100, 25),   // "request_policy:all_shards"
+    Bulk(8809, 29),   // "response_policy:all_succeeded"
+    Map(2691, 12),    // 2690: flushall docs
+    Bulk(0, 7),       // "summary"
+    Bulk(11013, 34),  // "Remove all keys from all databases"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(11047, 57),  // "O(N) where N is the total number of keys in all databases"
+    Bulk(687, 7),     // "history"
     Set(2703, 2),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(2709, 1),
     Array(2705, 2),
     Array(2707, 2),
-    Bulk("4.0.0"),
-    Bulk("Added the `ASYNC` flushing mode modifier."),
-    Bulk("6.2.0"),
-    Bulk("Added the `SYNC` flushing mode modifier."),
+    Bulk(7031, 5),    // "4.0.0"
+    Bulk(11104, 41),  // "Added the `ASYNC` flushing mode modifier."
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(11145, 40),  // "Added the `SYNC` flushing mode modifier."
     Map(2710, 8),
-    Bulk("name"),
-    Bulk("async"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(11185, 5),  // "async"
+    Bulk(242, 4),    // "type"
+    Bulk(1136, 5),   // "oneof"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(2718, 2),
     Map(2720, 8),
     Map(2728, 8),
-    Bulk("name"),
-    Bulk("async"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("ASYNC"),
-    Bulk("since"),
-    Bulk("4.0.0"),
-    Bulk("name"),
-    Bulk("sync"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("SYNC"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Map(2737, 12),  // 2736: flushdb docs
-    Bulk("summary"),
-    Bulk("Remove all keys from the current database"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of keys in the selected database"),
-    Bulk("history"),
+    Bulk(226, 4),     // "name"
+    Bulk(11185, 5),   // "async"
+    Bulk(242, 4),     // "type"
+    Bulk(1151, 10),   // "pure-token"
+    Bulk(1161, 5),    // "token"
+    Bulk(11190, 5),   // "ASYNC"
+    Bulk(52, 5),      // "since"
+    Bulk(7031, 5),    // "4.0.0"
+    Bulk(226, 4),     // "name"
+    Bulk(11195, 4),   // "sync"
+    Bulk(242, 4),     // "type"
+    Bulk(1151, 10),   // "pure-token"
+    Bulk(1161, 5),    // "token"
+    Bulk(11199, 4),   // "SYNC"
+    Bulk(52, 5),      // "since"
+    Bulk(694, 5),     // "6.2.0"
+    Map(2737, 12),    // 2736: flushdb docs
+    Bulk(0, 7),       // "summary"
+    Bulk(11203, 41),  // "Remove all keys from the current database"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(11244, 59),  // "O(N) where N is the number of keys in the selected database
+    Bulk(687, 7),     // "history"
     Set(2703, 2),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(2709, 1),
-    Map(2750, 8),  // 2749: function docs
-    Bulk("summary"),
-    Bulk("A container for function commands"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("scripting"),
-    Bulk("complexity"),
-    Bulk("Depends on subcommand."),
-    Map(2759, 10),  // 2758: function|delete docs
-    Bulk("summary"),
-    Bulk("Delete a function by name"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("scripting"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(2750, 8),     // 2749: function docs
+    Bulk(0, 7),       // "summary"
+    Bulk(11303, 33),  // "A container for function commands"
+    Bulk(52, 5),      // "since"
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(10221, 9),   // "scripting"
+    Bulk(73, 10),     // "complexity"
+    Bulk(83, 22),     // "Depends on subcommand."
+    Map(2759, 10),    // 2758: function|delete docs
+    Bulk(0, 7),       // "summary"
+    Bulk(11336, 25),  // "Delete a function by name"
+    Bulk(52, 5),      // "since"
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(10221, 9),   // "scripting"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(2769, 1),
     Map(2770, 4),
-    Bulk("name"),
-    Bulk("library-name"),
-    Bulk("type"),
-    Bulk("string"),
-    Map(2775, 8),  // 2774: function|dump docs
-    Bulk("summary"),
-    Bulk("Dump all functions into a serialized binary payload"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("scripting"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of functions"),
-    Map(2784, 10),  // 2783: function|flush docs
-    Bulk("summary"),
-    Bulk("Deleting all functions"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("scripting"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of functions deleted"),
-    Bulk("arguments"),
+    Bulk(226, 4),     // "name"
+    Bulk(11361, 12),  // "library-name"
+    Bulk(242, 4),     // "type"
+    Bulk(246, 6),     // "string"
+    Map(2775, 8),     // 2774: function|dump docs
+    Bulk(0, 7),       // "summary"
+    Bulk(11373, 51),  // "Dump all functions into a serialized binary payload"
+    Bulk(52, 5),      // "since"
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(10221, 9),   // "scripting"
+    Bulk(73, 10),     // "complexity"
+    Bulk(11424, 39),  // "O(N) where N is the number of functions"
+    Map(2784, 10),    // 2783: function|flush docs
+    Bulk(0, 7),       // "summary"
+    Bulk(11463, 22),  // "Deleting all functions"
+    Bulk(52, 5),      // "since"
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(10221, 9),   // "scripting"
+    Bulk(73, 10),     // "complexity"
+    Bulk(11485, 47),  // "O(N) where N is the number of functions deleted"
+    Bulk(217, 9),     // "arguments"
     Array(2794, 1),
     Map(2795, 8),
-    Bulk("name"),
-    Bulk("async"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(11185, 5),  // "async"
+    Bulk(242, 4),    // "type"
+    Bulk(1136, 5),   // "oneof"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(2803, 2),
     Map(2805, 6),
     Map(2811, 6),
-    Bulk("name"),
-    Bulk("async"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("ASYNC"),
-    Bulk("name"),
-    Bulk("sync"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("SYNC"),
-    Map(2818, 8),  // 2817: function|help docs
-    Bulk("summary"),
-    Bulk("Show helpful text about the different subcommands"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("scripting"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Set(2827, 2),  // 2826: function|kill tips
-    Bulk("request_policy:all_shards"),
-    Bulk("response_policy:one_succeeded"),
-    Map(2830, 8),  // 2829: function|kill docs
-    Bulk("summary"),
-    Bulk("Kill the function currently in execution."),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("scripting"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(2839, 10),  // 2838: function|list docs
-    Bulk("summary"),
-    Bulk("List information about all the functions"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("scripting"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of functions"),
-    Bulk("arguments"),
+    Bulk(226, 4),     // "name"
+    Bulk(11185, 5),   // "async"
+    Bulk(242, 4),     // "type"
+    Bulk(1151, 10),   // "pure-token"
+    Bulk(1161, 5),    // "token"
+    Bulk(11190, 5),   // "ASYNC"
+    Bulk(226, 4),     // "name"
+    Bulk(11195, 4),   // "sync"
+    Bulk(242, 4),     // "type"
+    Bulk(1151, 10),   // "pure-token"
+    Bulk(1161, 5),    // "token"
+    Bulk(11199, 4),   // "SYNC"
+    Map(2818, 8),     // 2817: function|help docs
+    Bulk(0, 7),       // "summary"
+    Bulk(838, 49),    // "Show helpful text about the different subcommands"
+    Bulk(52, 5),      // "since"
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(10221, 9),   // "scripting"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Set(2827, 2),     // 2826: function|kill tips
+    Bulk(9100, 25),   // "request_policy:all_shards"
+    Bulk(11532, 29),  // "response_policy:one_succeeded"
+    Map(2830, 8),     // 2829: function|kill docs
+    Bulk(0, 7),       // "summary"
+    Bulk(11561, 41),  // "Kill the function currently in execution."
+    Bulk(52, 5),      // "since"
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(10221, 9),   // "scripting"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Map(2839, 10),    // 2838: function|list docs
+    Bulk(0, 7),       // "summary"
+    Bulk(11602, 40),  // "List information about all the functions"
+    Bulk(52, 5),      // "since"
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(10221, 9),   // "scripting"
+    Bulk(73, 10),     // "complexity"
+    Bulk(11424, 39),  // "O(N) where N is the number of functions"
+    Bulk(217, 9),     // "arguments"
     Array(2849, 2),
     Map(2851, 8),
     Map(2859, 8),
-    Bulk("name"),
-    Bulk("library-name-pattern"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("token"),
-    Bulk("LIBRARYNAME"),
-    Bulk("flags"),
+    Bulk(226, 4),     // "name"
+    Bulk(11642, 20),  // "library-name-pattern"
+    Bulk(242, 4),     // "type"
+    Bulk(246, 6),     // "string"
+    Bulk(1161, 5),    // "token"
+    Bulk(11662, 11),  // "LIBRARYNAME"
+    Bulk(252, 5),     // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("withcode"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("WITHCODE"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(11673, 8),  // "withcode"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(11681, 8),  // "WITHCODE"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Map(2868, 10),  // 2867: function|load docs
-    Bulk("summary"),
-    Bulk("Create a function with the given arguments (name, code, description)"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("scripting"),
-    Bulk("complexity"),
-    Bulk("O(1) (considering compilation time is redundant)"),
-    Bulk("arguments"),
+    Map(2868, 10),    // 2867: function|load docs
+    Bulk(0, 7),       // "summary"
+    Bulk(11689, 68),  // "Create a function with the given arguments (name, code, des
+    Bulk(52, 5),      // "since"
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(10221, 9),   // "scripting"
+    Bulk(73, 10),     // "complexity"
+    Bulk(11757, 48),  // "O(1) (considering compilation time is redundant)"
+    Bulk(217, 9),     // "arguments"
     Array(2878, 2),
     Map(2229, 8),
     Map(2880, 4),
-    Bulk("name"),
-    Bulk("function-code"),
-    Bulk("type"),
-    Bulk("string"),
-    Map(2885, 10),  // 2884: function|restore docs
-    Bulk("summary"),
-    Bulk("Restore all the functions on the given payload"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("scripting"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of functions on the payload"),
-    Bulk("arguments"),
+    Bulk(226, 4),     // "name"
+    Bulk(11805, 13),  // "function-code"
+    Bulk(242, 4),     // "type"
+    Bulk(246, 6),     // "string"
+    Map(2885, 10),    // 2884: function|restore docs
+    Bulk(0, 7),       // "summary"
+    Bulk(11818, 46),  // "Restore all the functions on the given payload"
+    Bulk(52, 5),      // "since"
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(10221, 9),   // "scripting"
+    Bulk(73, 10),     // "complexity"
+    Bulk(11864, 54),  // "O(N) where N is the number of functions on the payload"
+    Bulk(217, 9),     // "arguments"
     Array(2895, 2),
     Map(2897, 4),
     Map(2901, 8),
-    Bulk("name"),
-    Bulk("serialized-value"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("name"),
-    Bulk("policy"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("flags"),
+    Bulk(226, 4),     // "name"
+    Bulk(11918, 16),  // "serialized-value"
+    Bulk(242, 4),     // "type"
+    Bulk(246, 6),     // "string"
+    Bulk(226, 4),     // "name"
+    Bulk(11934, 6),   // "policy"
+    Bulk(242, 4),     // "type"
+    Bulk(1136, 5),    // "oneof"
+    Bulk(252, 5),     // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(2909, 3),
     Map(2912, 6),
     Map(2918, 6),
     Map(2924, 6),
-    Bulk("name"),
-    Bulk("flush"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("FLUSH"),
-    Bulk("name"),
-    Bulk("append"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("APPEND"),
-    Bulk("name"),
-    Bulk("replace"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("REPLACE"),
-    Set(2931, 3),  // 2930: function|stats tips
-    Bulk("nondeterministic_output"),
-    Bulk("request_policy:all_shards"),
-    Bulk("response_policy:special"),
-    Map(2935, 8),  // 2934: function|stats docs
-    Bulk("summary"),
-    Bulk("Return information about the function currently running (name, description, duration)"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("scripting"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(2944, 12),  // 2943: geoadd docs
-    Bulk("summary"),
-    Bulk("Add one or more geospatial items in the geospatial index represented using a sorted set"),
-    Bulk("since"),
-    Bulk("3.2.0"),
-    Bulk("group"),
-    Bulk("geo"),
-    Bulk("complexity"),
-    Bulk("O(log(N)) for each item added, where N is the number of elements in the sorted set."),
-    Bulk("history"),
+    Bulk(226, 4),     // "name"
+    Bulk(11940, 5),   // "flush"
+    Bulk(242, 4),     // "type"
+    Bulk(1151, 10),   // "pure-token"
+    Bulk(1161, 5),    // "token"
+    Bulk(11945, 5),   // "FLUSH"
+    Bulk(226, 4),     // "name"
+    Bulk(11950, 6),   // "append"
+    Bulk(242, 4),     // "type"
+    Bulk(1151, 10),   // "pure-token"
+    Bulk(1161, 5),    // "token"
+    Bulk(11956, 6),   // "APPEND"
+    Bulk(226, 4),     // "name"
+    Bulk(9086, 7),    // "replace"
+    Bulk(242, 4),     // "type"
+    Bulk(1151, 10),   // "pure-token"
+    Bulk(1161, 5),    // "token"
+    Bulk(9093, 7),    // "REPLACE"
+    Set(2931, 3),     // 2930: function|stats tips
+    Bulk(4342, 23),   // "nondeterministic_output"
+    Bulk(9100, 25),   // "request_policy:all_shards"
+    Bulk(11962, 23),  // "response_policy:special"
+    Map(2935, 8),     // 2934: function|stats docs
+    Bulk(0, 7),       // "summary"
+    Bulk(11985, 85),  // "Return information about the function currently running (na
+    Bulk(52, 5),      // "since"
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(10221, 9),   // "scripting"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Map(2944, 12),    // 2943: geoadd docs
+    Bulk(0, 7),       // "summary"
+    Bulk(12070, 87),  // "Add one or more geospatial items in the geospatial index re
+    Bulk(52, 5),      // "since"
+    Bulk(2416, 5),    // "3.2.0"
+    Bulk(62, 5),      // "group"
+    Bulk(12157, 3),   // "geo"
+    Bulk(73, 10),     // "complexity"
+    Bulk(12160, 83),  // "O(log(N)) for each item added, where N is the number of ele
+    Bulk(687, 7),     // "history"
     Set(2956, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(2959, 4),
     Array(2957, 2),
-    Bulk("6.2.0"),
-    Bulk("Added the `CH`, `NX` and `XX` options."),
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(12243, 38),  // "Added the `CH`, `NX` and `XX` options."
     Map(267, 6),
     Map(2963, 10),
     Map(2975, 10),
     Map(2985, 8),
-    Bulk("name"),
-    Bulk("condition"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(10671, 9),  // "condition"
+    Bulk(242, 4),    // "type"
+    Bulk(1136, 5),   // "oneof"
+    Bulk(52, 5),     // "since"
+    Bulk(694, 5),    // "6.2.0"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(2973, 2),
     Map(2547, 6),
     Map(2553, 6),
-    Bulk("name"),
-    Bulk("change"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("CH"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(12281, 6),  // "change"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(12287, 2),  // "CH"
+    Bulk(52, 5),     // "since"
+    Bulk(694, 5),    // "6.2.0"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("longitude_latitude_member"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("flags"),
+    Bulk(226, 4),     // "name"
+    Bulk(12289, 25),  // "longitude_latitude_member"
+    Bulk(242, 4),     // "type"
+    Bulk(2239, 5),    // "block"
+    Bulk(252, 5),     // "flags"
     Set(48, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(2993, 3),
     Map(2996, 4),
     Map(3000, 4),
     Map(3004, 4),
-    Bulk("name"),
-    Bulk("longitude"),
-    Bulk("type"),
-    Bulk("double"),
-    Bulk("name"),
-    Bulk("latitude"),
-    Bulk("type"),
-    Bulk("double"),
-    Bulk("name"),
-    Bulk("member"),
-    Bulk("type"),
-    Bulk("string"),
-    Map(3009, 10),  // 3008: geodist docs
-    Bulk("summary"),
-    Bulk("Returns the distance between two members of a geospatial index"),
-    Bulk("since"),
-    Bulk("3.2.0"),
-    Bulk("group"),
-    Bulk("geo"),
-    Bulk("complexity"),
-    Bulk("O(log(N))"),
-    Bulk("arguments"),
+    Bulk(226, 4),     // "name"
+    Bulk(12314, 9),   // "longitude"
+    Bulk(242, 4),     // "type"
+    Bulk(2985, 6),    // "double"
+    Bulk(226, 4),     // "name"
+    Bulk(12323, 8),   // "latitude"
+    Bulk(242, 4),     // "type"
+    Bulk(2985, 6),    // "double"
+    Bulk(226, 4),     // "name"
+    Bulk(12331, 6),   // "member"
+    Bulk(242, 4),     // "type"
+    Bulk(246, 6),     // "string"
+    Map(3009, 10),    // 3008: geodist docs
+    Bulk(0, 7),       // "summary"
+    Bulk(12337, 62),  // "Returns the distance between two members of a geospatial in
+    Bulk(52, 5),      // "since"
+    Bulk(2416, 5),    // "3.2.0"
+    Bulk(62, 5),      // "group"
+    Bulk(12157, 3),   // "geo"
+    Bulk(73, 10),     // "complexity"
+    Bulk(12399, 9),   // "O(log(N))"
+    Bulk(217, 9),     // "arguments"
     Array(3019, 4),
     Map(267, 6),
     Map(3023, 4),
     Map(3027, 4),
     Map(3031, 8),
-    Bulk("name"),
-    Bulk("member1"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("name"),
-    Bulk("member2"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("name"),
-    Bulk("unit"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(12408, 7),  // "member1"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Bulk(226, 4),    // "name"
+    Bulk(12415, 7),  // "member2"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Bulk(226, 4),    // "name"
+    Bulk(12422, 4),  // "unit"
+    Bulk(242, 4),    // "type"
+    Bulk(1136, 5),   // "oneof"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(3039, 4),
     Map(3043, 6),
     Map(3049, 6),
     Map(3055, 6),
     Map(3061, 6),
-    Bulk("name"),
-    Bulk("m"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("M"),
-    Bulk("name"),
-    Bulk("km"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("KM"),
-    Bulk("name"),
-    Bulk("ft"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("FT"),
-    Bulk("name"),
-    Bulk("mi"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("MI"),
-    Map(3068, 10),  // 3067: geohash docs
-    Bulk("summary"),
-    Bulk("Returns members of a geospatial index as standard geohash strings"),
-    Bulk("since"),
-    Bulk("3.2.0"),
-    Bulk("group"),
-    Bulk("geo"),
-    Bulk("complexity"),
-    Bulk("O(log(N)) for each member requested, where N is the number of elements in the sorted "
-         "set."),
-    Bulk("arguments"),
+    Bulk(226, 4),     // "name"
+    Bulk(12426, 1),   // "m"
+    Bulk(242, 4),     // "type"
+    Bulk(1151, 10),   // "pure-token"
+    Bulk(1161, 5),    // "token"
+    Bulk(12427, 1),   // "M"
+    Bulk(226, 4),     // "name"
+    Bulk(12428, 2),   // "km"
+    Bulk(242, 4),     // "type"
+    Bulk(1151, 10),   // "pure-token"
+    Bulk(1161, 5),    // "token"
+    Bulk(12430, 2),   // "KM"
+    Bulk(226, 4),     // "name"
+    Bulk(12432, 2),   // "ft"
+    Bulk(242, 4),     // "type"
+    Bulk(1151, 10),   // "pure-token"
+    Bulk(1161, 5),    // "token"
+    Bulk(12434, 2),   // "FT"
+    Bulk(226, 4),     // "name"
+    Bulk(12436, 2),   // "mi"
+    Bulk(242, 4),     // "type"
+    Bulk(1151, 10),   // "pure-token"
+    Bulk(1161, 5),    // "token"
+    Bulk(12438, 2),   // "MI"
+    Map(3068, 10),    // 3067: geohash docs
+    Bulk(0, 7),       // "summary"
+    Bulk(12440, 65),  // "Returns members of a geospatial index as standard geohash s
+    Bulk(52, 5),      // "since"
+    Bulk(2416, 5),    // "3.2.0"
+    Bulk(62, 5),      // "group"
+    Bulk(12157, 3),   // "geo"
+    Bulk(73, 10),     // "complexity"
+    Bulk(12505, 89),  // "O(log(N)) for each member requested, where N is the number
+    Bulk(217, 9),     // "arguments"
     Array(3078, 2),
     Map(267, 6),
     Map(3080, 6),
-    Bulk("name"),
-    Bulk("member"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(12331, 6),  // "member"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Bulk(252, 5),    // "flags"
     Set(48, 1),
-    Map(3087, 10),  // 3086: geopos docs
-    Bulk("summary"),
-    Bulk("Returns longitude and latitude of members of a geospatial index"),
-    Bulk("since"),
-    Bulk("3.2.0"),
-    Bulk("group"),
-    Bulk("geo"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of members requested."),
-    Bulk("arguments"),
+    Map(3087, 10),    // 3086: geopos docs
+    Bulk(0, 7),       // "summary"
+    Bulk(12594, 63),  // "Returns longitude and latitude of members of a geospatial i
+    Bulk(52, 5),      // "since"
+    Bulk(2416, 5),    // "3.2.0"
+    Bulk(62, 5),      // "group"
+    Bulk(12157, 3),   // "geo"
+    Bulk(73, 10),     // "complexity"
+    Bulk(12657, 48),  // "O(N) where N is the number of members requested."
+    Bulk(217, 9),     // "arguments"
     Array(3078, 2),
     Set(3098, 3),  // 3097: georadius key specs
     Map(354, 6),
     Map(3101, 6),
     Map(3115, 6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(590, 2),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(3107, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(244, 4),
-    Bulk("type"),
-    Bulk("keyword"),
-    Bulk("spec"),
+    Bulk(242, 4),    // "type"
+    Bulk(12705, 7),  // "keyword"
+    Bulk(1513, 4),   // "spec"
     Map(3111, 4),
-    Bulk("keyword"),
-    Bulk("STORE"),
-    Bulk("startfrom"),
+    Bulk(12705, 7),  // "keyword"
+    Bulk(12712, 5),  // "STORE"
+    Bulk(12717, 9),  // "startfrom"
     Int(6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(590, 2),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(3121, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(244, 4),
-    Bulk("type"),
-    Bulk("keyword"),
-    Bulk("spec"),
+    Bulk(242, 4),    // "type"
+    Bulk(12705, 7),  // "keyword"
+    Bulk(1513, 4),   // "spec"
     Map(3125, 4),
-    Bulk("keyword"),
-    Bulk("STOREDIST"),
-    Bulk("startfrom"),
+    Bulk(12705, 7),  // "keyword"
+    Bulk(12726, 9),  // "STOREDIST"
+    Bulk(12717, 9),  // "startfrom"
     Int(6),
-    Map(3130, 18),  // 3129: georadius docs
-    Bulk("summary"),
-    Bulk("Query a sorted set representing a geospatial index to fetch members matching a given "
-         "maximum distance from a point"),
-    Bulk("since"),
-    Bulk("3.2.0"),
-    Bulk("group"),
-    Bulk("geo"),
-    Bulk("complexity"),
-    Bulk("O(N+log(M)) where N is the number of elements inside the bounding box of the circular "
-         "area delimited by center and radius and M is the number of items inside the index."),
-    Bulk("doc_flags"),
+    Map(3130, 18),     // 3129: georadius docs
+    Bulk(0, 7),        // "summary"
+    Bulk(12735, 114),  // "Query a sorted set representing a geospatial index to fetch
+    Bulk(52, 5),       // "since"
+    Bulk(2416, 5),     // "3.2.0"
+    Bulk(62, 5),       // "group"
+    Bulk(12157, 3),    // "geo"
+    Bulk(73, 10),      // "complexity"
+    Bulk(12849, 168),  // "O(N+log(M)) where N is the number of elements inside the bo
+    Bulk(3432, 9),     // "doc_flags"
     Set(896, 1),
-    Bulk("deprecated_since"),
-    Bulk("6.2.0"),
-    Bulk("replaced_by"),
-    Bulk("`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` argument"),
-    Bulk("history"),
+    Bulk(3441, 16),   // "deprecated_since"
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(3457, 11),   // "replaced_by"
+    Bulk(13017, 61),  // "`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` argume
+    Bulk(687, 7),     // "history"
     Set(3148, 2),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(3154, 12),
     Array(3150, 2),
     Array(3152, 2),
-    Bulk("6.2.0"),
-    Bulk("Added the `ANY` option for `COUNT`."),
-    Bulk("7.0.0"),
-    Bulk("Added support for uppercase unit names."),
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(13078, 35),  // "Added the `ANY` option for `COUNT`."
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(13113, 39),  // "Added support for uppercase unit names."
     Map(267, 6),
     Map(2996, 4),
     Map(3000, 4),
@@ -3215,127 +4744,126 @@ constexpr DocNode kNodes[] = {
     Map(3226, 8),
     Map(3248, 10),
     Map(3258, 10),
-    Bulk("name"),
-    Bulk("radius"),
-    Bulk("type"),
-    Bulk("double"),
-    Bulk("name"),
-    Bulk("unit"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("arguments"),
+    Bulk(226, 4),    // "name"
+    Bulk(13152, 6),  // "radius"
+    Bulk(242, 4),    // "type"
+    Bulk(2985, 6),   // "double"
+    Bulk(226, 4),    // "name"
+    Bulk(12422, 4),  // "unit"
+    Bulk(242, 4),    // "type"
+    Bulk(1136, 5),   // "oneof"
+    Bulk(217, 9),    // "arguments"
     Array(3039, 4),
-    Bulk("name"),
-    Bulk("withcoord"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("WITHCOORD"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(13158, 9),  // "withcoord"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(13167, 9),  // "WITHCOORD"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("withdist"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("WITHDIST"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(13176, 8),  // "withdist"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(13184, 8),  // "WITHDIST"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("withhash"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("WITHHASH"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(13192, 8),  // "withhash"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(13200, 8),  // "WITHHASH"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("count"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("flags"),
+    Bulk(226, 4),   // "name"
+    Bulk(1141, 5),  // "count"
+    Bulk(242, 4),   // "type"
+    Bulk(2239, 5),  // "block"
+    Bulk(252, 5),   // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(3208, 2),
     Map(3210, 6),
     Map(3216, 10),
-    Bulk("name"),
-    Bulk("count"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("token"),
-    Bulk("COUNT"),
-    Bulk("name"),
-    Bulk("any"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("ANY"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(1141, 5),   // "count"
+    Bulk(242, 4),    // "type"
+    Bulk(558, 7),    // "integer"
+    Bulk(1161, 5),   // "token"
+    Bulk(3170, 5),   // "COUNT"
+    Bulk(226, 4),    // "name"
+    Bulk(13208, 3),  // "any"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(13211, 3),  // "ANY"
+    Bulk(52, 5),     // "since"
+    Bulk(694, 5),    // "6.2.0"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("order"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(13214, 5),  // "order"
+    Bulk(242, 4),    // "type"
+    Bulk(1136, 5),   // "oneof"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(3234, 2),
     Map(3236, 6),
     Map(3242, 6),
-    Bulk("name"),
-    Bulk("asc"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("ASC"),
-    Bulk("name"),
-    Bulk("desc"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("DESC"),
-    Bulk("name"),
-    Bulk("key"),
-    Bulk("type"),
-    Bulk("key"),
-    Bulk("key_spec_index"),
+    Bulk(226, 4),    // "name"
+    Bulk(13219, 3),  // "asc"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(13222, 3),  // "ASC"
+    Bulk(226, 4),    // "name"
+    Bulk(13225, 4),  // "desc"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(13229, 4),  // "DESC"
+    Bulk(226, 4),    // "name"
+    Bulk(1802, 3),   // "key"
+    Bulk(242, 4),    // "type"
+    Bulk(1802, 3),   // "key"
+    Bulk(1805, 14),  // "key_spec_index"
     Int(1),
-    Bulk("token"),
-    Bulk("STORE"),
-    Bulk("flags"),
+    Bulk(1161, 5),   // "token"
+    Bulk(12712, 5),  // "STORE"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("key"),
-    Bulk("type"),
-    Bulk("key"),
-    Bulk("key_spec_index"),
+    Bulk(226, 4),    // "name"
+    Bulk(1802, 3),   // "key"
+    Bulk(242, 4),    // "type"
+    Bulk(1802, 3),   // "key"
+    Bulk(1805, 14),  // "key_spec_index"
     Int(2),
-    Bulk("token"),
-    Bulk("STOREDIST"),
-    Bulk("flags"),
+    Bulk(1161, 5),   // "token"
+    Bulk(12726, 9),  // "STOREDIST"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Map(3269, 18),  // 3268: georadius_ro docs
-    Bulk("summary"),
-    Bulk("A read-only variant for GEORADIUS"),
-    Bulk("since"),
-    Bulk("3.2.10"),
-    Bulk("group"),
-    Bulk("geo"),
-    Bulk("complexity"),
-    Bulk("O(N+log(M)) where N is the number of elements inside the bounding box of the circular "
-         "area delimited by center and radius and M is the number of items inside the index."),
-    Bulk("doc_flags"),
+    Map(3269, 18),     // 3268: georadius_ro docs
+    Bulk(0, 7),        // "summary"
+    Bulk(13233, 33),   // "A read-only variant for GEORADIUS"
+    Bulk(52, 5),       // "since"
+    Bulk(13266, 6),    // "3.2.10"
+    Bulk(62, 5),       // "group"
+    Bulk(12157, 3),    // "geo"
+    Bulk(73, 10),      // "complexity"
+    Bulk(12849, 168),  // "O(N+log(M)) where N is the number of elements inside the bo
+    Bulk(3432, 9),     // "doc_flags"
     Set(896, 1),
-    Bulk("deprecated_since"),
-    Bulk("6.2.0"),
-    Bulk("replaced_by"),
-    Bulk("`GEOSEARCH` with the `BYRADIUS` argument"),
-    Bulk("history"),
+    Bulk(3441, 16),   // "deprecated_since"
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(3457, 11),   // "replaced_by"
+    Bulk(13272, 40),  // "`GEOSEARCH` with the `BYRADIUS` argument"
+    Bulk(687, 7),     // "history"
     Set(3287, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(3288, 10),
     Array(3150, 2),
     Map(267, 6),
@@ -3352,54 +4880,52 @@ constexpr DocNode kNodes[] = {
     Map(354, 6),
     Map(3302, 6),
     Map(3316, 6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(590, 2),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(3308, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(244, 4),
-    Bulk("type"),
-    Bulk("keyword"),
-    Bulk("spec"),
+    Bulk(242, 4),    // "type"
+    Bulk(12705, 7),  // "keyword"
+    Bulk(1513, 4),   // "spec"
     Map(3312, 4),
-    Bulk("keyword"),
-    Bulk("STORE"),
-    Bulk("startfrom"),
+    Bulk(12705, 7),  // "keyword"
+    Bulk(12712, 5),  // "STORE"
+    Bulk(12717, 9),  // "startfrom"
     Int(5),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(590, 2),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(3322, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(244, 4),
-    Bulk("type"),
-    Bulk("keyword"),
-    Bulk("spec"),
+    Bulk(242, 4),    // "type"
+    Bulk(12705, 7),  // "keyword"
+    Bulk(1513, 4),   // "spec"
     Map(3326, 4),
-    Bulk("keyword"),
-    Bulk("STOREDIST"),
-    Bulk("startfrom"),
+    Bulk(12705, 7),  // "keyword"
+    Bulk(12726, 9),  // "STOREDIST"
+    Bulk(12717, 9),  // "startfrom"
     Int(5),
-    Map(3331, 18),  // 3330: georadiusbymember docs
-    Bulk("summary"),
-    Bulk("Query a sorted set representing a geospatial index to fetch members matching a given "
-         "maximum distance from a member"),
-    Bulk("since"),
-    Bulk("3.2.0"),
-    Bulk("group"),
-    Bulk("geo"),
-    Bulk("complexity"),
-    Bulk("O(N+log(M)) where N is the number of elements inside the bounding box of the circular "
-         "area delimited by center and radius and M is the number of items inside the index."),
-    Bulk("doc_flags"),
+    Map(3331, 18),     // 3330: georadiusbymember docs
+    Bulk(0, 7),        // "summary"
+    Bulk(13312, 115),  // "Query a sorted set representing a geospatial index to fetch
+    Bulk(52, 5),       // "since"
+    Bulk(2416, 5),     // "3.2.0"
+    Bulk(62, 5),       // "group"
+    Bulk(12157, 3),    // "geo"
+    Bulk(73, 10),      // "complexity"
+    Bulk(12849, 168),  // "O(N+log(M)) where N is the number of elements inside the bo
+    Bulk(3432, 9),     // "doc_flags"
     Set(896, 1),
-    Bulk("deprecated_since"),
-    Bulk("6.2.0"),
-    Bulk("replaced_by"),
-    Bulk("`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` and `FROMMEMBER` arguments"),
-    Bulk("history"),
+    Bulk(3441, 16),   // "deprecated_since"
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(3457, 11),   // "replaced_by"
+    Bulk(13427, 79),  // "`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` and `F
+    Bulk(687, 7),     // "history"
     Set(3349, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(3350, 11),
     Array(3152, 2),
     Map(267, 6),
@@ -3413,41 +4939,40 @@ constexpr DocNode kNodes[] = {
     Map(3226, 8),
     Map(3248, 10),
     Map(3258, 10),
-    Bulk("name"),
-    Bulk("count"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("flags"),
+    Bulk(226, 4),   // "name"
+    Bulk(1141, 5),  // "count"
+    Bulk(242, 4),   // "type"
+    Bulk(2239, 5),  // "block"
+    Bulk(252, 5),   // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(3369, 2),
     Map(3210, 6),
     Map(3371, 8),
-    Bulk("name"),
-    Bulk("any"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("ANY"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(13208, 3),  // "any"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(13211, 3),  // "ANY"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Map(3380, 16),  // 3379: georadiusbymember_ro docs
-    Bulk("summary"),
-    Bulk("A read-only variant for GEORADIUSBYMEMBER"),
-    Bulk("since"),
-    Bulk("3.2.10"),
-    Bulk("group"),
-    Bulk("geo"),
-    Bulk("complexity"),
-    Bulk("O(N+log(M)) where N is the number of elements inside the bounding box of the circular "
-         "area delimited by center and radius and M is the number of items inside the index."),
-    Bulk("doc_flags"),
+    Map(3380, 16),     // 3379: georadiusbymember_ro docs
+    Bulk(0, 7),        // "summary"
+    Bulk(13506, 41),   // "A read-only variant for GEORADIUSBYMEMBER"
+    Bulk(52, 5),       // "since"
+    Bulk(13266, 6),    // "3.2.10"
+    Bulk(62, 5),       // "group"
+    Bulk(12157, 3),    // "geo"
+    Bulk(73, 10),      // "complexity"
+    Bulk(12849, 168),  // "O(N+log(M)) where N is the number of elements inside the bo
+    Bulk(3432, 9),     // "doc_flags"
     Set(896, 1),
-    Bulk("deprecated_since"),
-    Bulk("6.2.0"),
-    Bulk("replaced_by"),
-    Bulk("`GEOSEARCH` with the `BYRADIUS` and `FROMMEMBER` arguments"),
-    Bulk("arguments"),
+    Bulk(3441, 16),   // "deprecated_since"
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(3457, 11),   // "replaced_by"
+    Bulk(13547, 58),  // "`GEOSEARCH` with the `BYRADIUS` and `FROMMEMBER` arguments"
+    Bulk(217, 9),     // "arguments"
     Array(3396, 9),
     Map(267, 6),
     Map(3004, 4),
@@ -3458,20 +4983,18 @@ constexpr DocNode kNodes[] = {
     Map(3192, 8),
     Map(3361, 8),
     Map(3226, 8),
-    Map(3406, 12),  // 3405: geosearch docs
-    Bulk("summary"),
-    Bulk("Query a sorted set representing a geospatial index to fetch members inside an area of a "
-         "box or a circle."),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("group"),
-    Bulk("geo"),
-    Bulk("complexity"),
-    Bulk("O(N+log(M)) where N is the number of elements in the grid-aligned bounding box area "
-         "around the shape provided as the filter and M is the number of items inside the shape"),
-    Bulk("history"),
+    Map(3406, 12),     // 3405: geosearch docs
+    Bulk(0, 7),        // "summary"
+    Bulk(13605, 104),  // "Query a sorted set representing a geospatial index to fetch
+    Bulk(52, 5),       // "since"
+    Bulk(694, 5),      // "6.2.0"
+    Bulk(62, 5),       // "group"
+    Bulk(12157, 3),    // "geo"
+    Bulk(73, 10),      // "complexity"
+    Bulk(13709, 169),  // "O(N+log(M)) where N is the number of elements in the grid-a
+    Bulk(687, 7),      // "history"
     Set(3349, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(3418, 8),
     Map(267, 6),
     Map(3426, 6),
@@ -3481,100 +5004,98 @@ constexpr DocNode kNodes[] = {
     Map(3176, 8),
     Map(3184, 8),
     Map(3192, 8),
-    Bulk("name"),
-    Bulk("from"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("arguments"),
+    Bulk(226, 4),    // "name"
+    Bulk(13878, 4),  // "from"
+    Bulk(242, 4),    // "type"
+    Bulk(1136, 5),   // "oneof"
+    Bulk(217, 9),    // "arguments"
     Array(3432, 2),
     Map(3434, 6),
     Map(3440, 8),
-    Bulk("name"),
-    Bulk("member"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("token"),
-    Bulk("FROMMEMBER"),
-    Bulk("name"),
-    Bulk("longitude_latitude"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("token"),
-    Bulk("FROMLONLAT"),
-    Bulk("arguments"),
+    Bulk(226, 4),     // "name"
+    Bulk(12331, 6),   // "member"
+    Bulk(242, 4),     // "type"
+    Bulk(246, 6),     // "string"
+    Bulk(1161, 5),    // "token"
+    Bulk(13882, 10),  // "FROMMEMBER"
+    Bulk(226, 4),     // "name"
+    Bulk(13892, 18),  // "longitude_latitude"
+    Bulk(242, 4),     // "type"
+    Bulk(2239, 5),    // "block"
+    Bulk(1161, 5),    // "token"
+    Bulk(13910, 10),  // "FROMLONLAT"
+    Bulk(217, 9),     // "arguments"
     Array(3448, 2),
     Map(2996, 4),
     Map(3000, 4),
-    Bulk("name"),
-    Bulk("by"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("arguments"),
+    Bulk(226, 4),    // "name"
+    Bulk(13920, 2),  // "by"
+    Bulk(242, 4),    // "type"
+    Bulk(1136, 5),   // "oneof"
+    Bulk(217, 9),    // "arguments"
     Array(3456, 2),
     Map(3458, 6),
     Map(3472, 6),
-    Bulk("name"),
-    Bulk("circle"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("arguments"),
+    Bulk(226, 4),    // "name"
+    Bulk(13922, 6),  // "circle"
+    Bulk(242, 4),    // "type"
+    Bulk(2239, 5),   // "block"
+    Bulk(217, 9),    // "arguments"
     Array(3464, 2),
     Map(3466, 6),
     Map(3170, 6),
-    Bulk("name"),
-    Bulk("radius"),
-    Bulk("type"),
-    Bulk("double"),
-    Bulk("token"),
-    Bulk("BYRADIUS"),
-    Bulk("name"),
-    Bulk("box"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("arguments"),
+    Bulk(226, 4),    // "name"
+    Bulk(13152, 6),  // "radius"
+    Bulk(242, 4),    // "type"
+    Bulk(2985, 6),   // "double"
+    Bulk(1161, 5),   // "token"
+    Bulk(13928, 8),  // "BYRADIUS"
+    Bulk(226, 4),    // "name"
+    Bulk(13936, 3),  // "box"
+    Bulk(242, 4),    // "type"
+    Bulk(2239, 5),   // "block"
+    Bulk(217, 9),    // "arguments"
     Array(3478, 3),
     Map(3481, 6),
     Map(3487, 4),
     Map(3170, 6),
-    Bulk("name"),
-    Bulk("width"),
-    Bulk("type"),
-    Bulk("double"),
-    Bulk("token"),
-    Bulk("BYBOX"),
-    Bulk("name"),
-    Bulk("height"),
-    Bulk("type"),
-    Bulk("double"),
-    Set(3492, 2),  // 3491: geosearchstore key specs
+    Bulk(226, 4),    // "name"
+    Bulk(13939, 5),  // "width"
+    Bulk(242, 4),    // "type"
+    Bulk(2985, 6),   // "double"
+    Bulk(1161, 5),   // "token"
+    Bulk(13944, 5),  // "BYBOX"
+    Bulk(226, 4),    // "name"
+    Bulk(13949, 6),  // "height"
+    Bulk(242, 4),    // "type"
+    Bulk(2985, 6),   // "double"
+    Set(3492, 2),    // 3491: geosearchstore key specs
     Map(3494, 6),
     Map(3500, 6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(590, 2),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(238, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(244, 4),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(360, 2),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(592, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(244, 4),
-    Map(3507, 12),  // 3506: geosearchstore docs
-    Bulk("summary"),
-    Bulk("Query a sorted set representing a geospatial index to fetch members inside an area of a "
-         "box or a circle, and store the result in another key."),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("group"),
-    Bulk("geo"),
-    Bulk("complexity"),
-    Bulk("O(N+log(M)) where N is the number of elements in the grid-aligned bounding box area "
-         "around the shape provided as the filter and M is the number of items inside the shape"),
-    Bulk("history"),
+    Map(3507, 12),     // 3506: geosearchstore docs
+    Bulk(0, 7),        // "summary"
+    Bulk(13955, 141),  // "Query a sorted set representing a geospatial index to fetch
+    Bulk(52, 5),       // "since"
+    Bulk(694, 5),      // "6.2.0"
+    Bulk(62, 5),       // "group"
+    Bulk(12157, 3),    // "geo"
+    Bulk(73, 10),      // "complexity"
+    Bulk(13709, 169),  // "O(N+log(M)) where N is the number of elements in the grid-a
+    Bulk(687, 7),      // "history"
     Set(3349, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(3519, 7),
     Map(3526, 6),
     Map(3532, 6),
@@ -3583,722 +5104,716 @@ constexpr DocNode kNodes[] = {
     Map(3226, 8),
     Map(3361, 8),
     Map(3538, 8),
-    Bulk("name"),
-    Bulk("destination"),
-    Bulk("type"),
-    Bulk("key"),
-    Bulk("key_spec_index"),
+    Bulk(226, 4),    // "name"
+    Bulk(2933, 11),  // "destination"
+    Bulk(242, 4),    // "type"
+    Bulk(1802, 3),   // "key"
+    Bulk(1805, 14),  // "key_spec_index"
     Int(0),
-    Bulk("name"),
-    Bulk("source"),
-    Bulk("type"),
-    Bulk("key"),
-    Bulk("key_spec_index"),
+    Bulk(226, 4),    // "name"
+    Bulk(2927, 6),   // "source"
+    Bulk(242, 4),    // "type"
+    Bulk(1802, 3),   // "key"
+    Bulk(1805, 14),  // "key_spec_index"
     Int(1),
-    Bulk("name"),
-    Bulk("storedist"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("STOREDIST"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(14096, 9),  // "storedist"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(12726, 9),  // "STOREDIST"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Map(3547, 10),  // 3546: get docs
-    Bulk("summary"),
-    Bulk("Get the value of a key"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("string"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(3547, 10),    // 3546: get docs
+    Bulk(0, 7),       // "summary"
+    Bulk(14105, 22),  // "Get the value of a key"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(246, 6),     // "string"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(2283, 1),
-    Map(3558, 10),  // 3557: getbit docs
-    Bulk("summary"),
-    Bulk("Returns the bit value at offset in the string value stored at key"),
-    Bulk("since"),
-    Bulk("2.2.0"),
-    Bulk("group"),
-    Bulk("bitmap"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(3558, 10),    // 3557: getbit docs
+    Bulk(0, 7),       // "summary"
+    Bulk(14127, 65),  // "Returns the bit value at offset in the string value stored
+    Bulk(52, 5),      // "since"
+    Bulk(3427, 5),    // "2.2.0"
+    Bulk(62, 5),      // "group"
+    Bulk(2201, 6),    // "bitmap"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(3568, 2),
     Map(267, 6),
     Map(474, 4),
     Set(3571, 1),  // 3570: getdel key specs
     Map(695, 6),
-    Map(3573, 10),  // 3572: getdel docs
-    Bulk("summary"),
-    Bulk("Get the value of a key and delete the key"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("group"),
-    Bulk("string"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(3573, 10),    // 3572: getdel docs
+    Bulk(0, 7),       // "summary"
+    Bulk(14192, 41),  // "Get the value of a key and delete the key"
+    Bulk(52, 5),      // "since"
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(62, 5),      // "group"
+    Bulk(246, 6),     // "string"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(2283, 1),
     Set(3584, 1),  // 3583: getex key specs
     Map(3585, 8),
-    Bulk("notes"),
-    Bulk("RW and UPDATE because it changes the TTL"),
-    Bulk("flags"),
+    Bulk(2276, 5),    // "notes"
+    Bulk(14233, 40),  // "RW and UPDATE because it changes the TTL"
+    Bulk(252, 5),     // "flags"
     Set(2269, 3),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(238, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(244, 4),
-    Map(3594, 10),  // 3593: getex docs
-    Bulk("summary"),
-    Bulk("Get the value of a key and optionally set its expiration"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("group"),
-    Bulk("string"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(3594, 10),    // 3593: getex docs
+    Bulk(0, 7),       // "summary"
+    Bulk(14273, 56),  // "Get the value of a key and optionally set its expiration"
+    Bulk(52, 5),      // "since"
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(62, 5),      // "group"
+    Bulk(246, 6),     // "string"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(3604, 2),
     Map(267, 6),
     Map(3606, 8),
-    Bulk("name"),
-    Bulk("expiration"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("flags"),
+    Bulk(226, 4),     // "name"
+    Bulk(14329, 10),  // "expiration"
+    Bulk(242, 4),     // "type"
+    Bulk(1136, 5),    // "oneof"
+    Bulk(252, 5),     // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(3614, 5),
     Map(3619, 6),
     Map(3625, 6),
     Map(3631, 6),
     Map(3637, 6),
     Map(3643, 6),
-    Bulk("name"),
-    Bulk("seconds"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("token"),
-    Bulk("EX"),
-    Bulk("name"),
-    Bulk("milliseconds"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("token"),
-    Bulk("PX"),
-    Bulk("name"),
-    Bulk("unix-time-seconds"),
-    Bulk("type"),
-    Bulk("unix-time"),
-    Bulk("token"),
-    Bulk("EXAT"),
-    Bulk("name"),
-    Bulk("unix-time-milliseconds"),
-    Bulk("type"),
-    Bulk("unix-time"),
-    Bulk("token"),
-    Bulk("PXAT"),
-    Bulk("name"),
-    Bulk("persist"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("PERSIST"),
-    Map(3650, 10),  // 3649: getrange docs
-    Bulk("summary"),
-    Bulk("Get a substring of the string stored at a key"),
-    Bulk("since"),
-    Bulk("2.4.0"),
-    Bulk("group"),
-    Bulk("string"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the length of the returned string. The complexity is ultimately "
-         "determined by the returned length, but because creating a substring from an existing "
-         "string is very cheap, it can be considered O(1) for small strings."),
-    Bulk("arguments"),
+    Bulk(226, 4),      // "name"
+    Bulk(10664, 7),    // "seconds"
+    Bulk(242, 4),      // "type"
+    Bulk(558, 7),      // "integer"
+    Bulk(1161, 5),     // "token"
+    Bulk(14339, 2),    // "EX"
+    Bulk(226, 4),      // "name"
+    Bulk(10908, 12),   // "milliseconds"
+    Bulk(242, 4),      // "type"
+    Bulk(558, 7),      // "integer"
+    Bulk(1161, 5),     // "token"
+    Bulk(14341, 2),    // "PX"
+    Bulk(226, 4),      // "name"
+    Bulk(10744, 17),   // "unix-time-seconds"
+    Bulk(242, 4),      // "type"
+    Bulk(10761, 9),    // "unix-time"
+    Bulk(1161, 5),     // "token"
+    Bulk(14343, 4),    // "EXAT"
+    Bulk(226, 4),      // "name"
+    Bulk(14347, 22),   // "unix-time-milliseconds"
+    Bulk(242, 4),      // "type"
+    Bulk(10761, 9),    // "unix-time"
+    Bulk(1161, 5),     // "token"
+    Bulk(14369, 4),    // "PXAT"
+    Bulk(226, 4),      // "name"
+    Bulk(14373, 7),    // "persist"
+    Bulk(242, 4),      // "type"
+    Bulk(1151, 10),    // "pure-token"
+    Bulk(1161, 5),     // "token"
+    Bulk(14380, 7),    // "PERSIST"
+    Map(3650, 10),     // 3649: getrange docs
+    Bulk(0, 7),        // "summary"
+    Bulk(14387, 45),   // "Get a substring of the string stored at a key"
+    Bulk(52, 5),       // "since"
+    Bulk(4118, 5),     // "2.4.0"
+    Bulk(62, 5),       // "group"
+    Bulk(246, 6),      // "string"
+    Bulk(73, 10),      // "complexity"
+    Bulk(14432, 231),  // "O(N) where N is the length of the returned string. The comp
+    Bulk(217, 9),      // "arguments"
     Array(3660, 3),
     Map(267, 6),
     Map(391, 4),
     Map(395, 4),
-    Map(3664, 16),  // 3663: getset docs
-    Bulk("summary"),
-    Bulk("Set the string value of a key and return its old value"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("string"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("doc_flags"),
+    Map(3664, 16),    // 3663: getset docs
+    Bulk(0, 7),       // "summary"
+    Bulk(14663, 54),  // "Set the string value of a key and return its old value"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(246, 6),     // "string"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(3432, 9),    // "doc_flags"
     Set(896, 1),
-    Bulk("deprecated_since"),
-    Bulk("6.2.0"),
-    Bulk("replaced_by"),
-    Bulk("`SET` with the `!GET` argument"),
-    Bulk("arguments"),
+    Bulk(3441, 16),   // "deprecated_since"
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(3457, 11),   // "replaced_by"
+    Bulk(14717, 30),  // "`SET` with the `!GET` argument"
+    Bulk(217, 9),     // "arguments"
     Array(265, 2),
     Set(3681, 1),  // 3680: hdel key specs
     Map(3682, 6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(3688, 2),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(238, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(244, 4),
-    Status("RW"),
-    Status("delete"),
-    Map(3691, 12),  // 3690: hdel docs
-    Bulk("summary"),
-    Bulk("Delete one or more hash fields"),
-    Bulk("since"),
-    Bulk("2.0.0"),
-    Bulk("group"),
-    Bulk("hash"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of fields to be removed."),
-    Bulk("history"),
+    Status(1500, 2),  // "RW"
+    Status(2819, 6),  // "delete"
+    Map(3691, 12),    // 3690: hdel docs
+    Bulk(0, 7),       // "summary"
+    Bulk(14747, 30),  // "Delete one or more hash fields"
+    Bulk(52, 5),      // "since"
+    Bulk(1564, 5),    // "2.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(14777, 4),   // "hash"
+    Bulk(73, 10),     // "complexity"
+    Bulk(14781, 51),  // "O(N) where N is the number of fields to be removed."
+    Bulk(687, 7),     // "history"
     Set(3703, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(3706, 2),
     Array(3704, 2),
-    Bulk("2.4.0"),
-    Bulk("Accepts multiple `field` arguments."),
+    Bulk(4118, 5),    // "2.4.0"
+    Bulk(14832, 35),  // "Accepts multiple `field` arguments."
     Map(267, 6),
     Map(3708, 6),
-    Bulk("name"),
-    Bulk("field"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(14867, 5),  // "field"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Bulk(252, 5),    // "flags"
     Set(48, 1),
-    Map(3715, 12),  // 3714: hello docs
-    Bulk("summary"),
-    Bulk("Handshake with Redis"),
-    Bulk("since"),
-    Bulk("6.0.0"),
-    Bulk("group"),
-    Bulk("connection"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("history"),
+    Map(3715, 12),    // 3714: hello docs
+    Bulk(0, 7),       // "summary"
+    Bulk(14872, 20),  // "Handshake with Redis"
+    Bulk(52, 5),      // "since"
+    Bulk(57, 5),      // "6.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(1913, 10),   // "connection"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(687, 7),     // "history"
     Set(3727, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(3730, 1),
     Array(3728, 2),
-    Bulk("6.2.0"),
-    Bulk("`protover` made optional; when called without arguments the command reports the current "
-         "connection's context."),
+    Bulk(694, 5),      // "6.2.0"
+    Bulk(14892, 109),  // "`protover` made optional; when called without arguments the
     Map(3731, 8),
-    Bulk("name"),
-    Bulk("arguments"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("flags"),
+    Bulk(226, 4),   // "name"
+    Bulk(217, 9),   // "arguments"
+    Bulk(242, 4),   // "type"
+    Bulk(2239, 5),  // "block"
+    Bulk(252, 5),   // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(3739, 3),
     Map(3742, 4),
     Map(3746, 10),
     Map(3758, 8),
-    Bulk("name"),
-    Bulk("protover"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("name"),
-    Bulk("username_password"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("token"),
-    Bulk("AUTH"),
-    Bulk("flags"),
+    Bulk(226, 4),     // "name"
+    Bulk(15001, 8),   // "protover"
+    Bulk(242, 4),     // "type"
+    Bulk(558, 7),     // "integer"
+    Bulk(226, 4),     // "name"
+    Bulk(15009, 17),  // "username_password"
+    Bulk(242, 4),     // "type"
+    Bulk(2239, 5),    // "block"
+    Bulk(1161, 5),    // "token"
+    Bulk(15026, 4),   // "AUTH"
+    Bulk(252, 5),     // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(3756, 2),
     Map(63, 4),
     Map(312, 4),
-    Bulk("name"),
-    Bulk("clientname"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("token"),
-    Bulk("SETNAME"),
-    Bulk("flags"),
+    Bulk(226, 4),     // "name"
+    Bulk(15030, 10),  // "clientname"
+    Bulk(242, 4),     // "type"
+    Bulk(246, 6),     // "string"
+    Bulk(1161, 5),    // "token"
+    Bulk(15040, 7),   // "SETNAME"
+    Bulk(252, 5),     // "flags"
     Set(29, 1),
     Set(3767, 1),  // 3766: hexists key specs
     Map(3768, 6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(2483, 1),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(238, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(244, 4),
-    Map(3775, 10),  // 3774: hexists docs
-    Bulk("summary"),
-    Bulk("Determine if a hash field exists"),
-    Bulk("since"),
-    Bulk("2.0.0"),
-    Bulk("group"),
-    Bulk("hash"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(3775, 10),    // 3774: hexists docs
+    Bulk(0, 7),       // "summary"
+    Bulk(15047, 32),  // "Determine if a hash field exists"
+    Bulk(52, 5),      // "since"
+    Bulk(1564, 5),    // "2.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(14777, 4),   // "hash"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(3785, 2),
     Map(267, 6),
     Map(3787, 4),
-    Bulk("name"),
-    Bulk("field"),
-    Bulk("type"),
-    Bulk("string"),
-    Map(3792, 10),  // 3791: hget docs
-    Bulk("summary"),
-    Bulk("Get the value of a hash field"),
-    Bulk("since"),
-    Bulk("2.0.0"),
-    Bulk("group"),
-    Bulk("hash"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Bulk(226, 4),     // "name"
+    Bulk(14867, 5),   // "field"
+    Bulk(242, 4),     // "type"
+    Bulk(246, 6),     // "string"
+    Map(3792, 10),    // 3791: hget docs
+    Bulk(0, 7),       // "summary"
+    Bulk(15079, 29),  // "Get the value of a hash field"
+    Bulk(52, 5),      // "since"
+    Bulk(1564, 5),    // "2.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(14777, 4),   // "hash"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(3785, 2),
-    Map(3803, 10),  // 3802: hgetall docs
-    Bulk("summary"),
-    Bulk("Get all the fields and values in a hash"),
-    Bulk("since"),
-    Bulk("2.0.0"),
-    Bulk("group"),
-    Bulk("hash"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the size of the hash."),
-    Bulk("arguments"),
+    Map(3803, 10),    // 3802: hgetall docs
+    Bulk(0, 7),       // "summary"
+    Bulk(15108, 39),  // "Get all the fields and values in a hash"
+    Bulk(52, 5),      // "since"
+    Bulk(1564, 5),    // "2.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(14777, 4),   // "hash"
+    Bulk(73, 10),     // "complexity"
+    Bulk(15147, 37),  // "O(N) where N is the size of the hash."
+    Bulk(217, 9),     // "arguments"
     Array(2283, 1),
-    Map(3814, 10),  // 3813: hincrby docs
-    Bulk("summary"),
-    Bulk("Increment the integer value of a hash field by the given number"),
-    Bulk("since"),
-    Bulk("2.0.0"),
-    Bulk("group"),
-    Bulk("hash"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(3814, 10),    // 3813: hincrby docs
+    Bulk(0, 7),       // "summary"
+    Bulk(15184, 63),  // "Increment the integer value of a hash field by the given nu
+    Bulk(52, 5),      // "since"
+    Bulk(1564, 5),    // "2.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(14777, 4),   // "hash"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(3824, 3),
     Map(267, 6),
     Map(3787, 4),
     Map(551, 4),
-    Map(3828, 10),  // 3827: hincrbyfloat docs
-    Bulk("summary"),
-    Bulk("Increment the float value of a hash field by the given amount"),
-    Bulk("since"),
-    Bulk("2.6.0"),
-    Bulk("group"),
-    Bulk("hash"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(3828, 10),    // 3827: hincrbyfloat docs
+    Bulk(0, 7),       // "summary"
+    Bulk(15247, 61),  // "Increment the float value of a hash field by the given amou
+    Bulk(52, 5),      // "since"
+    Bulk(2196, 5),    // "2.6.0"
+    Bulk(62, 5),      // "group"
+    Bulk(14777, 4),   // "hash"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(3838, 3),
     Map(267, 6),
     Map(3787, 4),
     Map(3841, 4),
-    Bulk("name"),
-    Bulk("increment"),
-    Bulk("type"),
-    Bulk("double"),
-    Map(3846, 10),  // 3845: hkeys docs
-    Bulk("summary"),
-    Bulk("Get all the fields in a hash"),
-    Bulk("since"),
-    Bulk("2.0.0"),
-    Bulk("group"),
-    Bulk("hash"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the size of the hash."),
-    Bulk("arguments"),
+    Bulk(226, 4),     // "name"
+    Bulk(2605, 9),    // "increment"
+    Bulk(242, 4),     // "type"
+    Bulk(2985, 6),    // "double"
+    Map(3846, 10),    // 3845: hkeys docs
+    Bulk(0, 7),       // "summary"
+    Bulk(15308, 28),  // "Get all the fields in a hash"
+    Bulk(52, 5),      // "since"
+    Bulk(1564, 5),    // "2.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(14777, 4),   // "hash"
+    Bulk(73, 10),     // "complexity"
+    Bulk(15147, 37),  // "O(N) where N is the size of the hash."
+    Bulk(217, 9),     // "arguments"
     Array(2283, 1),
-    Map(3857, 10),  // 3856: hlen docs
-    Bulk("summary"),
-    Bulk("Get the number of fields in a hash"),
-    Bulk("since"),
-    Bulk("2.0.0"),
-    Bulk("group"),
-    Bulk("hash"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(3857, 10),    // 3856: hlen docs
+    Bulk(0, 7),       // "summary"
+    Bulk(15336, 34),  // "Get the number of fields in a hash"
+    Bulk(52, 5),      // "since"
+    Bulk(1564, 5),    // "2.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(14777, 4),   // "hash"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(2283, 1),
-    Map(3868, 10),  // 3867: hmget docs
-    Bulk("summary"),
-    Bulk("Get the values of all the given hash fields"),
-    Bulk("since"),
-    Bulk("2.0.0"),
-    Bulk("group"),
-    Bulk("hash"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of fields being requested."),
-    Bulk("arguments"),
+    Map(3868, 10),    // 3867: hmget docs
+    Bulk(0, 7),       // "summary"
+    Bulk(15370, 43),  // "Get the values of all the given hash fields"
+    Bulk(52, 5),      // "since"
+    Bulk(1564, 5),    // "2.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(14777, 4),   // "hash"
+    Bulk(73, 10),     // "complexity"
+    Bulk(15413, 53),  // "O(N) where N is the number of fields being requested."
+    Bulk(217, 9),     // "arguments"
     Array(3706, 2),
-    Map(3879, 16),  // 3878: hmset docs
-    Bulk("summary"),
-    Bulk("Set multiple hash fields to multiple values"),
-    Bulk("since"),
-    Bulk("2.0.0"),
-    Bulk("group"),
-    Bulk("hash"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of fields being set."),
-    Bulk("doc_flags"),
+    Map(3879, 16),    // 3878: hmset docs
+    Bulk(0, 7),       // "summary"
+    Bulk(15466, 43),  // "Set multiple hash fields to multiple values"
+    Bulk(52, 5),      // "since"
+    Bulk(1564, 5),    // "2.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(14777, 4),   // "hash"
+    Bulk(73, 10),     // "complexity"
+    Bulk(15509, 47),  // "O(N) where N is the number of fields being set."
+    Bulk(3432, 9),    // "doc_flags"
     Set(896, 1),
-    Bulk("deprecated_since"),
-    Bulk("4.0.0"),
-    Bulk("replaced_by"),
-    Bulk("`HSET` with multiple field-value pairs"),
-    Bulk("arguments"),
+    Bulk(3441, 16),   // "deprecated_since"
+    Bulk(7031, 5),    // "4.0.0"
+    Bulk(3457, 11),   // "replaced_by"
+    Bulk(15556, 38),  // "`HSET` with multiple field-value pairs"
+    Bulk(217, 9),     // "arguments"
     Array(3895, 2),
     Map(267, 6),
     Map(3897, 8),
-    Bulk("name"),
-    Bulk("field_value"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("flags"),
+    Bulk(226, 4),     // "name"
+    Bulk(15594, 11),  // "field_value"
+    Bulk(242, 4),     // "type"
+    Bulk(2239, 5),    // "block"
+    Bulk(252, 5),     // "flags"
     Set(48, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(3905, 2),
     Map(3787, 4),
     Map(273, 4),
-    Map(3908, 10),  // 3907: hrandfield docs
-    Bulk("summary"),
-    Bulk("Get one or multiple random fields from a hash"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("group"),
-    Bulk("hash"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of fields returned"),
-    Bulk("arguments"),
+    Map(3908, 10),    // 3907: hrandfield docs
+    Bulk(0, 7),       // "summary"
+    Bulk(15605, 45),  // "Get one or multiple random fields from a hash"
+    Bulk(52, 5),      // "since"
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(62, 5),      // "group"
+    Bulk(14777, 4),   // "hash"
+    Bulk(73, 10),     // "complexity"
+    Bulk(15650, 45),  // "O(N) where N is the number of fields returned"
+    Bulk(217, 9),     // "arguments"
     Array(3918, 2),
     Map(267, 6),
     Map(3920, 8),
-    Bulk("name"),
-    Bulk("options"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("flags"),
+    Bulk(226, 4),   // "name"
+    Bulk(6532, 7),  // "options"
+    Bulk(242, 4),   // "type"
+    Bulk(2239, 5),  // "block"
+    Bulk(252, 5),   // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(3928, 2),
     Map(166, 4),
     Map(3930, 8),
-    Bulk("name"),
-    Bulk("withvalues"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("WITHVALUES"),
-    Bulk("flags"),
+    Bulk(226, 4),     // "name"
+    Bulk(15695, 10),  // "withvalues"
+    Bulk(242, 4),     // "type"
+    Bulk(1151, 10),   // "pure-token"
+    Bulk(1161, 5),    // "token"
+    Bulk(15705, 10),  // "WITHVALUES"
+    Bulk(252, 5),     // "flags"
     Set(29, 1),
-    Map(3939, 10),  // 3938: hscan docs
-    Bulk("summary"),
-    Bulk("Incrementally iterate hash fields and associated values"),
-    Bulk("since"),
-    Bulk("2.8.0"),
-    Bulk("group"),
-    Bulk("hash"),
-    Bulk("complexity"),
-    Bulk("O(1) for every call. O(N) for a complete iteration, including enough command calls for "
-         "the cursor to return back to 0. N is the number of elements inside the collection.."),
-    Bulk("arguments"),
+    Map(3939, 10),     // 3938: hscan docs
+    Bulk(0, 7),        // "summary"
+    Bulk(15715, 55),   // "Incrementally iterate hash fields and associated values"
+    Bulk(52, 5),       // "since"
+    Bulk(8780, 5),     // "2.8.0"
+    Bulk(62, 5),       // "group"
+    Bulk(14777, 4),    // "hash"
+    Bulk(73, 10),      // "complexity"
+    Bulk(15770, 170),  // "O(1) for every call. O(N) for a complete iteration, includi
+    Bulk(217, 9),      // "arguments"
     Array(3949, 4),
     Map(267, 6),
     Map(3953, 4),
     Map(3957, 8),
     Map(820, 8),
-    Bulk("name"),
-    Bulk("cursor"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("name"),
-    Bulk("pattern"),
-    Bulk("type"),
-    Bulk("pattern"),
-    Bulk("token"),
-    Bulk("MATCH"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(15940, 6),  // "cursor"
+    Bulk(242, 4),    // "type"
+    Bulk(558, 7),    // "integer"
+    Bulk(226, 4),    // "name"
+    Bulk(8448, 7),   // "pattern"
+    Bulk(242, 4),    // "type"
+    Bulk(8448, 7),   // "pattern"
+    Bulk(1161, 5),   // "token"
+    Bulk(15946, 5),  // "MATCH"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Map(3966, 12),  // 3965: hset docs
-    Bulk("summary"),
-    Bulk("Set the string value of a hash field"),
-    Bulk("since"),
-    Bulk("2.0.0"),
-    Bulk("group"),
-    Bulk("hash"),
-    Bulk("complexity"),
-    Bulk("O(1) for each field/value pair added, so O(N) to add N field/value pairs when the "
-         "command is called with multiple field/value pairs."),
-    Bulk("history"),
+    Map(3966, 12),     // 3965: hset docs
+    Bulk(0, 7),        // "summary"
+    Bulk(15951, 36),   // "Set the string value of a hash field"
+    Bulk(52, 5),       // "since"
+    Bulk(1564, 5),     // "2.0.0"
+    Bulk(62, 5),       // "group"
+    Bulk(14777, 4),    // "hash"
+    Bulk(73, 10),      // "complexity"
+    Bulk(15987, 132),  // "O(1) for each field/value pair added, so O(N) to add N fiel
+    Bulk(687, 7),      // "history"
     Set(3978, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(3895, 2),
     Array(3979, 2),
-    Bulk("4.0.0"),
-    Bulk("Accepts multiple `field` and `value` arguments."),
-    Map(3982, 10),  // 3981: hsetnx docs
-    Bulk("summary"),
-    Bulk("Set the value of a hash field, only if the field does not exist"),
-    Bulk("since"),
-    Bulk("2.0.0"),
-    Bulk("group"),
-    Bulk("hash"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Bulk(7031, 5),    // "4.0.0"
+    Bulk(16119, 47),  // "Accepts multiple `field` and `value` arguments."
+    Map(3982, 10),    // 3981: hsetnx docs
+    Bulk(0, 7),       // "summary"
+    Bulk(16166, 63),  // "Set the value of a hash field, only if the field does not e
+    Bulk(52, 5),      // "since"
+    Bulk(1564, 5),    // "2.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(14777, 4),   // "hash"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(3992, 3),
     Map(267, 6),
     Map(3787, 4),
     Map(273, 4),
-    Map(3996, 10),  // 3995: hstrlen docs
-    Bulk("summary"),
-    Bulk("Get the length of the value of a hash field"),
-    Bulk("since"),
-    Bulk("3.2.0"),
-    Bulk("group"),
-    Bulk("hash"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(3996, 10),    // 3995: hstrlen docs
+    Bulk(0, 7),       // "summary"
+    Bulk(16229, 43),  // "Get the length of the value of a hash field"
+    Bulk(52, 5),      // "since"
+    Bulk(2416, 5),    // "3.2.0"
+    Bulk(62, 5),      // "group"
+    Bulk(14777, 4),   // "hash"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(3785, 2),
-    Map(4007, 10),  // 4006: hvals docs
-    Bulk("summary"),
-    Bulk("Get all the values in a hash"),
-    Bulk("since"),
-    Bulk("2.0.0"),
-    Bulk("group"),
-    Bulk("hash"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the size of the hash."),
-    Bulk("arguments"),
+    Map(4007, 10),    // 4006: hvals docs
+    Bulk(0, 7),       // "summary"
+    Bulk(16272, 28),  // "Get all the values in a hash"
+    Bulk(52, 5),      // "since"
+    Bulk(1564, 5),    // "2.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(14777, 4),   // "hash"
+    Bulk(73, 10),     // "complexity"
+    Bulk(15147, 37),  // "O(N) where N is the size of the hash."
+    Bulk(217, 9),     // "arguments"
     Array(2283, 1),
-    Map(4018, 10),  // 4017: incr docs
-    Bulk("summary"),
-    Bulk("Increment the integer value of a key by one"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("string"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(4018, 10),    // 4017: incr docs
+    Bulk(0, 7),       // "summary"
+    Bulk(16300, 43),  // "Increment the integer value of a key by one"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(246, 6),     // "string"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(2283, 1),
-    Map(4029, 10),  // 4028: incrby docs
-    Bulk("summary"),
-    Bulk("Increment the integer value of a key by the given amount"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("string"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(4029, 10),    // 4028: incrby docs
+    Bulk(0, 7),       // "summary"
+    Bulk(16343, 56),  // "Increment the integer value of a key by the given amount"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(246, 6),     // "string"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(4039, 2),
     Map(267, 6),
     Map(551, 4),
-    Map(4042, 10),  // 4041: incrbyfloat docs
-    Bulk("summary"),
-    Bulk("Increment the float value of a key by the given amount"),
-    Bulk("since"),
-    Bulk("2.6.0"),
-    Bulk("group"),
-    Bulk("string"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(4042, 10),    // 4041: incrbyfloat docs
+    Bulk(0, 7),       // "summary"
+    Bulk(16399, 54),  // "Increment the float value of a key by the given amount"
+    Bulk(52, 5),      // "since"
+    Bulk(2196, 5),    // "2.6.0"
+    Bulk(62, 5),      // "group"
+    Bulk(246, 6),     // "string"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(4052, 2),
     Map(267, 6),
     Map(3841, 4),
-    Map(4055, 12),  // 4054: info docs
-    Bulk("summary"),
-    Bulk("Get information and statistics about the server"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("history"),
+    Map(4055, 12),    // 4054: info docs
+    Bulk(0, 7),       // "summary"
+    Bulk(16453, 47),  // "Get information and statistics about the server"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(687, 7),     // "history"
     Set(4067, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(4070, 1),
     Array(4068, 2),
-    Bulk("7.0.0"),
-    Bulk("Added support for taking multiple section arguments."),
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(16500, 52),  // "Added support for taking multiple section arguments."
     Map(4071, 6),
-    Bulk("name"),
-    Bulk("section"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(16552, 7),  // "section"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Bulk(252, 5),    // "flags"
     Set(77, 2),
-    Set(4078, 2),  // 4077: keys tips
-    Bulk("request_policy:all_shards"),
-    Bulk("nondeterministic_output_order"),
-    Map(4081, 10),  // 4080: keys docs
-    Bulk("summary"),
-    Bulk("Find all keys matching the given pattern"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("generic"),
-    Bulk("complexity"),
-    Bulk("O(N) with N being the number of keys in the database, under the assumption that the key "
-         "names in the database and the given pattern have limited length."),
-    Bulk("arguments"),
+    Set(4078, 2),      // 4077: keys tips
+    Bulk(9100, 25),    // "request_policy:all_shards"
+    Bulk(7810, 29),    // "nondeterministic_output_order"
+    Map(4081, 10),     // 4080: keys docs
+    Bulk(0, 7),        // "summary"
+    Bulk(16559, 40),   // "Find all keys matching the given pattern"
+    Bulk(52, 5),       // "since"
+    Bulk(1908, 5),     // "1.0.0"
+    Bulk(62, 5),       // "group"
+    Bulk(8968, 7),     // "generic"
+    Bulk(73, 10),      // "complexity"
+    Bulk(16599, 152),  // "O(N) with N being the number of keys in the database, under
+    Bulk(217, 9),      // "arguments"
     Array(4091, 1),
     Map(4092, 4),
-    Bulk("name"),
-    Bulk("pattern"),
-    Bulk("type"),
-    Bulk("pattern"),
-    Map(4097, 8),  // 4096: lastsave docs
-    Bulk("summary"),
-    Bulk("Get the UNIX time stamp of the last successful save to disk"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(4106, 8),  // 4105: latency docs
-    Bulk("summary"),
-    Bulk("A container for latency diagnostics commands"),
-    Bulk("since"),
-    Bulk("2.8.13"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("Depends on subcommand."),
-    Set(4115, 3),  // 4114: latency|doctor tips
-    Bulk("nondeterministic_output"),
-    Bulk("request_policy:all_nodes"),
-    Bulk("response_policy:special"),
-    Map(4119, 8),  // 4118: latency|doctor docs
-    Bulk("summary"),
-    Bulk("Return a human readable latency analysis report."),
-    Bulk("since"),
-    Bulk("2.8.13"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(4128, 10),  // 4127: latency|graph docs
-    Bulk("summary"),
-    Bulk("Return a latency graph for the event."),
-    Bulk("since"),
-    Bulk("2.8.13"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Bulk(226, 4),     // "name"
+    Bulk(8448, 7),    // "pattern"
+    Bulk(242, 4),     // "type"
+    Bulk(8448, 7),    // "pattern"
+    Map(4097, 8),     // 4096: lastsave docs
+    Bulk(0, 7),       // "summary"
+    Bulk(16751, 59),  // "Get the UNIX time stamp of the last successful save to disk
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Map(4106, 8),     // 4105: latency docs
+    Bulk(0, 7),       // "summary"
+    Bulk(16810, 44),  // "A container for latency diagnostics commands"
+    Bulk(52, 5),      // "since"
+    Bulk(7873, 6),    // "2.8.13"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(83, 22),     // "Depends on subcommand."
+    Set(4115, 3),     // 4114: latency|doctor tips
+    Bulk(4342, 23),   // "nondeterministic_output"
+    Bulk(8785, 24),   // "request_policy:all_nodes"
+    Bulk(11962, 23),  // "response_policy:special"
+    Map(4119, 8),     // 4118: latency|doctor docs
+    Bulk(0, 7),       // "summary"
+    Bulk(16854, 48),  // "Return a human readable latency analysis report."
+    Bulk(52, 5),      // "since"
+    Bulk(7873, 6),    // "2.8.13"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Map(4128, 10),    // 4127: latency|graph docs
+    Bulk(0, 7),       // "summary"
+    Bulk(16902, 37),  // "Return a latency graph for the event."
+    Bulk(52, 5),      // "since"
+    Bulk(7873, 6),    // "2.8.13"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(4138, 1),
     Map(4139, 4),
-    Bulk("name"),
-    Bulk("event"),
-    Bulk("type"),
-    Bulk("string"),
-    Map(4144, 8),  // 4143: latency|help docs
-    Bulk("summary"),
-    Bulk("Show helpful text about the different subcommands."),
-    Bulk("since"),
-    Bulk("2.8.13"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(4153, 10),  // 4152: latency|histogram docs
-    Bulk("summary"),
-    Bulk("Return the cumulative distribution of latencies of a subset of commands or all."),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of commands with latency information being retrieved."),
-    Bulk("arguments"),
+    Bulk(226, 4),     // "name"
+    Bulk(16939, 5),   // "event"
+    Bulk(242, 4),     // "type"
+    Bulk(246, 6),     // "string"
+    Map(4144, 8),     // 4143: latency|help docs
+    Bulk(0, 7),       // "summary"
+    Bulk(16944, 50),  // "Show helpful text about the different subcommands."
+    Bulk(52, 5),      // "since"
+    Bulk(7873, 6),    // "2.8.13"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Map(4153, 10),    // 4152: latency|histogram docs
+    Bulk(0, 7),       // "summary"
+    Bulk(16994, 79),  // "Return the cumulative distribution of latencies of a subset
+    Bulk(52, 5),      // "since"
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(17073, 80),  // "O(N) where N is the number of commands with latency informa
+    Bulk(217, 9),     // "arguments"
     Array(4163, 1),
     Map(4164, 6),
-    Bulk("name"),
-    Bulk("command"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("flags"),
+    Bulk(226, 4),  // "name"
+    Bulk(480, 7),  // "command"
+    Bulk(242, 4),  // "type"
+    Bulk(246, 6),  // "string"
+    Bulk(252, 5),  // "flags"
     Set(77, 2),
-    Map(4171, 10),  // 4170: latency|history docs
-    Bulk("summary"),
-    Bulk("Return timestamp-latency samples for the event."),
-    Bulk("since"),
-    Bulk("2.8.13"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(4171, 10),    // 4170: latency|history docs
+    Bulk(0, 7),       // "summary"
+    Bulk(17153, 47),  // "Return timestamp-latency samples for the event."
+    Bulk(52, 5),      // "since"
+    Bulk(7873, 6),    // "2.8.13"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(4138, 1),
-    Map(4182, 8),  // 4181: latency|latest docs
-    Bulk("summary"),
-    Bulk("Return the latest latency samples for all events."),
-    Bulk("since"),
-    Bulk("2.8.13"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(4191, 10),  // 4190: latency|reset docs
-    Bulk("summary"),
-    Bulk("Reset latency data for one or more events."),
-    Bulk("since"),
-    Bulk("2.8.13"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(4182, 8),     // 4181: latency|latest docs
+    Bulk(0, 7),       // "summary"
+    Bulk(17200, 49),  // "Return the latest latency samples for all events."
+    Bulk(52, 5),      // "since"
+    Bulk(7873, 6),    // "2.8.13"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Map(4191, 10),    // 4190: latency|reset docs
+    Bulk(0, 7),       // "summary"
+    Bulk(17249, 42),  // "Reset latency data for one or more events."
+    Bulk(52, 5),      // "since"
+    Bulk(7873, 6),    // "2.8.13"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(4201, 1),
     Map(4202, 6),
-    Bulk("name"),
-    Bulk("event"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(16939, 5),  // "event"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Bulk(252, 5),    // "flags"
     Set(77, 2),
     Set(4209, 1),  // 4208: lcs key specs
     Map(4210, 6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(360, 2),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(238, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(4216, 4),
-    Bulk("type"),
-    Bulk("range"),
-    Bulk("spec"),
+    Bulk(242, 4),   // "type"
+    Bulk(1517, 5),  // "range"
+    Bulk(1513, 4),  // "spec"
     Map(4220, 6),
-    Bulk("lastkey"),
+    Bulk(1522, 7),  // "lastkey"
     Int(1),
-    Bulk("keystep"),
+    Bulk(1529, 7),  // "keystep"
     Int(1),
-    Bulk("limit"),
+    Bulk(1536, 5),  // "limit"
     Int(0),
-    Map(4227, 10),  // 4226: lcs docs
-    Bulk("summary"),
-    Bulk("Find longest common substring"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("string"),
-    Bulk("complexity"),
-    Bulk("O(N*M) where N and M are the lengths of s1 and s2, respectively"),
-    Bulk("arguments"),
+    Map(4227, 10),    // 4226: lcs docs
+    Bulk(0, 7),       // "summary"
+    Bulk(17291, 29),  // "Find longest common substring"
+    Bulk(52, 5),      // "since"
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(246, 6),     // "string"
+    Bulk(73, 10),     // "complexity"
+    Bulk(17320, 63),  // "O(N*M) where N and M are the lengths of s1 and s2, respecti
+    Bulk(217, 9),     // "arguments"
     Array(4237, 6),
     Map(4243, 6),
     Map(4249, 6),
@@ -4306,134 +5821,131 @@ constexpr DocNode kNodes[] = {
     Map(4263, 8),
     Map(4271, 8),
     Map(4279, 8),
-    Bulk("name"),
-    Bulk("key1"),
-    Bulk("type"),
-    Bulk("key"),
-    Bulk("key_spec_index"),
+    Bulk(226, 4),    // "name"
+    Bulk(17383, 4),  // "key1"
+    Bulk(242, 4),    // "type"
+    Bulk(1802, 3),   // "key"
+    Bulk(1805, 14),  // "key_spec_index"
     Int(0),
-    Bulk("name"),
-    Bulk("key2"),
-    Bulk("type"),
-    Bulk("key"),
-    Bulk("key_spec_index"),
+    Bulk(226, 4),    // "name"
+    Bulk(17387, 4),  // "key2"
+    Bulk(242, 4),    // "type"
+    Bulk(1802, 3),   // "key"
+    Bulk(1805, 14),  // "key_spec_index"
     Int(0),
-    Bulk("name"),
-    Bulk("len"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("LEN"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(17391, 3),  // "len"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(17394, 3),  // "LEN"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("idx"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("IDX"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(17397, 3),  // "idx"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(17400, 3),  // "IDX"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("len"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("token"),
-    Bulk("MINMATCHLEN"),
-    Bulk("flags"),
+    Bulk(226, 4),     // "name"
+    Bulk(17391, 3),   // "len"
+    Bulk(242, 4),     // "type"
+    Bulk(558, 7),     // "integer"
+    Bulk(1161, 5),    // "token"
+    Bulk(17403, 11),  // "MINMATCHLEN"
+    Bulk(252, 5),     // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("withmatchlen"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("WITHMATCHLEN"),
-    Bulk("flags"),
+    Bulk(226, 4),     // "name"
+    Bulk(17414, 12),  // "withmatchlen"
+    Bulk(242, 4),     // "type"
+    Bulk(1151, 10),   // "pure-token"
+    Bulk(1161, 5),    // "token"
+    Bulk(17426, 12),  // "WITHMATCHLEN"
+    Bulk(252, 5),     // "flags"
     Set(29, 1),
-    Map(4288, 10),  // 4287: lindex docs
-    Bulk("summary"),
-    Bulk("Get an element from a list by its index"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("list"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of elements to traverse to get to the element at index. This "
-         "makes asking for the first or the last element of the list O(1)."),
-    Bulk("arguments"),
+    Map(4288, 10),     // 4287: lindex docs
+    Bulk(0, 7),        // "summary"
+    Bulk(17438, 39),   // "Get an element from a list by its index"
+    Bulk(52, 5),       // "since"
+    Bulk(1908, 5),     // "1.0.0"
+    Bulk(62, 5),       // "group"
+    Bulk(2923, 4),     // "list"
+    Bulk(73, 10),      // "complexity"
+    Bulk(17477, 152),  // "O(N) where N is the number of elements to traverse to get t
+    Bulk(217, 9),      // "arguments"
     Array(4298, 2),
     Map(267, 6),
     Map(4300, 4),
-    Bulk("name"),
-    Bulk("index"),
-    Bulk("type"),
-    Bulk("integer"),
-    Map(4305, 10),  // 4304: linsert docs
-    Bulk("summary"),
-    Bulk("Insert an element before or after another element in a list"),
-    Bulk("since"),
-    Bulk("2.2.0"),
-    Bulk("group"),
-    Bulk("list"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of elements to traverse before seeing the value pivot. This "
-         "means that inserting somewhere on the left end on the list (head) can be considered O(1) "
-         "and inserting somewhere on the right end (tail) is O(N)."),
-    Bulk("arguments"),
+    Bulk(226, 4),      // "name"
+    Bulk(1508, 5),     // "index"
+    Bulk(242, 4),      // "type"
+    Bulk(558, 7),      // "integer"
+    Map(4305, 10),     // 4304: linsert docs
+    Bulk(0, 7),        // "summary"
+    Bulk(17629, 59),   // "Insert an element before or after another element in a list
+    Bulk(52, 5),       // "since"
+    Bulk(3427, 5),     // "2.2.0"
+    Bulk(62, 5),       // "group"
+    Bulk(2923, 4),     // "list"
+    Bulk(73, 10),      // "complexity"
+    Bulk(17688, 232),  // "O(N) where N is the number of elements to traverse before s
+    Bulk(217, 9),      // "arguments"
     Array(4315, 4),
     Map(267, 6),
     Map(4319, 6),
     Map(4339, 4),
     Map(4343, 4),
-    Bulk("name"),
-    Bulk("where"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("arguments"),
+    Bulk(226, 4),   // "name"
+    Bulk(3165, 5),  // "where"
+    Bulk(242, 4),   // "type"
+    Bulk(1136, 5),  // "oneof"
+    Bulk(217, 9),   // "arguments"
     Array(4325, 2),
     Map(4327, 6),
     Map(4333, 6),
-    Bulk("name"),
-    Bulk("before"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("BEFORE"),
-    Bulk("name"),
-    Bulk("after"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("AFTER"),
-    Bulk("name"),
-    Bulk("pivot"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("name"),
-    Bulk("element"),
-    Bulk("type"),
-    Bulk("string"),
-    Map(4348, 10),  // 4347: llen docs
-    Bulk("summary"),
-    Bulk("Get the length of a list"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("list"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Bulk(226, 4),     // "name"
+    Bulk(17920, 6),   // "before"
+    Bulk(242, 4),     // "type"
+    Bulk(1151, 10),   // "pure-token"
+    Bulk(1161, 5),    // "token"
+    Bulk(17926, 6),   // "BEFORE"
+    Bulk(226, 4),     // "name"
+    Bulk(17932, 5),   // "after"
+    Bulk(242, 4),     // "type"
+    Bulk(1151, 10),   // "pure-token"
+    Bulk(1161, 5),    // "token"
+    Bulk(17937, 5),   // "AFTER"
+    Bulk(226, 4),     // "name"
+    Bulk(17942, 5),   // "pivot"
+    Bulk(242, 4),     // "type"
+    Bulk(246, 6),     // "string"
+    Bulk(226, 4),     // "name"
+    Bulk(17947, 7),   // "element"
+    Bulk(242, 4),     // "type"
+    Bulk(246, 6),     // "string"
+    Map(4348, 10),    // 4347: llen docs
+    Bulk(0, 7),       // "summary"
+    Bulk(17954, 24),  // "Get the length of a list"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(2923, 4),    // "list"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(2283, 1),
-    Map(4359, 10),  // 4358: lmove docs
-    Bulk("summary"),
-    Bulk("Pop an element from a list, push it to another list and return it"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("group"),
-    Bulk("list"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(4359, 10),    // 4358: lmove docs
+    Bulk(0, 7),       // "summary"
+    Bulk(17978, 65),  // "Pop an element from a list, push it to another list and ret
+    Bulk(52, 5),      // "since"
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(62, 5),      // "group"
+    Bulk(2923, 4),    // "list"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(4369, 4),
     Map(726, 6),
     Map(732, 6),
@@ -4441,373 +5953,364 @@ constexpr DocNode kNodes[] = {
     Map(758, 6),
     Set(4374, 1),  // 4373: lmpop key specs
     Map(4375, 6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(701, 3),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(238, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(776, 4),
-    Map(4382, 10),  // 4381: lmpop docs
-    Bulk("summary"),
-    Bulk("Pop elements from a list"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("list"),
-    Bulk("complexity"),
-    Bulk("O(N+M) where N is the number of provided keys and M is the number of elements returned."),
-    Bulk("arguments"),
+    Map(4382, 10),    // 4381: lmpop docs
+    Bulk(0, 7),       // "summary"
+    Bulk(18043, 24),  // "Pop elements from a list"
+    Bulk(52, 5),      // "since"
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(2923, 4),    // "list"
+    Bulk(73, 10),     // "complexity"
+    Bulk(3071, 87),   // "O(N+M) where N is the number of provided keys and M is the
+    Bulk(217, 9),     // "arguments"
     Array(4392, 4),
     Map(802, 4),
     Map(806, 8),
     Map(814, 6),
     Map(820, 8),
-    Map(4397, 8),  // 4396: lolwut docs
-    Bulk("summary"),
-    Bulk("Display some computer art and the Redis version"),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("arguments"),
+    Map(4397, 8),     // 4396: lolwut docs
+    Bulk(0, 7),       // "summary"
+    Bulk(18067, 47),  // "Display some computer art and the Redis version"
+    Bulk(52, 5),      // "since"
+    Bulk(3895, 5),    // "5.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(217, 9),     // "arguments"
     Array(4405, 1),
     Map(4406, 8),
-    Bulk("name"),
-    Bulk("version"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("token"),
-    Bulk("VERSION"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(18114, 7),  // "version"
+    Bulk(242, 4),    // "type"
+    Bulk(558, 7),    // "integer"
+    Bulk(1161, 5),   // "token"
+    Bulk(18121, 7),  // "VERSION"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Map(4415, 12),  // 4414: lpop docs
-    Bulk("summary"),
-    Bulk("Remove and get the first elements in a list"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("list"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of elements returned"),
-    Bulk("history"),
+    Map(4415, 12),    // 4414: lpop docs
+    Bulk(0, 7),       // "summary"
+    Bulk(18128, 43),  // "Remove and get the first elements in a list"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(2923, 4),    // "list"
+    Bulk(73, 10),     // "complexity"
+    Bulk(18171, 47),  // "O(N) where N is the number of elements returned"
+    Bulk(687, 7),     // "history"
     Set(4427, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(4430, 2),
     Array(4428, 2),
-    Bulk("6.2.0"),
-    Bulk("Added the `count` argument."),
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(18218, 27),  // "Added the `count` argument."
     Map(267, 6),
     Map(4432, 8),
-    Bulk("name"),
-    Bulk("count"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("flags"),
+    Bulk(226, 4),   // "name"
+    Bulk(1141, 5),  // "count"
+    Bulk(242, 4),   // "type"
+    Bulk(558, 7),   // "integer"
+    Bulk(52, 5),    // "since"
+    Bulk(694, 5),   // "6.2.0"
+    Bulk(252, 5),   // "flags"
     Set(29, 1),
-    Map(4441, 10),  // 4440: lpos docs
-    Bulk("summary"),
-    Bulk("Return the index of matching elements on a list"),
-    Bulk("since"),
-    Bulk("6.0.6"),
-    Bulk("group"),
-    Bulk("list"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of elements in the list, for the average case. When searching "
-         "for elements near the head or the tail of the list, or when the MAXLEN option is "
-         "provided, the command may run in constant time."),
-    Bulk("arguments"),
+    Map(4441, 10),     // 4440: lpos docs
+    Bulk(0, 7),        // "summary"
+    Bulk(18245, 47),   // "Return the index of matching elements on a list"
+    Bulk(52, 5),       // "since"
+    Bulk(18292, 5),    // "6.0.6"
+    Bulk(62, 5),       // "group"
+    Bulk(2923, 4),     // "list"
+    Bulk(73, 10),      // "complexity"
+    Bulk(18297, 217),  // "O(N) where N is the number of elements in the list, for the
+    Bulk(217, 9),      // "arguments"
     Array(4451, 5),
     Map(267, 6),
     Map(4343, 4),
     Map(4456, 8),
     Map(4464, 8),
     Map(4472, 8),
-    Bulk("name"),
-    Bulk("rank"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("token"),
-    Bulk("RANK"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(18514, 4),  // "rank"
+    Bulk(242, 4),    // "type"
+    Bulk(558, 7),    // "integer"
+    Bulk(1161, 5),   // "token"
+    Bulk(18518, 4),  // "RANK"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("num-matches"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("token"),
-    Bulk("COUNT"),
-    Bulk("flags"),
+    Bulk(226, 4),     // "name"
+    Bulk(18522, 11),  // "num-matches"
+    Bulk(242, 4),     // "type"
+    Bulk(558, 7),     // "integer"
+    Bulk(1161, 5),    // "token"
+    Bulk(3170, 5),    // "COUNT"
+    Bulk(252, 5),     // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("len"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("token"),
-    Bulk("MAXLEN"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(17391, 3),  // "len"
+    Bulk(242, 4),    // "type"
+    Bulk(558, 7),    // "integer"
+    Bulk(1161, 5),   // "token"
+    Bulk(18533, 6),  // "MAXLEN"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Map(4481, 12),  // 4480: lpush docs
-    Bulk("summary"),
-    Bulk("Prepend one or multiple elements to a list"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("list"),
-    Bulk("complexity"),
-    Bulk("O(1) for each element added, so O(N) to add N elements when the command is called with "
-         "multiple arguments."),
-    Bulk("history"),
+    Map(4481, 12),     // 4480: lpush docs
+    Bulk(0, 7),        // "summary"
+    Bulk(18539, 42),   // "Prepend one or multiple elements to a list"
+    Bulk(52, 5),       // "since"
+    Bulk(1908, 5),     // "1.0.0"
+    Bulk(62, 5),       // "group"
+    Bulk(2923, 4),     // "list"
+    Bulk(73, 10),      // "complexity"
+    Bulk(18581, 106),  // "O(1) for each element added, so O(N) to add N elements when
+    Bulk(687, 7),      // "history"
     Set(4493, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(4496, 2),
     Array(4494, 2),
-    Bulk("2.4.0"),
-    Bulk("Accepts multiple `element` arguments."),
+    Bulk(4118, 5),    // "2.4.0"
+    Bulk(18687, 37),  // "Accepts multiple `element` arguments."
     Map(267, 6),
     Map(4498, 6),
-    Bulk("name"),
-    Bulk("element"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(17947, 7),  // "element"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Bulk(252, 5),    // "flags"
     Set(48, 1),
-    Map(4505, 12),  // 4504: lpushx docs
-    Bulk("summary"),
-    Bulk("Prepend an element to a list, only if the list exists"),
-    Bulk("since"),
-    Bulk("2.2.0"),
-    Bulk("group"),
-    Bulk("list"),
-    Bulk("complexity"),
-    Bulk("O(1) for each element added, so O(N) to add N elements when the command is called with "
-         "multiple arguments."),
-    Bulk("history"),
+    Map(4505, 12),     // 4504: lpushx docs
+    Bulk(0, 7),        // "summary"
+    Bulk(18724, 53),   // "Prepend an element to a list, only if the list exists"
+    Bulk(52, 5),       // "since"
+    Bulk(3427, 5),     // "2.2.0"
+    Bulk(62, 5),       // "group"
+    Bulk(2923, 4),     // "list"
+    Bulk(73, 10),      // "complexity"
+    Bulk(18581, 106),  // "O(1) for each element added, so O(N) to add N elements when
+    Bulk(687, 7),      // "history"
     Set(4517, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(4496, 2),
     Array(4518, 2),
-    Bulk("4.0.0"),
-    Bulk("Accepts multiple `element` arguments."),
-    Map(4521, 10),  // 4520: lrange docs
-    Bulk("summary"),
-    Bulk("Get a range of elements from a list"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("list"),
-    Bulk("complexity"),
-    Bulk("O(S+N) where S is the distance of start offset from HEAD for small lists, from nearest "
-         "end (HEAD or TAIL) for large lists; and N is the number of elements in the specified "
-         "range."),
-    Bulk("arguments"),
+    Bulk(7031, 5),     // "4.0.0"
+    Bulk(18687, 37),   // "Accepts multiple `element` arguments."
+    Map(4521, 10),     // 4520: lrange docs
+    Bulk(0, 7),        // "summary"
+    Bulk(18777, 35),   // "Get a range of elements from a list"
+    Bulk(52, 5),       // "since"
+    Bulk(1908, 5),     // "1.0.0"
+    Bulk(62, 5),       // "group"
+    Bulk(2923, 4),     // "list"
+    Bulk(73, 10),      // "complexity"
+    Bulk(18812, 178),  // "O(S+N) where S is the distance of start offset from HEAD fo
+    Bulk(217, 9),      // "arguments"
     Array(4531, 3),
     Map(267, 6),
     Map(391, 4),
     Map(4534, 4),
-    Bulk("name"),
-    Bulk("stop"),
-    Bulk("type"),
-    Bulk("integer"),
-    Map(4539, 10),  // 4538: lrem docs
-    Bulk("summary"),
-    Bulk("Remove elements from a list"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("list"),
-    Bulk("complexity"),
-    Bulk("O(N+M) where N is the length of the list and M is the number of elements removed."),
-    Bulk("arguments"),
+    Bulk(226, 4),     // "name"
+    Bulk(18990, 4),   // "stop"
+    Bulk(242, 4),     // "type"
+    Bulk(558, 7),     // "integer"
+    Map(4539, 10),    // 4538: lrem docs
+    Bulk(0, 7),       // "summary"
+    Bulk(18994, 27),  // "Remove elements from a list"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(2923, 4),    // "list"
+    Bulk(73, 10),     // "complexity"
+    Bulk(19021, 81),  // "O(N+M) where N is the length of the list and M is the numbe
+    Bulk(217, 9),     // "arguments"
     Array(4549, 3),
     Map(267, 6),
     Map(166, 4),
     Map(4343, 4),
-    Map(4553, 10),  // 4552: lset docs
-    Bulk("summary"),
-    Bulk("Set the value of an element in a list by its index"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("list"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the length of the list. Setting either the first or the last element of "
-         "the list is O(1)."),
-    Bulk("arguments"),
+    Map(4553, 10),     // 4552: lset docs
+    Bulk(0, 7),        // "summary"
+    Bulk(19102, 50),   // "Set the value of an element in a list by its index"
+    Bulk(52, 5),       // "since"
+    Bulk(1908, 5),     // "1.0.0"
+    Bulk(62, 5),       // "group"
+    Bulk(2923, 4),     // "list"
+    Bulk(73, 10),      // "complexity"
+    Bulk(19152, 105),  // "O(N) where N is the length of the list. Setting either the
+    Bulk(217, 9),      // "arguments"
     Array(4563, 3),
     Map(267, 6),
     Map(4300, 4),
     Map(4343, 4),
-    Map(4567, 10),  // 4566: ltrim docs
-    Bulk("summary"),
-    Bulk("Trim a list to the specified range"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("list"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of elements to be removed by the operation."),
-    Bulk("arguments"),
+    Map(4567, 10),    // 4566: ltrim docs
+    Bulk(0, 7),       // "summary"
+    Bulk(19257, 34),  // "Trim a list to the specified range"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(2923, 4),    // "list"
+    Bulk(73, 10),     // "complexity"
+    Bulk(19291, 70),  // "O(N) where N is the number of elements to be removed by the
+    Bulk(217, 9),     // "arguments"
     Array(4531, 3),
-    Map(4578, 8),  // 4577: memory docs
-    Bulk("summary"),
-    Bulk("A container for memory diagnostics commands"),
-    Bulk("since"),
-    Bulk("4.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("Depends on subcommand."),
-    Map(4587, 8),  // 4586: memory|doctor docs
-    Bulk("summary"),
-    Bulk("Outputs memory problems report"),
-    Bulk("since"),
-    Bulk("4.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(4596, 8),  // 4595: memory|help docs
-    Bulk("summary"),
-    Bulk("Show helpful text about the different subcommands"),
-    Bulk("since"),
-    Bulk("4.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(4605, 8),  // 4604: memory|malloc-stats docs
-    Bulk("summary"),
-    Bulk("Show allocator internal stats"),
-    Bulk("since"),
-    Bulk("4.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("Depends on how much memory is allocated, could be slow"),
-    Map(4614, 8),  // 4613: memory|purge docs
-    Bulk("summary"),
-    Bulk("Ask the allocator to release memory"),
-    Bulk("since"),
-    Bulk("4.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("Depends on how much memory is allocated, could be slow"),
-    Map(4623, 8),  // 4622: memory|stats docs
-    Bulk("summary"),
-    Bulk("Show memory usage details"),
-    Bulk("since"),
-    Bulk("4.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Set(4632, 1),  // 4631: memory|usage key specs
+    Map(4578, 8),     // 4577: memory docs
+    Bulk(0, 7),       // "summary"
+    Bulk(19361, 43),  // "A container for memory diagnostics commands"
+    Bulk(52, 5),      // "since"
+    Bulk(7031, 5),    // "4.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(83, 22),     // "Depends on subcommand."
+    Map(4587, 8),     // 4586: memory|doctor docs
+    Bulk(0, 7),       // "summary"
+    Bulk(19404, 30),  // "Outputs memory problems report"
+    Bulk(52, 5),      // "since"
+    Bulk(7031, 5),    // "4.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Map(4596, 8),     // 4595: memory|help docs
+    Bulk(0, 7),       // "summary"
+    Bulk(838, 49),    // "Show helpful text about the different subcommands"
+    Bulk(52, 5),      // "since"
+    Bulk(7031, 5),    // "4.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Map(4605, 8),     // 4604: memory|malloc-stats docs
+    Bulk(0, 7),       // "summary"
+    Bulk(19434, 29),  // "Show allocator internal stats"
+    Bulk(52, 5),      // "since"
+    Bulk(7031, 5),    // "4.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(19463, 54),  // "Depends on how much memory is allocated, could be slow"
+    Map(4614, 8),     // 4613: memory|purge docs
+    Bulk(0, 7),       // "summary"
+    Bulk(19517, 35),  // "Ask the allocator to release memory"
+    Bulk(52, 5),      // "since"
+    Bulk(7031, 5),    // "4.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(19463, 54),  // "Depends on how much memory is allocated, could be slow"
+    Map(4623, 8),     // 4622: memory|stats docs
+    Bulk(0, 7),       // "summary"
+    Bulk(19552, 25),  // "Show memory usage details"
+    Bulk(52, 5),      // "since"
+    Bulk(7031, 5),    // "4.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Set(4632, 1),     // 4631: memory|usage key specs
     Map(4633, 6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(2483, 1),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(592, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(244, 4),
-    Map(4640, 10),  // 4639: memory|usage docs
-    Bulk("summary"),
-    Bulk("Estimate the memory usage of a key"),
-    Bulk("since"),
-    Bulk("4.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of samples."),
-    Bulk("arguments"),
+    Map(4640, 10),    // 4639: memory|usage docs
+    Bulk(0, 7),       // "summary"
+    Bulk(19577, 34),  // "Estimate the memory usage of a key"
+    Bulk(52, 5),      // "since"
+    Bulk(7031, 5),    // "4.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(19611, 38),  // "O(N) where N is the number of samples."
+    Bulk(217, 9),     // "arguments"
     Array(4650, 2),
     Map(267, 6),
     Map(4652, 8),
-    Bulk("name"),
-    Bulk("count"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("token"),
-    Bulk("SAMPLES"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(1141, 5),   // "count"
+    Bulk(242, 4),    // "type"
+    Bulk(558, 7),    // "integer"
+    Bulk(1161, 5),   // "token"
+    Bulk(19649, 7),  // "SAMPLES"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Set(4661, 1),  // 4660: mget tips
-    Bulk("request_policy:multi_shard"),
-    Set(4663, 1),  // 4662: mget key specs
+    Set(4661, 1),    // 4660: mget tips
+    Bulk(9346, 26),  // "request_policy:multi_shard"
+    Set(4663, 1),    // 4662: mget key specs
     Map(4664, 6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(360, 2),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(238, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(610, 4),
-    Map(4671, 10),  // 4670: mget docs
-    Bulk("summary"),
-    Bulk("Get the values of all the given keys"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("string"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of keys to retrieve."),
-    Bulk("arguments"),
+    Map(4671, 10),    // 4670: mget docs
+    Bulk(0, 7),       // "summary"
+    Bulk(19656, 36),  // "Get the values of all the given keys"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(246, 6),     // "string"
+    Bulk(73, 10),     // "complexity"
+    Bulk(19692, 47),  // "O(N) where N is the number of keys to retrieve."
+    Bulk(217, 9),     // "arguments"
     Array(2325, 1),
     Set(4682, 2),  // 4681: migrate key specs
     Map(4684, 6),
     Map(4690, 6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(701, 3),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(604, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(244, 4),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(4696, 4),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(4700, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(610, 4),
-    Status("RW"),
-    Status("access"),
-    Status("delete"),
-    Status("incomplete"),
-    Bulk("type"),
-    Bulk("keyword"),
-    Bulk("spec"),
+    Status(1500, 2),    // "RW"
+    Status(2164, 6),    // "access"
+    Status(2819, 6),    // "delete"
+    Status(19739, 10),  // "incomplete"
+    Bulk(242, 4),       // "type"
+    Bulk(12705, 7),     // "keyword"
+    Bulk(1513, 4),      // "spec"
     Map(4704, 4),
-    Bulk("keyword"),
-    Bulk("KEYS"),
-    Bulk("startfrom"),
+    Bulk(12705, 7),  // "keyword"
+    Bulk(19749, 4),  // "KEYS"
+    Bulk(12717, 9),  // "startfrom"
     Int(-2),
-    Map(4709, 12),  // 4708: migrate docs
-    Bulk("summary"),
-    Bulk("Atomically transfer a key from a Redis instance to another one."),
-    Bulk("since"),
-    Bulk("2.6.0"),
-    Bulk("group"),
-    Bulk("generic"),
-    Bulk("complexity"),
-    Bulk("This command actually executes a DUMP+DEL in the source instance, and a RESTORE in the "
-         "target instance. See the pages of these commands for time complexity. Also an O(N) data "
-         "transfer between the two instances is performed."),
-    Bulk("history"),
+    Map(4709, 12),     // 4708: migrate docs
+    Bulk(0, 7),        // "summary"
+    Bulk(19753, 63),   // "Atomically transfer a key from a Redis instance to another
+    Bulk(52, 5),       // "since"
+    Bulk(2196, 5),     // "2.6.0"
+    Bulk(62, 5),       // "group"
+    Bulk(8968, 7),     // "generic"
+    Bulk(73, 10),      // "complexity"
+    Bulk(19816, 223),  // "This command actually executes a DUMP+DEL in the source ins
+    Bulk(687, 7),      // "history"
     Set(4721, 4),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(4733, 9),
     Array(4725, 2),
     Array(4727, 2),
     Array(4729, 2),
     Array(4731, 2),
-    Bulk("3.0.0"),
-    Bulk("Added the `COPY` and `REPLACE` options."),
-    Bulk("3.0.6"),
-    Bulk("Added the `KEYS` option."),
-    Bulk("4.0.7"),
-    Bulk("Added the `AUTH` option."),
-    Bulk("6.0.0"),
-    Bulk("Added the `AUTH2` option."),
+    Bulk(1870, 5),    // "3.0.0"
+    Bulk(20039, 39),  // "Added the `COPY` and `REPLACE` options."
+    Bulk(20078, 5),   // "3.0.6"
+    Bulk(20083, 24),  // "Added the `KEYS` option."
+    Bulk(20107, 5),   // "4.0.7"
+    Bulk(20112, 24),  // "Added the `AUTH` option."
+    Bulk(57, 5),      // "6.0.0"
+    Bulk(20136, 25),  // "Added the `AUTH2` option."
     Map(2629, 4),
     Map(1785, 4),
     Map(4742, 6),
@@ -4817,915 +6320,903 @@ constexpr DocNode kNodes[] = {
     Map(4770, 10),
     Map(4780, 8),
     Map(4812, 12),
-    Bulk("name"),
-    Bulk("key_or_empty_string"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("arguments"),
+    Bulk(226, 4),     // "name"
+    Bulk(20161, 19),  // "key_or_empty_string"
+    Bulk(242, 4),     // "type"
+    Bulk(1136, 5),    // "oneof"
+    Bulk(217, 9),     // "arguments"
     Array(4748, 2),
     Map(267, 6),
     Map(4750, 6),
-    Bulk("name"),
-    Bulk("empty_string"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk(""),
-    Bulk("name"),
-    Bulk("destination-db"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("name"),
-    Bulk("copy"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("COPY"),
-    Bulk("since"),
-    Bulk("3.0.0"),
-    Bulk("flags"),
+    Bulk(226, 4),     // "name"
+    Bulk(20180, 12),  // "empty_string"
+    Bulk(242, 4),     // "type"
+    Bulk(1151, 10),   // "pure-token"
+    Bulk(1161, 5),    // "token"
+    Bulk(20192, 0),   // ""
+    Bulk(226, 4),     // "name"
+    Bulk(9070, 14),   // "destination-db"
+    Bulk(242, 4),     // "type"
+    Bulk(558, 7),     // "integer"
+    Bulk(226, 4),     // "name"
+    Bulk(20192, 4),   // "copy"
+    Bulk(242, 4),     // "type"
+    Bulk(1151, 10),   // "pure-token"
+    Bulk(1161, 5),    // "token"
+    Bulk(20196, 4),   // "COPY"
+    Bulk(52, 5),      // "since"
+    Bulk(1870, 5),    // "3.0.0"
+    Bulk(252, 5),     // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("replace"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("REPLACE"),
-    Bulk("since"),
-    Bulk("3.0.0"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(9086, 7),   // "replace"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(9093, 7),   // "REPLACE"
+    Bulk(52, 5),     // "since"
+    Bulk(1870, 5),   // "3.0.0"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("authentication"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("flags"),
+    Bulk(226, 4),     // "name"
+    Bulk(20200, 14),  // "authentication"
+    Bulk(242, 4),     // "type"
+    Bulk(1136, 5),    // "oneof"
+    Bulk(252, 5),     // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(4788, 2),
     Map(4790, 10),
     Map(4800, 12),
-    Bulk("name"),
-    Bulk("password"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("token"),
-    Bulk("AUTH"),
-    Bulk("since"),
-    Bulk("4.0.7"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(2023, 8),   // "password"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Bulk(1161, 5),   // "token"
+    Bulk(15026, 4),  // "AUTH"
+    Bulk(52, 5),     // "since"
+    Bulk(20107, 5),  // "4.0.7"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("username_password"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("token"),
-    Bulk("AUTH2"),
-    Bulk("since"),
-    Bulk("6.0.0"),
-    Bulk("flags"),
+    Bulk(226, 4),     // "name"
+    Bulk(15009, 17),  // "username_password"
+    Bulk(242, 4),     // "type"
+    Bulk(2239, 5),    // "block"
+    Bulk(1161, 5),    // "token"
+    Bulk(20214, 5),   // "AUTH2"
+    Bulk(52, 5),      // "since"
+    Bulk(57, 5),      // "6.0.0"
+    Bulk(252, 5),     // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(3756, 2),
-    Bulk("name"),
-    Bulk("key"),
-    Bulk("type"),
-    Bulk("key"),
-    Bulk("key_spec_index"),
+    Bulk(226, 4),    // "name"
+    Bulk(1802, 3),   // "key"
+    Bulk(242, 4),    // "type"
+    Bulk(1802, 3),   // "key"
+    Bulk(1805, 14),  // "key_spec_index"
     Int(1),
-    Bulk("token"),
-    Bulk("KEYS"),
-    Bulk("since"),
-    Bulk("3.0.6"),
-    Bulk("flags"),
+    Bulk(1161, 5),   // "token"
+    Bulk(19749, 4),  // "KEYS"
+    Bulk(52, 5),     // "since"
+    Bulk(20078, 5),  // "3.0.6"
+    Bulk(252, 5),    // "flags"
     Set(77, 2),
-    Map(4825, 8),  // 4824: module docs
-    Bulk("summary"),
-    Bulk("A container for module commands"),
-    Bulk("since"),
-    Bulk("4.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("Depends on subcommand."),
-    Map(4834, 8),  // 4833: module|list docs
-    Bulk("summary"),
-    Bulk("List all modules loaded by the server"),
-    Bulk("since"),
-    Bulk("4.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of loaded modules."),
-    Map(4843, 10),  // 4842: module|load docs
-    Bulk("summary"),
-    Bulk("Load a module"),
-    Bulk("since"),
-    Bulk("4.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(4825, 8),     // 4824: module docs
+    Bulk(0, 7),       // "summary"
+    Bulk(20219, 31),  // "A container for module commands"
+    Bulk(52, 5),      // "since"
+    Bulk(7031, 5),    // "4.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(83, 22),     // "Depends on subcommand."
+    Map(4834, 8),     // 4833: module|list docs
+    Bulk(0, 7),       // "summary"
+    Bulk(20250, 37),  // "List all modules loaded by the server"
+    Bulk(52, 5),      // "since"
+    Bulk(7031, 5),    // "4.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(20287, 45),  // "O(N) where N is the number of loaded modules."
+    Map(4843, 10),    // 4842: module|load docs
+    Bulk(0, 7),       // "summary"
+    Bulk(20332, 13),  // "Load a module"
+    Bulk(52, 5),      // "since"
+    Bulk(7031, 5),    // "4.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(4853, 2),
     Map(4855, 4),
     Map(71, 6),
-    Bulk("name"),
-    Bulk("path"),
-    Bulk("type"),
-    Bulk("string"),
-    Map(4860, 10),  // 4859: module|loadex docs
-    Bulk("summary"),
-    Bulk("Load a module with extended parameters"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Bulk(226, 4),     // "name"
+    Bulk(20345, 4),   // "path"
+    Bulk(242, 4),     // "type"
+    Bulk(246, 6),     // "string"
+    Map(4860, 10),    // 4859: module|loadex docs
+    Bulk(0, 7),       // "summary"
+    Bulk(20349, 38),  // "Load a module with extended parameters"
+    Bulk(52, 5),      // "since"
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(4870, 3),
     Map(4855, 4),
     Map(4873, 10),
     Map(4889, 10),
-    Bulk("name"),
-    Bulk("configs"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("token"),
-    Bulk("CONFIG"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(20387, 7),  // "configs"
+    Bulk(242, 4),    // "type"
+    Bulk(2239, 5),   // "block"
+    Bulk(1161, 5),   // "token"
+    Bulk(20394, 6),  // "CONFIG"
+    Bulk(252, 5),    // "flags"
     Set(578, 3),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(4883, 2),
     Map(4885, 4),
     Map(273, 4),
-    Bulk("name"),
-    Bulk("name"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("name"),
-    Bulk("args"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("token"),
-    Bulk("ARGS"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(226, 4),    // "name"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Bulk(226, 4),    // "name"
+    Bulk(20400, 4),  // "args"
+    Bulk(242, 4),    // "type"
+    Bulk(2239, 5),   // "block"
+    Bulk(1161, 5),   // "token"
+    Bulk(20404, 4),  // "ARGS"
+    Bulk(252, 5),    // "flags"
     Set(77, 2),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(4899, 1),
     Map(4900, 4),
-    Bulk("name"),
-    Bulk("arg"),
-    Bulk("type"),
-    Bulk("string"),
-    Map(4905, 10),  // 4904: module|unload docs
-    Bulk("summary"),
-    Bulk("Unload a module"),
-    Bulk("since"),
-    Bulk("4.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Bulk(226, 4),     // "name"
+    Bulk(487, 3),     // "arg"
+    Bulk(242, 4),     // "type"
+    Bulk(246, 6),     // "string"
+    Map(4905, 10),    // 4904: module|unload docs
+    Bulk(0, 7),       // "summary"
+    Bulk(20408, 15),  // "Unload a module"
+    Bulk(52, 5),      // "since"
+    Bulk(7031, 5),    // "4.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(4915, 1),
     Map(4885, 4),
-    Map(4917, 6),  // 4916: monitor docs
-    Bulk("summary"),
-    Bulk("Listen for all requests received by the server in real time"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Map(4924, 10),  // 4923: move docs
-    Bulk("summary"),
-    Bulk("Move a key to another database"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("generic"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(4917, 6),     // 4916: monitor docs
+    Bulk(0, 7),       // "summary"
+    Bulk(20423, 59),  // "Listen for all requests received by the server in real time
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Map(4924, 10),    // 4923: move docs
+    Bulk(0, 7),       // "summary"
+    Bulk(20482, 30),  // "Move a key to another database"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(8968, 7),    // "generic"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(4934, 2),
     Map(267, 6),
     Map(4936, 4),
-    Bulk("name"),
-    Bulk("db"),
-    Bulk("type"),
-    Bulk("integer"),
-    Set(4941, 2),  // 4940: mset tips
-    Bulk("request_policy:multi_shard"),
-    Bulk("response_policy:all_succeeded"),
-    Set(4944, 1),  // 4943: mset key specs
+    Bulk(226, 4),    // "name"
+    Bulk(20512, 2),  // "db"
+    Bulk(242, 4),    // "type"
+    Bulk(558, 7),    // "integer"
+    Set(4941, 2),    // 4940: mset tips
+    Bulk(9346, 26),  // "request_policy:multi_shard"
+    Bulk(8809, 29),  // "response_policy:all_succeeded"
+    Set(4944, 1),    // 4943: mset key specs
     Map(4945, 6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(590, 2),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(238, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(4951, 4),
-    Bulk("type"),
-    Bulk("range"),
-    Bulk("spec"),
+    Bulk(242, 4),   // "type"
+    Bulk(1517, 5),  // "range"
+    Bulk(1513, 4),  // "spec"
     Map(4955, 6),
-    Bulk("lastkey"),
+    Bulk(1522, 7),  // "lastkey"
     Int(-1),
-    Bulk("keystep"),
+    Bulk(1529, 7),  // "keystep"
     Int(2),
-    Bulk("limit"),
+    Bulk(1536, 5),  // "limit"
     Int(0),
-    Map(4962, 10),  // 4961: mset docs
-    Bulk("summary"),
-    Bulk("Set multiple keys to multiple values"),
-    Bulk("since"),
-    Bulk("1.0.1"),
-    Bulk("group"),
-    Bulk("string"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of keys to set."),
-    Bulk("arguments"),
+    Map(4962, 10),    // 4961: mset docs
+    Bulk(0, 7),       // "summary"
+    Bulk(20514, 36),  // "Set multiple keys to multiple values"
+    Bulk(52, 5),      // "since"
+    Bulk(20550, 5),   // "1.0.1"
+    Bulk(62, 5),      // "group"
+    Bulk(246, 6),     // "string"
+    Bulk(73, 10),     // "complexity"
+    Bulk(20555, 42),  // "O(N) where N is the number of keys to set."
+    Bulk(217, 9),     // "arguments"
     Array(4972, 1),
     Map(4973, 8),
-    Bulk("name"),
-    Bulk("key_value"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(20597, 9),  // "key_value"
+    Bulk(242, 4),    // "type"
+    Bulk(2239, 5),   // "block"
+    Bulk(252, 5),    // "flags"
     Set(48, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(265, 2),
-    Set(4982, 2),  // 4981: msetnx tips
-    Bulk("request_policy:multi_shard"),
-    Bulk("response_policy:agg_min"),
-    Set(4985, 1),  // 4984: msetnx key specs
+    Set(4982, 2),     // 4981: msetnx tips
+    Bulk(9346, 26),   // "request_policy:multi_shard"
+    Bulk(20606, 23),  // "response_policy:agg_min"
+    Set(4985, 1),     // 4984: msetnx key specs
     Map(4986, 6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(4992, 2),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(238, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(4951, 4),
-    Status("OW"),
-    Status("insert"),
-    Map(4995, 10),  // 4994: msetnx docs
-    Bulk("summary"),
-    Bulk("Set multiple keys to multiple values, only if none of the keys exist"),
-    Bulk("since"),
-    Bulk("1.0.1"),
-    Bulk("group"),
-    Bulk("string"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of keys to set."),
-    Bulk("arguments"),
+    Status(2715, 2),  // "OW"
+    Status(1502, 6),  // "insert"
+    Map(4995, 10),    // 4994: msetnx docs
+    Bulk(0, 7),       // "summary"
+    Bulk(20629, 68),  // "Set multiple keys to multiple values, only if none of the k
+    Bulk(52, 5),      // "since"
+    Bulk(20550, 5),   // "1.0.1"
+    Bulk(62, 5),      // "group"
+    Bulk(246, 6),     // "string"
+    Bulk(73, 10),     // "complexity"
+    Bulk(20555, 42),  // "O(N) where N is the number of keys to set."
+    Bulk(217, 9),     // "arguments"
     Array(4972, 1),
-    Map(5006, 8),  // 5005: multi docs
-    Bulk("summary"),
-    Bulk("Mark the start of a transaction block"),
-    Bulk("since"),
-    Bulk("1.2.0"),
-    Bulk("group"),
-    Bulk("transactions"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(5015, 8),  // 5014: object docs
-    Bulk("summary"),
-    Bulk("A container for object introspection commands"),
-    Bulk("since"),
-    Bulk("2.2.3"),
-    Bulk("group"),
-    Bulk("generic"),
-    Bulk("complexity"),
-    Bulk("Depends on subcommand."),
-    Map(5024, 10),  // 5023: object|encoding docs
-    Bulk("summary"),
-    Bulk("Inspect the internal encoding of a Redis object"),
-    Bulk("since"),
-    Bulk("2.2.3"),
-    Bulk("group"),
-    Bulk("generic"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(5006, 8),     // 5005: multi docs
+    Bulk(0, 7),       // "summary"
+    Bulk(20697, 37),  // "Mark the start of a transaction block"
+    Bulk(52, 5),      // "since"
+    Bulk(10438, 5),   // "1.2.0"
+    Bulk(62, 5),      // "group"
+    Bulk(9713, 12),   // "transactions"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Map(5015, 8),     // 5014: object docs
+    Bulk(0, 7),       // "summary"
+    Bulk(20734, 45),  // "A container for object introspection commands"
+    Bulk(52, 5),      // "since"
+    Bulk(20779, 5),   // "2.2.3"
+    Bulk(62, 5),      // "group"
+    Bulk(8968, 7),    // "generic"
+    Bulk(73, 10),     // "complexity"
+    Bulk(83, 22),     // "Depends on subcommand."
+    Map(5024, 10),    // 5023: object|encoding docs
+    Bulk(0, 7),       // "summary"
+    Bulk(20784, 47),  // "Inspect the internal encoding of a Redis object"
+    Bulk(52, 5),      // "since"
+    Bulk(20779, 5),   // "2.2.3"
+    Bulk(62, 5),      // "group"
+    Bulk(8968, 7),    // "generic"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(2283, 1),
-    Map(5035, 10),  // 5034: object|freq docs
-    Bulk("summary"),
-    Bulk("Get the logarithmic access frequency counter of a Redis object"),
-    Bulk("since"),
-    Bulk("4.0.0"),
-    Bulk("group"),
-    Bulk("generic"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(5035, 10),    // 5034: object|freq docs
+    Bulk(0, 7),       // "summary"
+    Bulk(20831, 62),  // "Get the logarithmic access frequency counter of a Redis obj
+    Bulk(52, 5),      // "since"
+    Bulk(7031, 5),    // "4.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(8968, 7),    // "generic"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(2283, 1),
-    Map(5046, 8),  // 5045: object|help docs
-    Bulk("summary"),
-    Bulk("Show helpful text about the different subcommands"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("group"),
-    Bulk("generic"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(5055, 10),  // 5054: object|idletime docs
-    Bulk("summary"),
-    Bulk("Get the time since a Redis object was last accessed"),
-    Bulk("since"),
-    Bulk("2.2.3"),
-    Bulk("group"),
-    Bulk("generic"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(5046, 8),     // 5045: object|help docs
+    Bulk(0, 7),       // "summary"
+    Bulk(838, 49),    // "Show helpful text about the different subcommands"
+    Bulk(52, 5),      // "since"
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(62, 5),      // "group"
+    Bulk(8968, 7),    // "generic"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Map(5055, 10),    // 5054: object|idletime docs
+    Bulk(0, 7),       // "summary"
+    Bulk(20893, 51),  // "Get the time since a Redis object was last accessed"
+    Bulk(52, 5),      // "since"
+    Bulk(20779, 5),   // "2.2.3"
+    Bulk(62, 5),      // "group"
+    Bulk(8968, 7),    // "generic"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(2283, 1),
-    Map(5066, 10),  // 5065: object|refcount docs
-    Bulk("summary"),
-    Bulk("Get the number of references to the value of the key"),
-    Bulk("since"),
-    Bulk("2.2.3"),
-    Bulk("group"),
-    Bulk("generic"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(5066, 10),    // 5065: object|refcount docs
+    Bulk(0, 7),       // "summary"
+    Bulk(20944, 52),  // "Get the number of references to the value of the key"
+    Bulk(52, 5),      // "since"
+    Bulk(20779, 5),   // "2.2.3"
+    Bulk(62, 5),      // "group"
+    Bulk(8968, 7),    // "generic"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(2283, 1),
-    Map(5077, 10),  // 5076: persist docs
-    Bulk("summary"),
-    Bulk("Remove the expiration from a key"),
-    Bulk("since"),
-    Bulk("2.2.0"),
-    Bulk("group"),
-    Bulk("generic"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(5077, 10),    // 5076: persist docs
+    Bulk(0, 7),       // "summary"
+    Bulk(20996, 32),  // "Remove the expiration from a key"
+    Bulk(52, 5),      // "since"
+    Bulk(3427, 5),    // "2.2.0"
+    Bulk(62, 5),      // "group"
+    Bulk(8968, 7),    // "generic"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(2283, 1),
-    Map(5088, 12),  // 5087: pexpire docs
-    Bulk("summary"),
-    Bulk("Set a key's time to live in milliseconds"),
-    Bulk("since"),
-    Bulk("2.6.0"),
-    Bulk("group"),
-    Bulk("generic"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("history"),
+    Map(5088, 12),    // 5087: pexpire docs
+    Bulk(0, 7),       // "summary"
+    Bulk(21028, 40),  // "Set a key's time to live in milliseconds"
+    Bulk(52, 5),      // "since"
+    Bulk(2196, 5),    // "2.6.0"
+    Bulk(62, 5),      // "group"
+    Bulk(8968, 7),    // "generic"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(687, 7),     // "history"
     Set(2523, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(5100, 3),
     Map(267, 6),
     Map(5103, 4),
     Map(2533, 10),
-    Bulk("name"),
-    Bulk("milliseconds"),
-    Bulk("type"),
-    Bulk("integer"),
-    Map(5108, 12),  // 5107: pexpireat docs
-    Bulk("summary"),
-    Bulk("Set the expiration for a key as a UNIX timestamp specified in milliseconds"),
-    Bulk("since"),
-    Bulk("2.6.0"),
-    Bulk("group"),
-    Bulk("generic"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("history"),
+    Bulk(226, 4),     // "name"
+    Bulk(10908, 12),  // "milliseconds"
+    Bulk(242, 4),     // "type"
+    Bulk(558, 7),     // "integer"
+    Map(5108, 12),    // 5107: pexpireat docs
+    Bulk(0, 7),       // "summary"
+    Bulk(21068, 74),  // "Set the expiration for a key as a UNIX timestamp specified
+    Bulk(52, 5),      // "since"
+    Bulk(2196, 5),    // "2.6.0"
+    Bulk(62, 5),      // "group"
+    Bulk(8968, 7),    // "generic"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(687, 7),     // "history"
     Set(2523, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(5120, 3),
     Map(267, 6),
     Map(5123, 4),
     Map(2533, 10),
-    Bulk("name"),
-    Bulk("unix-time-milliseconds"),
-    Bulk("type"),
-    Bulk("unix-time"),
-    Map(5128, 10),  // 5127: pexpiretime docs
-    Bulk("summary"),
-    Bulk("Get the expiration Unix timestamp for a key in milliseconds"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("generic"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Bulk(226, 4),     // "name"
+    Bulk(14347, 22),  // "unix-time-milliseconds"
+    Bulk(242, 4),     // "type"
+    Bulk(10761, 9),   // "unix-time"
+    Map(5128, 10),    // 5127: pexpiretime docs
+    Bulk(0, 7),       // "summary"
+    Bulk(21142, 59),  // "Get the expiration Unix timestamp for a key in milliseconds
+    Bulk(52, 5),      // "since"
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(8968, 7),    // "generic"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(2283, 1),
-    Map(5139, 10),  // 5138: pfadd docs
-    Bulk("summary"),
-    Bulk("Adds the specified elements to the specified HyperLogLog."),
-    Bulk("since"),
-    Bulk("2.8.9"),
-    Bulk("group"),
-    Bulk("hyperloglog"),
-    Bulk("complexity"),
-    Bulk("O(1) to add every element."),
-    Bulk("arguments"),
+    Map(5139, 10),    // 5138: pfadd docs
+    Bulk(0, 7),       // "summary"
+    Bulk(21201, 57),  // "Adds the specified elements to the specified HyperLogLog."
+    Bulk(52, 5),      // "since"
+    Bulk(21258, 5),   // "2.8.9"
+    Bulk(62, 5),      // "group"
+    Bulk(21263, 11),  // "hyperloglog"
+    Bulk(73, 10),     // "complexity"
+    Bulk(21274, 26),  // "O(1) to add every element."
+    Bulk(217, 9),     // "arguments"
     Array(5149, 2),
     Map(267, 6),
     Map(5151, 6),
-    Bulk("name"),
-    Bulk("element"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(17947, 7),  // "element"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Bulk(252, 5),    // "flags"
     Set(77, 2),
     Set(5158, 1),  // 5157: pfcount key specs
     Map(5159, 8),
-    Bulk("notes"),
-    Bulk("RW because it may change the internal representation of the key, and propagate to "
-         "replicas"),
-    Bulk("flags"),
+    Bulk(2276, 5),    // "notes"
+    Bulk(21300, 90),  // "RW because it may change the internal representation of the
+    Bulk(252, 5),     // "flags"
     Set(5167, 2),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(238, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(610, 4),
-    Status("RW"),
-    Status("access"),
-    Map(5170, 10),  // 5169: pfcount docs
-    Bulk("summary"),
-    Bulk(
-        "Return the approximated cardinality of the set(s) observed by the HyperLogLog at key(s)."),
-    Bulk("since"),
-    Bulk("2.8.9"),
-    Bulk("group"),
-    Bulk("hyperloglog"),
-    Bulk("complexity"),
-    Bulk("O(1) with a very small average constant time when called with a single key. O(N) with N "
-         "being the number of keys, and much bigger constant times, when called with multiple "
-         "keys."),
-    Bulk("arguments"),
+    Status(1500, 2),   // "RW"
+    Status(2164, 6),   // "access"
+    Map(5170, 10),     // 5169: pfcount docs
+    Bulk(0, 7),        // "summary"
+    Bulk(21390, 88),   // "Return the approximated cardinality of the set(s) observed
+    Bulk(52, 5),       // "since"
+    Bulk(21258, 5),    // "2.8.9"
+    Bulk(62, 5),       // "group"
+    Bulk(21263, 11),   // "hyperloglog"
+    Bulk(73, 10),      // "complexity"
+    Bulk(21478, 177),  // "O(1) with a very small average constant time when called wi
+    Bulk(217, 9),      // "arguments"
     Array(2325, 1),
     Set(5181, 1),  // 5180: pfdebug key specs
     Map(5182, 6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(5167, 2),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(592, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(244, 4),
-    Map(5189, 12),  // 5188: pfdebug docs
-    Bulk("summary"),
-    Bulk("Internal commands for debugging HyperLogLog values"),
-    Bulk("since"),
-    Bulk("2.8.9"),
-    Bulk("group"),
-    Bulk("hyperloglog"),
-    Bulk("complexity"),
-    Bulk("N/A"),
-    Bulk("doc_flags"),
+    Map(5189, 12),    // 5188: pfdebug docs
+    Bulk(0, 7),       // "summary"
+    Bulk(21655, 50),  // "Internal commands for debugging HyperLogLog values"
+    Bulk(52, 5),      // "since"
+    Bulk(21258, 5),   // "2.8.9"
+    Bulk(62, 5),      // "group"
+    Bulk(21263, 11),  // "hyperloglog"
+    Bulk(73, 10),     // "complexity"
+    Bulk(21705, 3),   // "N/A"
+    Bulk(3432, 9),    // "doc_flags"
     Set(2260, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(5201, 2),
     Map(5203, 4),
     Map(267, 6),
-    Bulk("name"),
-    Bulk("subcommand"),
-    Bulk("type"),
-    Bulk("string"),
-    Set(5208, 2),  // 5207: pfmerge key specs
+    Bulk(226, 4),    // "name"
+    Bulk(7540, 10),  // "subcommand"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Set(5208, 2),    // 5207: pfmerge key specs
     Map(5210, 6),
     Map(5219, 6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(5216, 3),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(238, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(244, 4),
-    Status("RW"),
-    Status("access"),
-    Status("insert"),
-    Bulk("flags"),
+    Status(1500, 2),  // "RW"
+    Status(2164, 6),  // "access"
+    Status(1502, 6),  // "insert"
+    Bulk(252, 5),     // "flags"
     Set(360, 2),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(592, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(610, 4),
-    Map(5226, 10),  // 5225: pfmerge docs
-    Bulk("summary"),
-    Bulk("Merge N different HyperLogLogs into a single one."),
-    Bulk("since"),
-    Bulk("2.8.9"),
-    Bulk("group"),
-    Bulk("hyperloglog"),
-    Bulk("complexity"),
-    Bulk("O(N) to merge N HyperLogLogs, but with high constant times."),
-    Bulk("arguments"),
+    Map(5226, 10),    // 5225: pfmerge docs
+    Bulk(0, 7),       // "summary"
+    Bulk(21708, 49),  // "Merge N different HyperLogLogs into a single one."
+    Bulk(52, 5),      // "since"
+    Bulk(21258, 5),   // "2.8.9"
+    Bulk(62, 5),      // "group"
+    Bulk(21263, 11),  // "hyperloglog"
+    Bulk(73, 10),     // "complexity"
+    Bulk(21757, 59),  // "O(N) to merge N HyperLogLogs, but with high constant times.
+    Bulk(217, 9),     // "arguments"
     Array(5236, 2),
     Map(638, 6),
     Map(5238, 8),
-    Bulk("name"),
-    Bulk("sourcekey"),
-    Bulk("type"),
-    Bulk("key"),
-    Bulk("key_spec_index"),
+    Bulk(226, 4),    // "name"
+    Bulk(21816, 9),  // "sourcekey"
+    Bulk(242, 4),    // "type"
+    Bulk(1802, 3),   // "key"
+    Bulk(1805, 14),  // "key_spec_index"
     Int(1),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(48, 1),
-    Map(5247, 10),  // 5246: pfselftest docs
-    Bulk("summary"),
-    Bulk("An internal command for testing HyperLogLog values"),
-    Bulk("since"),
-    Bulk("2.8.9"),
-    Bulk("group"),
-    Bulk("hyperloglog"),
-    Bulk("complexity"),
-    Bulk("N/A"),
-    Bulk("doc_flags"),
+    Map(5247, 10),    // 5246: pfselftest docs
+    Bulk(0, 7),       // "summary"
+    Bulk(21825, 50),  // "An internal command for testing HyperLogLog values"
+    Bulk(52, 5),      // "since"
+    Bulk(21258, 5),   // "2.8.9"
+    Bulk(62, 5),      // "group"
+    Bulk(21263, 11),  // "hyperloglog"
+    Bulk(73, 10),     // "complexity"
+    Bulk(21705, 3),   // "N/A"
+    Bulk(3432, 9),    // "doc_flags"
     Set(2260, 1),
-    Map(5258, 10),  // 5257: ping docs
-    Bulk("summary"),
-    Bulk("Ping the server"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("connection"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(5258, 10),    // 5257: ping docs
+    Bulk(0, 7),       // "summary"
+    Bulk(21875, 15),  // "Ping the server"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(1913, 10),   // "connection"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(5268, 1),
     Map(5269, 6),
-    Bulk("name"),
-    Bulk("message"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(10104, 7),  // "message"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
     Set(5276, 1),  // 5275: psetex key specs
     Map(3494, 6),
-    Map(5278, 10),  // 5277: psetex docs
-    Bulk("summary"),
-    Bulk("Set the value and expiration in milliseconds of a key"),
-    Bulk("since"),
-    Bulk("2.6.0"),
-    Bulk("group"),
-    Bulk("string"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(5278, 10),    // 5277: psetex docs
+    Bulk(0, 7),       // "summary"
+    Bulk(21890, 53),  // "Set the value and expiration in milliseconds of a key"
+    Bulk(52, 5),      // "since"
+    Bulk(2196, 5),    // "2.6.0"
+    Bulk(62, 5),      // "group"
+    Bulk(246, 6),     // "string"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(5288, 3),
     Map(267, 6),
     Map(5103, 4),
     Map(273, 4),
-    Map(5292, 10),  // 5291: psubscribe docs
-    Bulk("summary"),
-    Bulk("Listen for messages published to channels matching the given patterns"),
-    Bulk("since"),
-    Bulk("2.0.0"),
-    Bulk("group"),
-    Bulk("pubsub"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of patterns the client is already subscribed to."),
-    Bulk("arguments"),
+    Map(5292, 10),    // 5291: psubscribe docs
+    Bulk(0, 7),       // "summary"
+    Bulk(21943, 69),  // "Listen for messages published to channels matching the give
+    Bulk(52, 5),      // "since"
+    Bulk(1564, 5),    // "2.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(4801, 6),    // "pubsub"
+    Bulk(73, 10),     // "complexity"
+    Bulk(22012, 75),  // "O(N) where N is the number of patterns the client is alread
+    Bulk(217, 9),     // "arguments"
     Array(5302, 1),
     Map(5303, 8),
-    Bulk("name"),
-    Bulk("pattern"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("flags"),
+    Bulk(226, 4),   // "name"
+    Bulk(8448, 7),  // "pattern"
+    Bulk(242, 4),   // "type"
+    Bulk(2239, 5),  // "block"
+    Bulk(252, 5),   // "flags"
     Set(48, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(4091, 1),
-    Map(5312, 8),  // 5311: psync docs
-    Bulk("summary"),
-    Bulk("Internal command used for replication"),
-    Bulk("since"),
-    Bulk("2.8.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("arguments"),
+    Map(5312, 8),     // 5311: psync docs
+    Bulk(0, 7),       // "summary"
+    Bulk(22087, 37),  // "Internal command used for replication"
+    Bulk(52, 5),      // "since"
+    Bulk(8780, 5),    // "2.8.0"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(217, 9),     // "arguments"
     Array(5320, 2),
     Map(5322, 4),
     Map(474, 4),
-    Bulk("name"),
-    Bulk("replicationid"),
-    Bulk("type"),
-    Bulk("string"),
-    Map(5327, 12),  // 5326: pttl docs
-    Bulk("summary"),
-    Bulk("Get the time to live for a key in milliseconds"),
-    Bulk("since"),
-    Bulk("2.6.0"),
-    Bulk("group"),
-    Bulk("generic"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("history"),
+    Bulk(226, 4),     // "name"
+    Bulk(22124, 13),  // "replicationid"
+    Bulk(242, 4),     // "type"
+    Bulk(246, 6),     // "string"
+    Map(5327, 12),    // 5326: pttl docs
+    Bulk(0, 7),       // "summary"
+    Bulk(22137, 46),  // "Get the time to live for a key in milliseconds"
+    Bulk(52, 5),      // "since"
+    Bulk(2196, 5),    // "2.6.0"
+    Bulk(62, 5),      // "group"
+    Bulk(8968, 7),    // "generic"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(687, 7),     // "history"
     Set(5339, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(2283, 1),
     Array(5340, 2),
-    Bulk("2.8.0"),
-    Bulk("Added the -2 reply."),
-    Map(5343, 10),  // 5342: publish docs
-    Bulk("summary"),
-    Bulk("Post a message to a channel"),
-    Bulk("since"),
-    Bulk("2.0.0"),
-    Bulk("group"),
-    Bulk("pubsub"),
-    Bulk("complexity"),
-    Bulk("O(N+M) where N is the number of clients subscribed to the receiving channel and M is the "
-         "total number of subscribed patterns (by any client)."),
-    Bulk("arguments"),
+    Bulk(8780, 5),     // "2.8.0"
+    Bulk(22183, 19),   // "Added the -2 reply."
+    Map(5343, 10),     // 5342: publish docs
+    Bulk(0, 7),        // "summary"
+    Bulk(22202, 27),   // "Post a message to a channel"
+    Bulk(52, 5),       // "since"
+    Bulk(1564, 5),     // "2.0.0"
+    Bulk(62, 5),       // "group"
+    Bulk(4801, 6),     // "pubsub"
+    Bulk(73, 10),      // "complexity"
+    Bulk(22229, 141),  // "O(N+M) where N is the number of clients subscribed to the r
+    Bulk(217, 9),      // "arguments"
     Array(5353, 2),
     Map(5355, 4),
     Map(2358, 4),
-    Bulk("name"),
-    Bulk("channel"),
-    Bulk("type"),
-    Bulk("string"),
-    Map(5360, 8),  // 5359: pubsub docs
-    Bulk("summary"),
-    Bulk("A container for Pub/Sub commands"),
-    Bulk("since"),
-    Bulk("2.8.0"),
-    Bulk("group"),
-    Bulk("pubsub"),
-    Bulk("complexity"),
-    Bulk("Depends on subcommand."),
-    Map(5369, 10),  // 5368: pubsub|channels docs
-    Bulk("summary"),
-    Bulk("List active channels"),
-    Bulk("since"),
-    Bulk("2.8.0"),
-    Bulk("group"),
-    Bulk("pubsub"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of active channels, and assuming constant time pattern "
-         "matching (relatively short channels and patterns)"),
-    Bulk("arguments"),
+    Bulk(226, 4),      // "name"
+    Bulk(22370, 7),    // "channel"
+    Bulk(242, 4),      // "type"
+    Bulk(246, 6),      // "string"
+    Map(5360, 8),      // 5359: pubsub docs
+    Bulk(0, 7),        // "summary"
+    Bulk(22377, 32),   // "A container for Pub/Sub commands"
+    Bulk(52, 5),       // "since"
+    Bulk(8780, 5),     // "2.8.0"
+    Bulk(62, 5),       // "group"
+    Bulk(4801, 6),     // "pubsub"
+    Bulk(73, 10),      // "complexity"
+    Bulk(83, 22),      // "Depends on subcommand."
+    Map(5369, 10),     // 5368: pubsub|channels docs
+    Bulk(0, 7),        // "summary"
+    Bulk(22409, 20),   // "List active channels"
+    Bulk(52, 5),       // "since"
+    Bulk(8780, 5),     // "2.8.0"
+    Bulk(62, 5),       // "group"
+    Bulk(4801, 6),     // "pubsub"
+    Bulk(73, 10),      // "complexity"
+    Bulk(22429, 131),  // "O(N) where N is the number of active channels, and assuming
+    Bulk(217, 9),      // "arguments"
     Array(5379, 1),
     Map(5380, 6),
-    Bulk("name"),
-    Bulk("pattern"),
-    Bulk("type"),
-    Bulk("pattern"),
-    Bulk("flags"),
+    Bulk(226, 4),   // "name"
+    Bulk(8448, 7),  // "pattern"
+    Bulk(242, 4),   // "type"
+    Bulk(8448, 7),  // "pattern"
+    Bulk(252, 5),   // "flags"
     Set(29, 1),
-    Map(5387, 8),  // 5386: pubsub|help docs
-    Bulk("summary"),
-    Bulk("Show helpful text about the different subcommands"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("group"),
-    Bulk("pubsub"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(5396, 8),  // 5395: pubsub|numpat docs
-    Bulk("summary"),
-    Bulk("Get the count of unique patterns pattern subscriptions"),
-    Bulk("since"),
-    Bulk("2.8.0"),
-    Bulk("group"),
-    Bulk("pubsub"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(5405, 10),  // 5404: pubsub|numsub docs
-    Bulk("summary"),
-    Bulk("Get the count of subscribers for channels"),
-    Bulk("since"),
-    Bulk("2.8.0"),
-    Bulk("group"),
-    Bulk("pubsub"),
-    Bulk("complexity"),
-    Bulk("O(N) for the NUMSUB subcommand, where N is the number of requested channels"),
-    Bulk("arguments"),
+    Map(5387, 8),     // 5386: pubsub|help docs
+    Bulk(0, 7),       // "summary"
+    Bulk(838, 49),    // "Show helpful text about the different subcommands"
+    Bulk(52, 5),      // "since"
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(62, 5),      // "group"
+    Bulk(4801, 6),    // "pubsub"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Map(5396, 8),     // 5395: pubsub|numpat docs
+    Bulk(0, 7),       // "summary"
+    Bulk(22560, 54),  // "Get the count of unique patterns pattern subscriptions"
+    Bulk(52, 5),      // "since"
+    Bulk(8780, 5),    // "2.8.0"
+    Bulk(62, 5),      // "group"
+    Bulk(4801, 6),    // "pubsub"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Map(5405, 10),    // 5404: pubsub|numsub docs
+    Bulk(0, 7),       // "summary"
+    Bulk(22614, 41),  // "Get the count of subscribers for channels"
+    Bulk(52, 5),      // "since"
+    Bulk(8780, 5),    // "2.8.0"
+    Bulk(62, 5),      // "group"
+    Bulk(4801, 6),    // "pubsub"
+    Bulk(73, 10),     // "complexity"
+    Bulk(22655, 75),  // "O(N) for the NUMSUB subcommand, where N is the number of re
+    Bulk(217, 9),     // "arguments"
     Array(5415, 1),
     Map(5416, 6),
-    Bulk("name"),
-    Bulk("channel"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(22370, 7),  // "channel"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Bulk(252, 5),    // "flags"
     Set(77, 2),
-    Map(5423, 10),  // 5422: pubsub|shardchannels docs
-    Bulk("summary"),
-    Bulk("List active shard channels"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("pubsub"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of active shard channels, and assuming constant time pattern "
-         "matching (relatively short shard channels)."),
-    Bulk("arguments"),
+    Map(5423, 10),     // 5422: pubsub|shardchannels docs
+    Bulk(0, 7),        // "summary"
+    Bulk(22730, 26),   // "List active shard channels"
+    Bulk(52, 5),       // "since"
+    Bulk(470, 5),      // "7.0.0"
+    Bulk(62, 5),       // "group"
+    Bulk(4801, 6),     // "pubsub"
+    Bulk(73, 10),      // "complexity"
+    Bulk(22756, 131),  // "O(N) where N is the number of active shard channels, and as
+    Bulk(217, 9),      // "arguments"
     Array(5379, 1),
-    Map(5434, 10),  // 5433: pubsub|shardnumsub docs
-    Bulk("summary"),
-    Bulk("Get the count of subscribers for shard channels"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("pubsub"),
-    Bulk("complexity"),
-    Bulk("O(N) for the SHARDNUMSUB subcommand, where N is the number of requested shard channels"),
-    Bulk("arguments"),
+    Map(5434, 10),    // 5433: pubsub|shardnumsub docs
+    Bulk(0, 7),       // "summary"
+    Bulk(22887, 47),  // "Get the count of subscribers for shard channels"
+    Bulk(52, 5),      // "since"
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(4801, 6),    // "pubsub"
+    Bulk(73, 10),     // "complexity"
+    Bulk(22934, 86),  // "O(N) for the SHARDNUMSUB subcommand, where N is the number
+    Bulk(217, 9),     // "arguments"
     Array(5444, 1),
     Map(5445, 6),
-    Bulk("name"),
-    Bulk("shardchannel"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("flags"),
+    Bulk(226, 4),     // "name"
+    Bulk(23020, 12),  // "shardchannel"
+    Bulk(242, 4),     // "type"
+    Bulk(246, 6),     // "string"
+    Bulk(252, 5),     // "flags"
     Set(77, 2),
-    Map(5452, 10),  // 5451: punsubscribe docs
-    Bulk("summary"),
-    Bulk("Stop listening for messages posted to channels matching the given patterns"),
-    Bulk("since"),
-    Bulk("2.0.0"),
-    Bulk("group"),
-    Bulk("pubsub"),
-    Bulk("complexity"),
-    Bulk("O(N+M) where N is the number of patterns the client is already subscribed and M is the "
-         "number of total patterns subscribed in the system (by any client)."),
-    Bulk("arguments"),
+    Map(5452, 10),     // 5451: punsubscribe docs
+    Bulk(0, 7),        // "summary"
+    Bulk(23032, 74),   // "Stop listening for messages posted to channels matching the
+    Bulk(52, 5),       // "since"
+    Bulk(1564, 5),     // "2.0.0"
+    Bulk(62, 5),       // "group"
+    Bulk(4801, 6),     // "pubsub"
+    Bulk(73, 10),      // "complexity"
+    Bulk(23106, 153),  // "O(N+M) where N is the number of patterns the client is alre
+    Bulk(217, 9),      // "arguments"
     Array(5462, 1),
     Map(5463, 6),
-    Bulk("name"),
-    Bulk("pattern"),
-    Bulk("type"),
-    Bulk("pattern"),
-    Bulk("flags"),
+    Bulk(226, 4),   // "name"
+    Bulk(8448, 7),  // "pattern"
+    Bulk(242, 4),   // "type"
+    Bulk(8448, 7),  // "pattern"
+    Bulk(252, 5),   // "flags"
     Set(77, 2),
-    Map(5470, 8),  // 5469: quit docs
-    Bulk("summary"),
-    Bulk("Close the connection"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("connection"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Set(5479, 2),  // 5478: randomkey tips
-    Bulk("request_policy:all_shards"),
-    Bulk("nondeterministic_output"),
-    Map(5482, 8),  // 5481: randomkey docs
-    Bulk("summary"),
-    Bulk("Return a random key from the keyspace"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("generic"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(5491, 8),  // 5490: readonly docs
-    Bulk("summary"),
-    Bulk("Enables read queries for a connection to a cluster replica node"),
-    Bulk("since"),
-    Bulk("3.0.0"),
-    Bulk("group"),
-    Bulk("cluster"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(5500, 8),  // 5499: readwrite docs
-    Bulk("summary"),
-    Bulk("Disables read queries for a connection to a cluster replica node"),
-    Bulk("since"),
-    Bulk("3.0.0"),
-    Bulk("group"),
-    Bulk("cluster"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Set(5509, 2),  // 5508: rename key specs
+    Map(5470, 8),     // 5469: quit docs
+    Bulk(0, 7),       // "summary"
+    Bulk(23259, 20),  // "Close the connection"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(1913, 10),   // "connection"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Set(5479, 2),     // 5478: randomkey tips
+    Bulk(9100, 25),   // "request_policy:all_shards"
+    Bulk(4342, 23),   // "nondeterministic_output"
+    Map(5482, 8),     // 5481: randomkey docs
+    Bulk(0, 7),       // "summary"
+    Bulk(23279, 37),  // "Return a random key from the keyspace"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(8968, 7),    // "generic"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Map(5491, 8),     // 5490: readonly docs
+    Bulk(0, 7),       // "summary"
+    Bulk(23316, 63),  // "Enables read queries for a connection to a cluster replica
+    Bulk(52, 5),      // "since"
+    Bulk(1870, 5),    // "3.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(1875, 7),    // "cluster"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Map(5500, 8),     // 5499: readwrite docs
+    Bulk(0, 7),       // "summary"
+    Bulk(23379, 64),  // "Disables read queries for a connection to a cluster replica
+    Bulk(52, 5),      // "since"
+    Bulk(1870, 5),    // "3.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(1875, 7),    // "cluster"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Set(5509, 2),     // 5508: rename key specs
     Map(695, 6),
     Map(584, 6),
-    Map(5512, 10),  // 5511: rename docs
-    Bulk("summary"),
-    Bulk("Rename a key"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("generic"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(5512, 10),    // 5511: rename docs
+    Bulk(0, 7),       // "summary"
+    Bulk(23443, 12),  // "Rename a key"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(8968, 7),    // "generic"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(5522, 2),
     Map(267, 6),
     Map(5524, 6),
-    Bulk("name"),
-    Bulk("newkey"),
-    Bulk("type"),
-    Bulk("key"),
-    Bulk("key_spec_index"),
+    Bulk(226, 4),    // "name"
+    Bulk(23455, 6),  // "newkey"
+    Bulk(242, 4),    // "type"
+    Bulk(1802, 3),   // "key"
+    Bulk(1805, 14),  // "key_spec_index"
     Int(1),
     Set(5531, 2),  // 5530: renamenx key specs
     Map(695, 6),
     Map(5533, 6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(4992, 2),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(592, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(244, 4),
-    Map(5540, 12),  // 5539: renamenx docs
-    Bulk("summary"),
-    Bulk("Rename a key, only if the new key does not exist"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("generic"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("history"),
+    Map(5540, 12),    // 5539: renamenx docs
+    Bulk(0, 7),       // "summary"
+    Bulk(23461, 48),  // "Rename a key, only if the new key does not exist"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(8968, 7),    // "generic"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(687, 7),     // "history"
     Set(5552, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(5522, 2),
     Array(5553, 2),
-    Bulk("3.2.0"),
-    Bulk("The command no longer returns an error when source and destination names are the same."),
-    Map(5556, 10),  // 5555: replconf docs
-    Bulk("summary"),
-    Bulk("An internal command for configuring the replication stream"),
-    Bulk("since"),
-    Bulk("3.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("doc_flags"),
+    Bulk(2416, 5),    // "3.2.0"
+    Bulk(23509, 86),  // "The command no longer returns an error when source and dest
+    Map(5556, 10),    // 5555: replconf docs
+    Bulk(0, 7),       // "summary"
+    Bulk(23595, 58),  // "An internal command for configuring the replication stream"
+    Bulk(52, 5),      // "since"
+    Bulk(1870, 5),    // "3.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(3432, 9),    // "doc_flags"
     Set(2260, 1),
-    Map(5567, 10),  // 5566: replicaof docs
-    Bulk("summary"),
-    Bulk("Make the server a replica of another instance, or promote it as master."),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(5567, 10),    // 5566: replicaof docs
+    Bulk(0, 7),       // "summary"
+    Bulk(23653, 71),  // "Make the server a replica of another instance, or promote i
+    Bulk(52, 5),      // "since"
+    Bulk(3895, 5),    // "5.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(5577, 1),
     Map(5578, 6),
-    Bulk("name"),
-    Bulk("args"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("arguments"),
+    Bulk(226, 4),    // "name"
+    Bulk(20400, 4),  // "args"
+    Bulk(242, 4),    // "type"
+    Bulk(1136, 5),   // "oneof"
+    Bulk(217, 9),    // "arguments"
     Array(5584, 2),
     Map(5586, 6),
     Map(5594, 6),
-    Bulk("name"),
-    Bulk("host-port"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("arguments"),
+    Bulk(226, 4),    // "name"
+    Bulk(23724, 9),  // "host-port"
+    Bulk(242, 4),    // "type"
+    Bulk(2239, 5),   // "block"
+    Bulk(217, 9),    // "arguments"
     Array(5592, 2),
     Map(2629, 4),
     Map(1785, 4),
-    Bulk("name"),
-    Bulk("no-one"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("arguments"),
+    Bulk(226, 4),    // "name"
+    Bulk(23733, 6),  // "no-one"
+    Bulk(242, 4),    // "type"
+    Bulk(2239, 5),   // "block"
+    Bulk(217, 9),    // "arguments"
     Array(5600, 2),
     Map(997, 6),
     Map(5602, 6),
-    Bulk("name"),
-    Bulk("one"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("ONE"),
-    Map(5609, 8),  // 5608: reset docs
-    Bulk("summary"),
-    Bulk("Reset the connection"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("group"),
-    Bulk("connection"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(5618, 12),  // 5617: restore docs
-    Bulk("summary"),
-    Bulk("Create a key using the provided serialized value, previously obtained using DUMP."),
-    Bulk("since"),
-    Bulk("2.6.0"),
-    Bulk("group"),
-    Bulk("generic"),
-    Bulk("complexity"),
-    Bulk("O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, "
-         "where N is the number of Redis objects composing the value and M their average size. For "
-         "small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply "
-         "O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting "
-         "values into sorted sets is O(log(N))."),
-    Bulk("history"),
+    Bulk(226, 4),      // "name"
+    Bulk(23739, 3),    // "one"
+    Bulk(242, 4),      // "type"
+    Bulk(1151, 10),    // "pure-token"
+    Bulk(1161, 5),     // "token"
+    Bulk(23742, 3),    // "ONE"
+    Map(5609, 8),      // 5608: reset docs
+    Bulk(0, 7),        // "summary"
+    Bulk(23745, 20),   // "Reset the connection"
+    Bulk(52, 5),       // "since"
+    Bulk(694, 5),      // "6.2.0"
+    Bulk(62, 5),       // "group"
+    Bulk(1913, 10),    // "connection"
+    Bulk(73, 10),      // "complexity"
+    Bulk(550, 4),      // "O(1)"
+    Map(5618, 12),     // 5617: restore docs
+    Bulk(0, 7),        // "summary"
+    Bulk(23765, 81),   // "Create a key using the provided serialized value, previousl
+    Bulk(52, 5),       // "since"
+    Bulk(2196, 5),     // "2.6.0"
+    Bulk(62, 5),       // "group"
+    Bulk(8968, 7),     // "generic"
+    Bulk(73, 10),      // "complexity"
+    Bulk(23846, 386),  // "O(1) to create the new key and additional O(N*M) to reconst
+    Bulk(687, 7),      // "history"
     Set(5630, 3),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(5639, 7),
     Array(5633, 2),
     Array(5635, 2),
     Array(5637, 2),
-    Bulk("3.0.0"),
-    Bulk("Added the `REPLACE` modifier."),
-    Bulk("5.0.0"),
-    Bulk("Added the `ABSTTL` modifier."),
-    Bulk("5.0.0"),
-    Bulk("Added the `IDLETIME` and `FREQ` options."),
+    Bulk(1870, 5),    // "3.0.0"
+    Bulk(24232, 29),  // "Added the `REPLACE` modifier."
+    Bulk(3895, 5),    // "5.0.0"
+    Bulk(24261, 28),  // "Added the `ABSTTL` modifier."
+    Bulk(3895, 5),    // "5.0.0"
+    Bulk(24289, 40),  // "Added the `IDLETIME` and `FREQ` options."
     Map(267, 6),
     Map(5646, 4),
     Map(2897, 4),
@@ -5733,782 +7224,767 @@ constexpr DocNode kNodes[] = {
     Map(5650, 10),
     Map(5660, 10),
     Map(5670, 10),
-    Bulk("name"),
-    Bulk("ttl"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("name"),
-    Bulk("absttl"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("ABSTTL"),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(24329, 3),  // "ttl"
+    Bulk(242, 4),    // "type"
+    Bulk(558, 7),    // "integer"
+    Bulk(226, 4),    // "name"
+    Bulk(24332, 6),  // "absttl"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(24338, 6),  // "ABSTTL"
+    Bulk(52, 5),     // "since"
+    Bulk(3895, 5),   // "5.0.0"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("seconds"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("token"),
-    Bulk("IDLETIME"),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(10664, 7),  // "seconds"
+    Bulk(242, 4),    // "type"
+    Bulk(558, 7),    // "integer"
+    Bulk(1161, 5),   // "token"
+    Bulk(24344, 8),  // "IDLETIME"
+    Bulk(52, 5),     // "since"
+    Bulk(3895, 5),   // "5.0.0"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("frequency"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("token"),
-    Bulk("FREQ"),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(24352, 9),  // "frequency"
+    Bulk(242, 4),    // "type"
+    Bulk(558, 7),    // "integer"
+    Bulk(1161, 5),   // "token"
+    Bulk(24361, 4),  // "FREQ"
+    Bulk(52, 5),     // "since"
+    Bulk(3895, 5),   // "5.0.0"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Map(5681, 14),  // 5680: restore-asking docs
-    Bulk("summary"),
-    Bulk("An internal command for migrating keys in a cluster"),
-    Bulk("since"),
-    Bulk("3.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, "
-         "where N is the number of Redis objects composing the value and M their average size. For "
-         "small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply "
-         "O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting "
-         "values into sorted sets is O(log(N))."),
-    Bulk("doc_flags"),
+    Map(5681, 14),     // 5680: restore-asking docs
+    Bulk(0, 7),        // "summary"
+    Bulk(24365, 51),   // "An internal command for migrating keys in a cluster"
+    Bulk(52, 5),       // "since"
+    Bulk(1870, 5),     // "3.0.0"
+    Bulk(62, 5),       // "group"
+    Bulk(67, 6),       // "server"
+    Bulk(73, 10),      // "complexity"
+    Bulk(23846, 386),  // "O(1) to create the new key and additional O(N*M) to reconst
+    Bulk(3432, 9),     // "doc_flags"
     Set(2260, 1),
-    Bulk("history"),
+    Bulk(687, 7),  // "history"
     Set(5630, 3),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(5639, 7),
-    Map(5696, 8),  // 5695: role docs
-    Bulk("summary"),
-    Bulk("Return the role of the instance in the context of replication"),
-    Bulk("since"),
-    Bulk("2.8.12"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(5705, 12),  // 5704: rpop docs
-    Bulk("summary"),
-    Bulk("Remove and get the last elements in a list"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("list"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of elements returned"),
-    Bulk("history"),
+    Map(5696, 8),     // 5695: role docs
+    Bulk(0, 7),       // "summary"
+    Bulk(24416, 61),  // "Return the role of the instance in the context of replicati
+    Bulk(52, 5),      // "since"
+    Bulk(4500, 6),    // "2.8.12"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Map(5705, 12),    // 5704: rpop docs
+    Bulk(0, 7),       // "summary"
+    Bulk(24477, 42),  // "Remove and get the last elements in a list"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(2923, 4),    // "list"
+    Bulk(73, 10),     // "complexity"
+    Bulk(18171, 47),  // "O(N) where N is the number of elements returned"
+    Bulk(687, 7),     // "history"
     Set(4427, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(4430, 2),
-    Map(5718, 16),  // 5717: rpoplpush docs
-    Bulk("summary"),
-    Bulk("Remove the last element in a list, prepend it to another list and return it"),
-    Bulk("since"),
-    Bulk("1.2.0"),
-    Bulk("group"),
-    Bulk("list"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("doc_flags"),
+    Map(5718, 16),    // 5717: rpoplpush docs
+    Bulk(0, 7),       // "summary"
+    Bulk(24519, 75),  // "Remove the last element in a list, prepend it to another li
+    Bulk(52, 5),      // "since"
+    Bulk(10438, 5),   // "1.2.0"
+    Bulk(62, 5),      // "group"
+    Bulk(2923, 4),    // "list"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(3432, 9),    // "doc_flags"
     Set(896, 1),
-    Bulk("deprecated_since"),
-    Bulk("6.2.0"),
-    Bulk("replaced_by"),
-    Bulk("`LMOVE` with the `RIGHT` and `LEFT` arguments"),
-    Bulk("arguments"),
+    Bulk(3441, 16),   // "deprecated_since"
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(3457, 11),   // "replaced_by"
+    Bulk(24594, 45),  // "`LMOVE` with the `RIGHT` and `LEFT` arguments"
+    Bulk(217, 9),     // "arguments"
     Array(5734, 2),
     Map(726, 6),
     Map(732, 6),
-    Map(5737, 12),  // 5736: rpush docs
-    Bulk("summary"),
-    Bulk("Append one or multiple elements to a list"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("list"),
-    Bulk("complexity"),
-    Bulk("O(1) for each element added, so O(N) to add N elements when the command is called with "
-         "multiple arguments."),
-    Bulk("history"),
+    Map(5737, 12),     // 5736: rpush docs
+    Bulk(0, 7),        // "summary"
+    Bulk(24639, 41),   // "Append one or multiple elements to a list"
+    Bulk(52, 5),       // "since"
+    Bulk(1908, 5),     // "1.0.0"
+    Bulk(62, 5),       // "group"
+    Bulk(2923, 4),     // "list"
+    Bulk(73, 10),      // "complexity"
+    Bulk(18581, 106),  // "O(1) for each element added, so O(N) to add N elements when
+    Bulk(687, 7),      // "history"
     Set(4493, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(4496, 2),
-    Map(5750, 12),  // 5749: rpushx docs
-    Bulk("summary"),
-    Bulk("Append an element to a list, only if the list exists"),
-    Bulk("since"),
-    Bulk("2.2.0"),
-    Bulk("group"),
-    Bulk("list"),
-    Bulk("complexity"),
-    Bulk("O(1) for each element added, so O(N) to add N elements when the command is called with "
-         "multiple arguments."),
-    Bulk("history"),
+    Map(5750, 12),     // 5749: rpushx docs
+    Bulk(0, 7),        // "summary"
+    Bulk(24680, 52),   // "Append an element to a list, only if the list exists"
+    Bulk(52, 5),       // "since"
+    Bulk(3427, 5),     // "2.2.0"
+    Bulk(62, 5),       // "group"
+    Bulk(2923, 4),     // "list"
+    Bulk(73, 10),      // "complexity"
+    Bulk(18581, 106),  // "O(1) for each element added, so O(N) to add N elements when
+    Bulk(687, 7),      // "history"
     Set(4517, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(4496, 2),
-    Map(5763, 12),  // 5762: sadd docs
-    Bulk("summary"),
-    Bulk("Add one or more members to a set"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("set"),
-    Bulk("complexity"),
-    Bulk("O(1) for each element added, so O(N) to add N elements when the command is called with "
-         "multiple arguments."),
-    Bulk("history"),
+    Map(5763, 12),     // 5762: sadd docs
+    Bulk(0, 7),        // "summary"
+    Bulk(24732, 32),   // "Add one or more members to a set"
+    Bulk(52, 5),       // "since"
+    Bulk(1908, 5),     // "1.0.0"
+    Bulk(62, 5),       // "group"
+    Bulk(24764, 3),    // "set"
+    Bulk(73, 10),      // "complexity"
+    Bulk(18581, 106),  // "O(1) for each element added, so O(N) to add N elements when
+    Bulk(687, 7),      // "history"
     Set(5775, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(3078, 2),
     Array(5776, 2),
-    Bulk("2.4.0"),
-    Bulk("Accepts multiple `member` arguments."),
-    Map(5779, 8),  // 5778: save docs
-    Bulk("summary"),
-    Bulk("Synchronously save the dataset to disk"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the total number of keys in all databases"),
-    Set(5788, 2),  // 5787: scan tips
-    Bulk("nondeterministic_output"),
-    Bulk("request_policy:special"),
-    Map(5791, 12),  // 5790: scan docs
-    Bulk("summary"),
-    Bulk("Incrementally iterate the keys space"),
-    Bulk("since"),
-    Bulk("2.8.0"),
-    Bulk("group"),
-    Bulk("generic"),
-    Bulk("complexity"),
-    Bulk("O(1) for every call. O(N) for a complete iteration, including enough command calls for "
-         "the cursor to return back to 0. N is the number of elements inside the collection."),
-    Bulk("history"),
+    Bulk(4118, 5),     // "2.4.0"
+    Bulk(24767, 36),   // "Accepts multiple `member` arguments."
+    Map(5779, 8),      // 5778: save docs
+    Bulk(0, 7),        // "summary"
+    Bulk(24803, 38),   // "Synchronously save the dataset to disk"
+    Bulk(52, 5),       // "since"
+    Bulk(1908, 5),     // "1.0.0"
+    Bulk(62, 5),       // "group"
+    Bulk(67, 6),       // "server"
+    Bulk(73, 10),      // "complexity"
+    Bulk(11047, 57),   // "O(N) where N is the total number of keys in all databases"
+    Set(5788, 2),      // 5787: scan tips
+    Bulk(4342, 23),    // "nondeterministic_output"
+    Bulk(24841, 22),   // "request_policy:special"
+    Map(5791, 12),     // 5790: scan docs
+    Bulk(0, 7),        // "summary"
+    Bulk(24863, 36),   // "Incrementally iterate the keys space"
+    Bulk(52, 5),       // "since"
+    Bulk(8780, 5),     // "2.8.0"
+    Bulk(62, 5),       // "group"
+    Bulk(8968, 7),     // "generic"
+    Bulk(73, 10),      // "complexity"
+    Bulk(24899, 169),  // "O(1) for every call. O(N) for a complete iteration, includi
+    Bulk(687, 7),      // "history"
     Set(5803, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(5806, 4),
     Array(5804, 2),
-    Bulk("6.0.0"),
-    Bulk("Added the `TYPE` subcommand."),
+    Bulk(57, 5),      // "6.0.0"
+    Bulk(25068, 28),  // "Added the `TYPE` subcommand."
     Map(3953, 4),
     Map(3957, 8),
     Map(820, 8),
     Map(5810, 10),
-    Bulk("name"),
-    Bulk("type"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("token"),
-    Bulk("TYPE"),
-    Bulk("since"),
-    Bulk("6.0.0"),
-    Bulk("flags"),
+    Bulk(226, 4),   // "name"
+    Bulk(242, 4),   // "type"
+    Bulk(242, 4),   // "type"
+    Bulk(246, 6),   // "string"
+    Bulk(1161, 5),  // "token"
+    Bulk(4749, 4),  // "TYPE"
+    Bulk(52, 5),    // "since"
+    Bulk(57, 5),    // "6.0.0"
+    Bulk(252, 5),   // "flags"
     Set(29, 1),
-    Map(5821, 10),  // 5820: scard docs
-    Bulk("summary"),
-    Bulk("Get the number of members in a set"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("set"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(5821, 10),    // 5820: scard docs
+    Bulk(0, 7),       // "summary"
+    Bulk(25096, 34),  // "Get the number of members in a set"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(24764, 3),   // "set"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(2283, 1),
-    Map(5832, 8),  // 5831: script docs
-    Bulk("summary"),
-    Bulk("A container for Lua scripts management commands"),
-    Bulk("since"),
-    Bulk("2.6.0"),
-    Bulk("group"),
-    Bulk("scripting"),
-    Bulk("complexity"),
-    Bulk("Depends on subcommand."),
-    Map(5841, 10),  // 5840: script|debug docs
-    Bulk("summary"),
-    Bulk("Set the debug mode for executed scripts."),
-    Bulk("since"),
-    Bulk("3.2.0"),
-    Bulk("group"),
-    Bulk("scripting"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(5832, 8),     // 5831: script docs
+    Bulk(0, 7),       // "summary"
+    Bulk(25130, 47),  // "A container for Lua scripts management commands"
+    Bulk(52, 5),      // "since"
+    Bulk(2196, 5),    // "2.6.0"
+    Bulk(62, 5),      // "group"
+    Bulk(10221, 9),   // "scripting"
+    Bulk(73, 10),     // "complexity"
+    Bulk(83, 22),     // "Depends on subcommand."
+    Map(5841, 10),    // 5840: script|debug docs
+    Bulk(0, 7),       // "summary"
+    Bulk(25177, 40),  // "Set the debug mode for executed scripts."
+    Bulk(52, 5),      // "since"
+    Bulk(2416, 5),    // "3.2.0"
+    Bulk(62, 5),      // "group"
+    Bulk(10221, 9),   // "scripting"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(5851, 1),
     Map(5852, 6),
-    Bulk("name"),
-    Bulk("mode"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("arguments"),
+    Bulk(226, 4),   // "name"
+    Bulk(4189, 4),  // "mode"
+    Bulk(242, 4),   // "type"
+    Bulk(1136, 5),  // "oneof"
+    Bulk(217, 9),   // "arguments"
     Array(5858, 3),
     Map(991, 6),
     Map(2811, 6),
     Map(997, 6),
-    Set(5862, 2),  // 5861: script|exists tips
-    Bulk("request_policy:all_shards"),
-    Bulk("response_policy:agg_logical_and"),
-    Map(5865, 10),  // 5864: script|exists docs
-    Bulk("summary"),
-    Bulk("Check existence of scripts in the script cache."),
-    Bulk("since"),
-    Bulk("2.6.0"),
-    Bulk("group"),
-    Bulk("scripting"),
-    Bulk("complexity"),
-    Bulk("O(N) with N being the number of scripts to check (so checking a single script is an O(1) "
-         "operation)."),
-    Bulk("arguments"),
+    Set(5862, 2),      // 5861: script|exists tips
+    Bulk(9100, 25),    // "request_policy:all_shards"
+    Bulk(25217, 31),   // "response_policy:agg_logical_and"
+    Map(5865, 10),     // 5864: script|exists docs
+    Bulk(0, 7),        // "summary"
+    Bulk(25248, 47),   // "Check existence of scripts in the script cache."
+    Bulk(52, 5),       // "since"
+    Bulk(2196, 5),     // "2.6.0"
+    Bulk(62, 5),       // "group"
+    Bulk(10221, 9),    // "scripting"
+    Bulk(73, 10),      // "complexity"
+    Bulk(25295, 100),  // "O(N) with N being the number of scripts to check (so checki
+    Bulk(217, 9),      // "arguments"
     Array(5875, 1),
     Map(5876, 6),
-    Bulk("name"),
-    Bulk("sha1"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(10395, 4),  // "sha1"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Bulk(252, 5),    // "flags"
     Set(48, 1),
-    Map(5883, 12),  // 5882: script|flush docs
-    Bulk("summary"),
-    Bulk("Remove all the scripts from the script cache."),
-    Bulk("since"),
-    Bulk("2.6.0"),
-    Bulk("group"),
-    Bulk("scripting"),
-    Bulk("complexity"),
-    Bulk("O(N) with N being the number of scripts in cache"),
-    Bulk("history"),
+    Map(5883, 12),    // 5882: script|flush docs
+    Bulk(0, 7),       // "summary"
+    Bulk(25395, 45),  // "Remove all the scripts from the script cache."
+    Bulk(52, 5),      // "since"
+    Bulk(2196, 5),    // "2.6.0"
+    Bulk(62, 5),      // "group"
+    Bulk(10221, 9),   // "scripting"
+    Bulk(73, 10),     // "complexity"
+    Bulk(25440, 48),  // "O(N) with N being the number of scripts in cache"
+    Bulk(687, 7),     // "history"
     Set(5895, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(5898, 1),
     Array(5896, 2),
-    Bulk("6.2.0"),
-    Bulk("Added the `ASYNC` and `SYNC` flushing mode modifiers."),
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(25488, 53),  // "Added the `ASYNC` and `SYNC` flushing mode modifiers."
     Map(5899, 10),
-    Bulk("name"),
-    Bulk("async"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(11185, 5),  // "async"
+    Bulk(242, 4),    // "type"
+    Bulk(1136, 5),   // "oneof"
+    Bulk(52, 5),     // "since"
+    Bulk(694, 5),    // "6.2.0"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(2803, 2),
-    Map(5910, 8),  // 5909: script|help docs
-    Bulk("summary"),
-    Bulk("Show helpful text about the different subcommands"),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("group"),
-    Bulk("scripting"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(5919, 8),  // 5918: script|kill docs
-    Bulk("summary"),
-    Bulk("Kill the script currently in execution."),
-    Bulk("since"),
-    Bulk("2.6.0"),
-    Bulk("group"),
-    Bulk("scripting"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(5928, 10),  // 5927: script|load docs
-    Bulk("summary"),
-    Bulk("Load the specified Lua script into the script cache."),
-    Bulk("since"),
-    Bulk("2.6.0"),
-    Bulk("group"),
-    Bulk("scripting"),
-    Bulk("complexity"),
-    Bulk("O(N) with N being the length in bytes of the script body."),
-    Bulk("arguments"),
+    Map(5910, 8),     // 5909: script|help docs
+    Bulk(0, 7),       // "summary"
+    Bulk(838, 49),    // "Show helpful text about the different subcommands"
+    Bulk(52, 5),      // "since"
+    Bulk(3895, 5),    // "5.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(10221, 9),   // "scripting"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Map(5919, 8),     // 5918: script|kill docs
+    Bulk(0, 7),       // "summary"
+    Bulk(25541, 39),  // "Kill the script currently in execution."
+    Bulk(52, 5),      // "since"
+    Bulk(2196, 5),    // "2.6.0"
+    Bulk(62, 5),      // "group"
+    Bulk(10221, 9),   // "scripting"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Map(5928, 10),    // 5927: script|load docs
+    Bulk(0, 7),       // "summary"
+    Bulk(25580, 52),  // "Load the specified Lua script into the script cache."
+    Bulk(52, 5),      // "since"
+    Bulk(2196, 5),    // "2.6.0"
+    Bulk(62, 5),      // "group"
+    Bulk(10221, 9),   // "scripting"
+    Bulk(73, 10),     // "complexity"
+    Bulk(25632, 57),  // "O(N) with N being the length in bytes of the script body."
+    Bulk(217, 9),     // "arguments"
     Array(5938, 1),
     Map(2387, 4),
-    Map(5940, 10),  // 5939: sdiff docs
-    Bulk("summary"),
-    Bulk("Subtract multiple sets"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("set"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the total number of elements in all given sets."),
-    Bulk("arguments"),
+    Map(5940, 10),    // 5939: sdiff docs
+    Bulk(0, 7),       // "summary"
+    Bulk(25689, 22),  // "Subtract multiple sets"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(24764, 3),   // "set"
+    Bulk(73, 10),     // "complexity"
+    Bulk(25711, 63),  // "O(N) where N is the total number of elements in all given s
+    Bulk(217, 9),     // "arguments"
     Array(2325, 1),
     Set(5951, 2),  // 5950: sdiffstore key specs
     Map(3494, 6),
     Map(5219, 6),
-    Map(5954, 10),  // 5953: sdiffstore docs
-    Bulk("summary"),
-    Bulk("Subtract multiple sets and store the resulting set in a key"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("set"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the total number of elements in all given sets."),
-    Bulk("arguments"),
+    Map(5954, 10),    // 5953: sdiffstore docs
+    Bulk(0, 7),       // "summary"
+    Bulk(25774, 59),  // "Subtract multiple sets and store the resulting set in a key
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(24764, 3),   // "set"
+    Bulk(73, 10),     // "complexity"
+    Bulk(25711, 63),  // "O(N) where N is the total number of elements in all given s
+    Bulk(217, 9),     // "arguments"
     Array(5964, 2),
     Map(3526, 6),
     Map(644, 8),
-    Map(5967, 10),  // 5966: select docs
-    Bulk("summary"),
-    Bulk("Change the selected database for the current connection"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("connection"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(5967, 10),    // 5966: select docs
+    Bulk(0, 7),       // "summary"
+    Bulk(25833, 55),  // "Change the selected database for the current connection"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(1913, 10),   // "connection"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(5977, 1),
     Map(4300, 4),
     Set(5979, 1),  // 5978: set key specs
     Map(5980, 8),
-    Bulk("notes"),
-    Bulk("RW and ACCESS due to the optional `GET` argument"),
-    Bulk("flags"),
+    Bulk(2276, 5),    // "notes"
+    Bulk(25888, 48),  // "RW and ACCESS due to the optional `GET` argument"
+    Bulk(252, 5),     // "flags"
     Set(433, 4),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(238, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(244, 4),
-    Map(5989, 12),  // 5988: set docs
-    Bulk("summary"),
-    Bulk("Set the string value of a key"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("string"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("history"),
+    Map(5989, 12),    // 5988: set docs
+    Bulk(0, 7),       // "summary"
+    Bulk(25936, 29),  // "Set the string value of a key"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(246, 6),     // "string"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(687, 7),     // "history"
     Set(6001, 4),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(6013, 5),
     Array(6005, 2),
     Array(6007, 2),
     Array(6009, 2),
     Array(6011, 2),
-    Bulk("2.6.12"),
-    Bulk("Added the `EX`, `PX`, `NX` and `XX` options."),
-    Bulk("6.0.0"),
-    Bulk("Added the `KEEPTTL` option."),
-    Bulk("6.2.0"),
-    Bulk("Added the `GET`, `EXAT` and `PXAT` option."),
-    Bulk("7.0.0"),
-    Bulk("Allowed the `NX` and `GET` options to be used together."),
+    Bulk(25965, 6),   // "2.6.12"
+    Bulk(25971, 44),  // "Added the `EX`, `PX`, `NX` and `XX` options."
+    Bulk(57, 5),      // "6.0.0"
+    Bulk(26015, 27),  // "Added the `KEEPTTL` option."
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(26042, 42),  // "Added the `GET`, `EXAT` and `PXAT` option."
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(26084, 55),  // "Allowed the `NX` and `GET` options to be used together."
     Map(267, 6),
     Map(273, 4),
     Map(6018, 10),
     Map(6028, 10),
     Map(6038, 8),
-    Bulk("name"),
-    Bulk("condition"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("since"),
-    Bulk("2.6.12"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(10671, 9),  // "condition"
+    Bulk(242, 4),    // "type"
+    Bulk(1136, 5),   // "oneof"
+    Bulk(52, 5),     // "since"
+    Bulk(25965, 6),  // "2.6.12"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(2973, 2),
-    Bulk("name"),
-    Bulk("get"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("GET"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(26139, 3),  // "get"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(2470, 3),   // "GET"
+    Bulk(52, 5),     // "since"
+    Bulk(694, 5),    // "6.2.0"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("expiration"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("flags"),
+    Bulk(226, 4),     // "name"
+    Bulk(14329, 10),  // "expiration"
+    Bulk(242, 4),     // "type"
+    Bulk(1136, 5),    // "oneof"
+    Bulk(252, 5),     // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(6046, 5),
     Map(6051, 8),
     Map(6059, 8),
     Map(6067, 8),
     Map(6075, 8),
     Map(6083, 8),
-    Bulk("name"),
-    Bulk("seconds"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("token"),
-    Bulk("EX"),
-    Bulk("since"),
-    Bulk("2.6.12"),
-    Bulk("name"),
-    Bulk("milliseconds"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("token"),
-    Bulk("PX"),
-    Bulk("since"),
-    Bulk("2.6.12"),
-    Bulk("name"),
-    Bulk("unix-time-seconds"),
-    Bulk("type"),
-    Bulk("unix-time"),
-    Bulk("token"),
-    Bulk("EXAT"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("name"),
-    Bulk("unix-time-milliseconds"),
-    Bulk("type"),
-    Bulk("unix-time"),
-    Bulk("token"),
-    Bulk("PXAT"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("name"),
-    Bulk("keepttl"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("KEEPTTL"),
-    Bulk("since"),
-    Bulk("6.0.0"),
-    Map(6092, 10),  // 6091: setbit docs
-    Bulk("summary"),
-    Bulk("Sets or clears the bit at offset in the string value stored at key"),
-    Bulk("since"),
-    Bulk("2.2.0"),
-    Bulk("group"),
-    Bulk("bitmap"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Bulk(226, 4),     // "name"
+    Bulk(10664, 7),   // "seconds"
+    Bulk(242, 4),     // "type"
+    Bulk(558, 7),     // "integer"
+    Bulk(1161, 5),    // "token"
+    Bulk(14339, 2),   // "EX"
+    Bulk(52, 5),      // "since"
+    Bulk(25965, 6),   // "2.6.12"
+    Bulk(226, 4),     // "name"
+    Bulk(10908, 12),  // "milliseconds"
+    Bulk(242, 4),     // "type"
+    Bulk(558, 7),     // "integer"
+    Bulk(1161, 5),    // "token"
+    Bulk(14341, 2),   // "PX"
+    Bulk(52, 5),      // "since"
+    Bulk(25965, 6),   // "2.6.12"
+    Bulk(226, 4),     // "name"
+    Bulk(10744, 17),  // "unix-time-seconds"
+    Bulk(242, 4),     // "type"
+    Bulk(10761, 9),   // "unix-time"
+    Bulk(1161, 5),    // "token"
+    Bulk(14343, 4),   // "EXAT"
+    Bulk(52, 5),      // "since"
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(226, 4),     // "name"
+    Bulk(14347, 22),  // "unix-time-milliseconds"
+    Bulk(242, 4),     // "type"
+    Bulk(10761, 9),   // "unix-time"
+    Bulk(1161, 5),    // "token"
+    Bulk(14369, 4),   // "PXAT"
+    Bulk(52, 5),      // "since"
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(226, 4),     // "name"
+    Bulk(26142, 7),   // "keepttl"
+    Bulk(242, 4),     // "type"
+    Bulk(1151, 10),   // "pure-token"
+    Bulk(1161, 5),    // "token"
+    Bulk(26149, 7),   // "KEEPTTL"
+    Bulk(52, 5),      // "since"
+    Bulk(57, 5),      // "6.0.0"
+    Map(6092, 10),    // 6091: setbit docs
+    Bulk(0, 7),       // "summary"
+    Bulk(26156, 66),  // "Sets or clears the bit at offset in the string value stored
+    Bulk(52, 5),      // "since"
+    Bulk(3427, 5),    // "2.2.0"
+    Bulk(62, 5),      // "group"
+    Bulk(2201, 6),    // "bitmap"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(6102, 3),
     Map(267, 6),
     Map(474, 4),
     Map(536, 4),
-    Map(6106, 10),  // 6105: setex docs
-    Bulk("summary"),
-    Bulk("Set the value and expiration of a key"),
-    Bulk("since"),
-    Bulk("2.0.0"),
-    Bulk("group"),
-    Bulk("string"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(6106, 10),    // 6105: setex docs
+    Bulk(0, 7),       // "summary"
+    Bulk(26222, 37),  // "Set the value and expiration of a key"
+    Bulk(52, 5),      // "since"
+    Bulk(1564, 5),    // "2.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(246, 6),     // "string"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(6116, 3),
     Map(267, 6),
     Map(2529, 4),
     Map(273, 4),
     Set(6120, 1),  // 6119: setnx key specs
     Map(6121, 6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(4992, 2),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(238, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(244, 4),
-    Map(6128, 10),  // 6127: setnx docs
-    Bulk("summary"),
-    Bulk("Set the value of a key, only if the key does not exist"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("string"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(6128, 10),    // 6127: setnx docs
+    Bulk(0, 7),       // "summary"
+    Bulk(26259, 54),  // "Set the value of a key, only if the key does not exist"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(246, 6),     // "string"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(265, 2),
-    Map(6139, 10),  // 6138: setrange docs
-    Bulk("summary"),
-    Bulk("Overwrite part of a string at key starting at the specified offset"),
-    Bulk("since"),
-    Bulk("2.2.0"),
-    Bulk("group"),
-    Bulk("string"),
-    Bulk("complexity"),
-    Bulk("O(1), not counting the time taken to copy the new string in place. Usually, this string "
-         "is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M "
-         "being the length of the value argument."),
-    Bulk("arguments"),
+    Map(6139, 10),     // 6138: setrange docs
+    Bulk(0, 7),        // "summary"
+    Bulk(26313, 66),   // "Overwrite part of a string at key starting at the specified
+    Bulk(52, 5),       // "since"
+    Bulk(3427, 5),     // "2.2.0"
+    Bulk(62, 5),       // "group"
+    Bulk(246, 6),      // "string"
+    Bulk(73, 10),      // "complexity"
+    Bulk(26379, 215),  // "O(1), not counting the time taken to copy the new string in
+    Bulk(217, 9),      // "arguments"
     Array(6149, 3),
     Map(267, 6),
     Map(474, 4),
     Map(273, 4),
-    Map(6153, 12),  // 6152: shutdown docs
-    Bulk("summary"),
-    Bulk("Synchronously save the dataset to disk and then shut down the server"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(N) when saving, where N is the total number of keys in all databases when saving data, "
-         "otherwise O(1)"),
-    Bulk("history"),
+    Map(6153, 12),     // 6152: shutdown docs
+    Bulk(0, 7),        // "summary"
+    Bulk(26594, 68),   // "Synchronously save the dataset to disk and then shut down t
+    Bulk(52, 5),       // "since"
+    Bulk(1908, 5),     // "1.0.0"
+    Bulk(62, 5),       // "group"
+    Bulk(67, 6),       // "server"
+    Bulk(73, 10),      // "complexity"
+    Bulk(26662, 103),  // "O(N) when saving, where N is the total number of keys in al
+    Bulk(687, 7),      // "history"
     Set(6165, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(6168, 4),
     Array(6166, 2),
-    Bulk("7.0.0"),
-    Bulk("Added the `NOW`, `FORCE` and `ABORT` modifiers."),
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(26765, 47),  // "Added the `NOW`, `FORCE` and `ABORT` modifiers."
     Map(6172, 8),
     Map(6194, 10),
     Map(6204, 10),
     Map(6214, 10),
-    Bulk("name"),
-    Bulk("nosave_save"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("flags"),
+    Bulk(226, 4),     // "name"
+    Bulk(26812, 11),  // "nosave_save"
+    Bulk(242, 4),     // "type"
+    Bulk(1136, 5),    // "oneof"
+    Bulk(252, 5),     // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(6180, 2),
     Map(6182, 6),
     Map(6188, 6),
-    Bulk("name"),
-    Bulk("nosave"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("NOSAVE"),
-    Bulk("name"),
-    Bulk("save"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("SAVE"),
-    Bulk("name"),
-    Bulk("now"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("NOW"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(26823, 6),  // "nosave"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(26829, 6),  // "NOSAVE"
+    Bulk(226, 4),    // "name"
+    Bulk(26835, 4),  // "save"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(26839, 4),  // "SAVE"
+    Bulk(226, 4),    // "name"
+    Bulk(26843, 3),  // "now"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(26846, 3),  // "NOW"
+    Bulk(52, 5),     // "since"
+    Bulk(470, 5),    // "7.0.0"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("force"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("FORCE"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(6539, 5),   // "force"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(6544, 5),   // "FORCE"
+    Bulk(52, 5),     // "since"
+    Bulk(470, 5),    // "7.0.0"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("abort"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("ABORT"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(10898, 5),  // "abort"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(10903, 5),  // "ABORT"
+    Bulk(52, 5),     // "since"
+    Bulk(470, 5),    // "7.0.0"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Map(6225, 10),  // 6224: sinter docs
-    Bulk("summary"),
-    Bulk("Intersect multiple sets"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("set"),
-    Bulk("complexity"),
-    Bulk("O(N*M) worst case where N is the cardinality of the smallest set and M is the number of "
-         "sets."),
-    Bulk("arguments"),
+    Map(6225, 10),    // 6224: sinter docs
+    Bulk(0, 7),       // "summary"
+    Bulk(26849, 23),  // "Intersect multiple sets"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(24764, 3),   // "set"
+    Bulk(73, 10),     // "complexity"
+    Bulk(26872, 93),  // "O(N*M) worst case where N is the cardinality of the smalles
+    Bulk(217, 9),     // "arguments"
     Array(2325, 1),
     Set(6236, 1),  // 6235: sintercard key specs
     Map(6237, 6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(360, 2),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(238, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(776, 4),
-    Map(6244, 10),  // 6243: sintercard docs
-    Bulk("summary"),
-    Bulk("Intersect multiple sets and return the cardinality of the result"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("set"),
-    Bulk("complexity"),
-    Bulk("O(N*M) worst case where N is the cardinality of the smallest set and M is the number of "
-         "sets."),
-    Bulk("arguments"),
+    Map(6244, 10),    // 6243: sintercard docs
+    Bulk(0, 7),       // "summary"
+    Bulk(26965, 64),  // "Intersect multiple sets and return the cardinality of the r
+    Bulk(52, 5),      // "since"
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(24764, 3),   // "set"
+    Bulk(73, 10),     // "complexity"
+    Bulk(26872, 93),  // "O(N*M) worst case where N is the cardinality of the smalles
+    Bulk(217, 9),     // "arguments"
     Array(6254, 3),
     Map(802, 4),
     Map(806, 8),
     Map(6257, 8),
-    Bulk("name"),
-    Bulk("limit"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("token"),
-    Bulk("LIMIT"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(1536, 5),   // "limit"
+    Bulk(242, 4),    // "type"
+    Bulk(558, 7),    // "integer"
+    Bulk(1161, 5),   // "token"
+    Bulk(27029, 5),  // "LIMIT"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
     Set(6266, 2),  // 6265: sinterstore key specs
     Map(2502, 6),
     Map(5219, 6),
-    Map(6269, 10),  // 6268: sinterstore docs
-    Bulk("summary"),
-    Bulk("Intersect multiple sets and store the resulting set in a key"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("set"),
-    Bulk("complexity"),
-    Bulk("O(N*M) worst case where N is the cardinality of the smallest set and M is the number of "
-         "sets."),
-    Bulk("arguments"),
+    Map(6269, 10),    // 6268: sinterstore docs
+    Bulk(0, 7),       // "summary"
+    Bulk(27034, 60),  // "Intersect multiple sets and store the resulting set in a ke
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(24764, 3),   // "set"
+    Bulk(73, 10),     // "complexity"
+    Bulk(26872, 93),  // "O(N*M) worst case where N is the cardinality of the smalles
+    Bulk(217, 9),     // "arguments"
     Array(5964, 2),
-    Map(6280, 10),  // 6279: sismember docs
-    Bulk("summary"),
-    Bulk("Determine if a given value is a member of a set"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("set"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(6280, 10),    // 6279: sismember docs
+    Bulk(0, 7),       // "summary"
+    Bulk(27094, 47),  // "Determine if a given value is a member of a set"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(24764, 3),   // "set"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(6290, 2),
     Map(267, 6),
     Map(3004, 4),
-    Map(6293, 16),  // 6292: slaveof docs
-    Bulk("summary"),
-    Bulk("Make the server a replica of another instance, or promote it as master."),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("doc_flags"),
+    Map(6293, 16),    // 6292: slaveof docs
+    Bulk(0, 7),       // "summary"
+    Bulk(23653, 71),  // "Make the server a replica of another instance, or promote i
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(3432, 9),    // "doc_flags"
     Set(896, 1),
-    Bulk("deprecated_since"),
-    Bulk("5.0.0"),
-    Bulk("replaced_by"),
-    Bulk("`REPLICAOF`"),
-    Bulk("arguments"),
+    Bulk(3441, 16),   // "deprecated_since"
+    Bulk(3895, 5),    // "5.0.0"
+    Bulk(3457, 11),   // "replaced_by"
+    Bulk(27141, 11),  // "`REPLICAOF`"
+    Bulk(217, 9),     // "arguments"
     Array(5577, 1),
-    Map(6310, 8),  // 6309: slowlog docs
-    Bulk("summary"),
-    Bulk("A container for slow log commands"),
-    Bulk("since"),
-    Bulk("2.2.12"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("Depends on subcommand."),
-    Set(6319, 2),  // 6318: slowlog|get tips
-    Bulk("request_policy:all_nodes"),
-    Bulk("nondeterministic_output"),
-    Map(6322, 12),  // 6321: slowlog|get docs
-    Bulk("summary"),
-    Bulk("Get the slow log's entries"),
-    Bulk("since"),
-    Bulk("2.2.12"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of entries returned"),
-    Bulk("history"),
+    Map(6310, 8),     // 6309: slowlog docs
+    Bulk(0, 7),       // "summary"
+    Bulk(27152, 33),  // "A container for slow log commands"
+    Bulk(52, 5),      // "since"
+    Bulk(27185, 6),   // "2.2.12"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(83, 22),     // "Depends on subcommand."
+    Set(6319, 2),     // 6318: slowlog|get tips
+    Bulk(8785, 24),   // "request_policy:all_nodes"
+    Bulk(4342, 23),   // "nondeterministic_output"
+    Map(6322, 12),    // 6321: slowlog|get docs
+    Bulk(0, 7),       // "summary"
+    Bulk(27191, 26),  // "Get the slow log's entries"
+    Bulk(52, 5),      // "since"
+    Bulk(27185, 6),   // "2.2.12"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(27217, 46),  // "O(N) where N is the number of entries returned"
+    Bulk(687, 7),     // "history"
     Set(6334, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(6337, 1),
     Array(6335, 2),
-    Bulk("4.0.0"),
-    Bulk("Added client IP address, port and name to the reply."),
+    Bulk(7031, 5),    // "4.0.0"
+    Bulk(27263, 52),  // "Added client IP address, port and name to the reply."
     Map(6338, 6),
-    Bulk("name"),
-    Bulk("count"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("flags"),
+    Bulk(226, 4),   // "name"
+    Bulk(1141, 5),  // "count"
+    Bulk(242, 4),   // "type"
+    Bulk(558, 7),   // "integer"
+    Bulk(252, 5),   // "flags"
     Set(29, 1),
-    Map(6345, 8),  // 6344: slowlog|help docs
-    Bulk("summary"),
-    Bulk("Show helpful text about the different subcommands"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Set(6354, 3),  // 6353: slowlog|len tips
-    Bulk("request_policy:all_nodes"),
-    Bulk("response_policy:agg_sum"),
-    Bulk("nondeterministic_output"),
-    Map(6358, 8),  // 6357: slowlog|len docs
-    Bulk("summary"),
-    Bulk("Get the slow log's length"),
-    Bulk("since"),
-    Bulk("2.2.12"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(6367, 8),  // 6366: slowlog|reset docs
-    Bulk("summary"),
-    Bulk("Clear all entries from the slow log"),
-    Bulk("since"),
-    Bulk("2.2.12"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of entries in the slowlog"),
-    Map(6376, 10),  // 6375: smembers docs
-    Bulk("summary"),
-    Bulk("Get all the members in a set"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("set"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the set cardinality."),
-    Bulk("arguments"),
+    Map(6345, 8),     // 6344: slowlog|help docs
+    Bulk(0, 7),       // "summary"
+    Bulk(838, 49),    // "Show helpful text about the different subcommands"
+    Bulk(52, 5),      // "since"
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Set(6354, 3),     // 6353: slowlog|len tips
+    Bulk(8785, 24),   // "request_policy:all_nodes"
+    Bulk(9125, 23),   // "response_policy:agg_sum"
+    Bulk(4342, 23),   // "nondeterministic_output"
+    Map(6358, 8),     // 6357: slowlog|len docs
+    Bulk(0, 7),       // "summary"
+    Bulk(27315, 25),  // "Get the slow log's length"
+    Bulk(52, 5),      // "since"
+    Bulk(27185, 6),   // "2.2.12"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Map(6367, 8),     // 6366: slowlog|reset docs
+    Bulk(0, 7),       // "summary"
+    Bulk(27340, 35),  // "Clear all entries from the slow log"
+    Bulk(52, 5),      // "since"
+    Bulk(27185, 6),   // "2.2.12"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(27375, 52),  // "O(N) where N is the number of entries in the slowlog"
+    Map(6376, 10),    // 6375: smembers docs
+    Bulk(0, 7),       // "summary"
+    Bulk(27427, 28),  // "Get all the members in a set"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(24764, 3),   // "set"
+    Bulk(73, 10),     // "complexity"
+    Bulk(27455, 36),  // "O(N) where N is the set cardinality."
+    Bulk(217, 9),     // "arguments"
     Array(2283, 1),
-    Map(6387, 10),  // 6386: smismember docs
-    Bulk("summary"),
-    Bulk("Returns the membership associated with the given elements for a set"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("group"),
-    Bulk("set"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of elements being checked for membership"),
-    Bulk("arguments"),
+    Map(6387, 10),    // 6386: smismember docs
+    Bulk(0, 7),       // "summary"
+    Bulk(27491, 67),  // "Returns the membership associated with the given elements f
+    Bulk(52, 5),      // "since"
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(62, 5),      // "group"
+    Bulk(24764, 3),   // "set"
+    Bulk(73, 10),     // "complexity"
+    Bulk(27558, 67),  // "O(N) where N is the number of elements being checked for me
+    Bulk(217, 9),     // "arguments"
     Array(3078, 2),
-    Map(6398, 10),  // 6397: smove docs
-    Bulk("summary"),
-    Bulk("Move a member from one set to another"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("set"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(6398, 10),    // 6397: smove docs
+    Bulk(0, 7),       // "summary"
+    Bulk(27625, 37),  // "Move a member from one set to another"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(24764, 3),   // "set"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(6408, 3),
     Map(726, 6),
     Map(732, 6),
@@ -6517,39 +7993,36 @@ constexpr DocNode kNodes[] = {
     Map(354, 6),
     Map(6415, 8),
     Map(6427, 8),
-    Bulk("notes"),
-    Bulk("For the optional BY/GET keyword. It is marked 'unknown' because the key names derive "
-         "from the content of the key we sort"),
-    Bulk("flags"),
+    Bulk(2276, 5),     // "notes"
+    Bulk(27662, 120),  // "For the optional BY/GET keyword. It is marked 'unknown' bec
+    Bulk(252, 5),      // "flags"
     Set(360, 2),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(6423, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(6423, 4),
-    Bulk("type"),
-    Bulk("unknown"),
-    Bulk("spec"),
+    Bulk(242, 4),    // "type"
+    Bulk(27782, 7),  // "unknown"
+    Bulk(1513, 4),   // "spec"
     Map(0, 0),
-    Bulk("notes"),
-    Bulk("For the optional STORE keyword. It is marked 'unknown' because the keyword can appear "
-         "anywhere in the argument array"),
-    Bulk("flags"),
+    Bulk(2276, 5),     // "notes"
+    Bulk(27789, 116),  // "For the optional STORE keyword. It is marked 'unknown' beca
+    Bulk(252, 5),      // "flags"
     Set(590, 2),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(6423, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(6423, 4),
-    Map(6436, 10),  // 6435: sort docs
-    Bulk("summary"),
-    Bulk("Sort the elements in a list, set or sorted set"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("generic"),
-    Bulk("complexity"),
-    Bulk("O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the "
-         "number of returned elements. When the elements are not sorted, complexity is O(N)."),
-    Bulk("arguments"),
+    Map(6436, 10),     // 6435: sort docs
+    Bulk(0, 7),        // "summary"
+    Bulk(27905, 46),   // "Sort the elements in a list, set or sorted set"
+    Bulk(52, 5),       // "since"
+    Bulk(1908, 5),     // "1.0.0"
+    Bulk(62, 5),       // "group"
+    Bulk(8968, 7),     // "generic"
+    Bulk(73, 10),      // "complexity"
+    Bulk(27951, 168),  // "O(N+M*log(M)) where N is the number of elements in the list
+    Bulk(217, 9),      // "arguments"
     Array(6446, 7),
     Map(267, 6),
     Map(6453, 10),
@@ -6558,70 +8031,69 @@ constexpr DocNode kNodes[] = {
     Map(3226, 8),
     Map(6485, 8),
     Map(6493, 10),
-    Bulk("name"),
-    Bulk("pattern"),
-    Bulk("type"),
-    Bulk("pattern"),
-    Bulk("key_spec_index"),
+    Bulk(226, 4),    // "name"
+    Bulk(8448, 7),   // "pattern"
+    Bulk(242, 4),    // "type"
+    Bulk(8448, 7),   // "pattern"
+    Bulk(1805, 14),  // "key_spec_index"
     Int(1),
-    Bulk("token"),
-    Bulk("BY"),
-    Bulk("flags"),
+    Bulk(1161, 5),   // "token"
+    Bulk(28119, 2),  // "BY"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("offset_count"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("token"),
-    Bulk("LIMIT"),
-    Bulk("flags"),
+    Bulk(226, 4),     // "name"
+    Bulk(28121, 12),  // "offset_count"
+    Bulk(242, 4),     // "type"
+    Bulk(2239, 5),    // "block"
+    Bulk(1161, 5),    // "token"
+    Bulk(27029, 5),   // "LIMIT"
+    Bulk(252, 5),     // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(6473, 2),
     Map(474, 4),
     Map(166, 4),
-    Bulk("name"),
-    Bulk("pattern"),
-    Bulk("type"),
-    Bulk("pattern"),
-    Bulk("key_spec_index"),
+    Bulk(226, 4),    // "name"
+    Bulk(8448, 7),   // "pattern"
+    Bulk(242, 4),    // "type"
+    Bulk(8448, 7),   // "pattern"
+    Bulk(1805, 14),  // "key_spec_index"
     Int(1),
-    Bulk("token"),
-    Bulk("GET"),
-    Bulk("flags"),
+    Bulk(1161, 5),  // "token"
+    Bulk(2470, 3),  // "GET"
+    Bulk(252, 5),   // "flags"
     Set(578, 3),
-    Bulk("name"),
-    Bulk("sorting"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("ALPHA"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(28133, 7),  // "sorting"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(28140, 5),  // "ALPHA"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("destination"),
-    Bulk("type"),
-    Bulk("key"),
-    Bulk("key_spec_index"),
+    Bulk(226, 4),    // "name"
+    Bulk(2933, 11),  // "destination"
+    Bulk(242, 4),    // "type"
+    Bulk(1802, 3),   // "key"
+    Bulk(1805, 14),  // "key_spec_index"
     Int(2),
-    Bulk("token"),
-    Bulk("STORE"),
-    Bulk("flags"),
+    Bulk(1161, 5),   // "token"
+    Bulk(12712, 5),  // "STORE"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
     Set(6504, 2),  // 6503: sort_ro key specs
     Map(354, 6),
     Map(6415, 8),
-    Map(6507, 10),  // 6506: sort_ro docs
-    Bulk("summary"),
-    Bulk("Sort the elements in a list, set or sorted set. Read-only variant of SORT."),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("generic"),
-    Bulk("complexity"),
-    Bulk("O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the "
-         "number of returned elements. When the elements are not sorted, complexity is O(N)."),
-    Bulk("arguments"),
+    Map(6507, 10),     // 6506: sort_ro docs
+    Bulk(0, 7),        // "summary"
+    Bulk(28145, 74),   // "Sort the elements in a list, set or sorted set. Read-only v
+    Bulk(52, 5),       // "since"
+    Bulk(470, 5),      // "7.0.0"
+    Bulk(62, 5),       // "group"
+    Bulk(8968, 7),     // "generic"
+    Bulk(73, 10),      // "complexity"
+    Bulk(27951, 168),  // "O(N+M*log(M)) where N is the number of elements in the list
+    Bulk(217, 9),      // "arguments"
     Array(6517, 6),
     Map(267, 6),
     Map(6453, 10),
@@ -6629,534 +8101,519 @@ constexpr DocNode kNodes[] = {
     Map(6475, 10),
     Map(3226, 8),
     Map(6485, 8),
-    Map(6524, 12),  // 6523: spop docs
-    Bulk("summary"),
-    Bulk("Remove and return one or multiple random members from a set"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("set"),
-    Bulk("complexity"),
-    Bulk("Without the count argument O(1), otherwise O(N) where N is the value of the passed "
-         "count."),
-    Bulk("history"),
+    Map(6524, 12),    // 6523: spop docs
+    Bulk(0, 7),       // "summary"
+    Bulk(28219, 59),  // "Remove and return one or multiple random members from a set
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(24764, 3),   // "set"
+    Bulk(73, 10),     // "complexity"
+    Bulk(28278, 89),  // "Without the count argument O(1), otherwise O(N) where N is
+    Bulk(687, 7),     // "history"
     Set(6536, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(6539, 2),
     Array(6537, 2),
-    Bulk("3.2.0"),
-    Bulk("Added the `count` argument."),
+    Bulk(2416, 5),    // "3.2.0"
+    Bulk(18218, 27),  // "Added the `count` argument."
     Map(267, 6),
     Map(6541, 8),
-    Bulk("name"),
-    Bulk("count"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("since"),
-    Bulk("3.2.0"),
-    Bulk("flags"),
+    Bulk(226, 4),   // "name"
+    Bulk(1141, 5),  // "count"
+    Bulk(242, 4),   // "type"
+    Bulk(558, 7),   // "integer"
+    Bulk(52, 5),    // "since"
+    Bulk(2416, 5),  // "3.2.0"
+    Bulk(252, 5),   // "flags"
     Set(29, 1),
     Set(6550, 1),  // 6549: spublish key specs
     Map(6551, 6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(6557, 1),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(238, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(244, 4),
-    Status("not_key"),
-    Map(6559, 10),  // 6558: spublish docs
-    Bulk("summary"),
-    Bulk("Post a message to a shard channel"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("pubsub"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of clients subscribed to the receiving shard channel."),
-    Bulk("arguments"),
+    Status(28367, 7),  // "not_key"
+    Map(6559, 10),     // 6558: spublish docs
+    Bulk(0, 7),        // "summary"
+    Bulk(28374, 33),   // "Post a message to a shard channel"
+    Bulk(52, 5),       // "since"
+    Bulk(470, 5),      // "7.0.0"
+    Bulk(62, 5),       // "group"
+    Bulk(4801, 6),     // "pubsub"
+    Bulk(73, 10),      // "complexity"
+    Bulk(28407, 80),   // "O(N) where N is the number of clients subscribed to the rec
+    Bulk(217, 9),      // "arguments"
     Array(6569, 2),
     Map(6571, 4),
     Map(2358, 4),
-    Bulk("name"),
-    Bulk("shardchannel"),
-    Bulk("type"),
-    Bulk("string"),
-    Map(6576, 12),  // 6575: srandmember docs
-    Bulk("summary"),
-    Bulk("Get one or multiple random members from a set"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("set"),
-    Bulk("complexity"),
-    Bulk("Without the count argument O(1), otherwise O(N) where N is the absolute value of the "
-         "passed count."),
-    Bulk("history"),
+    Bulk(226, 4),     // "name"
+    Bulk(23020, 12),  // "shardchannel"
+    Bulk(242, 4),     // "type"
+    Bulk(246, 6),     // "string"
+    Map(6576, 12),    // 6575: srandmember docs
+    Bulk(0, 7),       // "summary"
+    Bulk(28487, 45),  // "Get one or multiple random members from a set"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(24764, 3),   // "set"
+    Bulk(73, 10),     // "complexity"
+    Bulk(28532, 98),  // "Without the count argument O(1), otherwise O(N) where N is
+    Bulk(687, 7),     // "history"
     Set(6588, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(6591, 2),
     Array(6589, 2),
-    Bulk("2.6.0"),
-    Bulk("Added the optional `count` argument."),
+    Bulk(2196, 5),    // "2.6.0"
+    Bulk(28630, 36),  // "Added the optional `count` argument."
     Map(267, 6),
     Map(6593, 8),
-    Bulk("name"),
-    Bulk("count"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("since"),
-    Bulk("2.6.0"),
-    Bulk("flags"),
+    Bulk(226, 4),   // "name"
+    Bulk(1141, 5),  // "count"
+    Bulk(242, 4),   // "type"
+    Bulk(558, 7),   // "integer"
+    Bulk(52, 5),    // "since"
+    Bulk(2196, 5),  // "2.6.0"
+    Bulk(252, 5),   // "flags"
     Set(29, 1),
-    Map(6602, 12),  // 6601: srem docs
-    Bulk("summary"),
-    Bulk("Remove one or more members from a set"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("set"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of members to be removed."),
-    Bulk("history"),
+    Map(6602, 12),    // 6601: srem docs
+    Bulk(0, 7),       // "summary"
+    Bulk(28666, 37),  // "Remove one or more members from a set"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(24764, 3),   // "set"
+    Bulk(73, 10),     // "complexity"
+    Bulk(28703, 52),  // "O(N) where N is the number of members to be removed."
+    Bulk(687, 7),     // "history"
     Set(5775, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(3078, 2),
-    Map(6615, 10),  // 6614: sscan docs
-    Bulk("summary"),
-    Bulk("Incrementally iterate Set elements"),
-    Bulk("since"),
-    Bulk("2.8.0"),
-    Bulk("group"),
-    Bulk("set"),
-    Bulk("complexity"),
-    Bulk("O(1) for every call. O(N) for a complete iteration, including enough command calls for "
-         "the cursor to return back to 0. N is the number of elements inside the collection.."),
-    Bulk("arguments"),
+    Map(6615, 10),     // 6614: sscan docs
+    Bulk(0, 7),        // "summary"
+    Bulk(28755, 34),   // "Incrementally iterate Set elements"
+    Bulk(52, 5),       // "since"
+    Bulk(8780, 5),     // "2.8.0"
+    Bulk(62, 5),       // "group"
+    Bulk(24764, 3),    // "set"
+    Bulk(73, 10),      // "complexity"
+    Bulk(15770, 170),  // "O(1) for every call. O(N) for a complete iteration, includi
+    Bulk(217, 9),      // "arguments"
     Array(3949, 4),
     Set(6626, 1),  // 6625: ssubscribe key specs
     Map(6627, 6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(6557, 1),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(238, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(610, 4),
-    Map(6634, 10),  // 6633: ssubscribe docs
-    Bulk("summary"),
-    Bulk("Listen for messages published to the given shard channels"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("pubsub"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of shard channels to subscribe to."),
-    Bulk("arguments"),
+    Map(6634, 10),    // 6633: ssubscribe docs
+    Bulk(0, 7),       // "summary"
+    Bulk(28789, 57),  // "Listen for messages published to the given shard channels"
+    Bulk(52, 5),      // "since"
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(4801, 6),    // "pubsub"
+    Bulk(73, 10),     // "complexity"
+    Bulk(28846, 61),  // "O(N) where N is the number of shard channels to subscribe t
+    Bulk(217, 9),     // "arguments"
     Array(6644, 1),
     Map(6645, 6),
-    Bulk("name"),
-    Bulk("shardchannel"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("flags"),
+    Bulk(226, 4),     // "name"
+    Bulk(23020, 12),  // "shardchannel"
+    Bulk(242, 4),     // "type"
+    Bulk(246, 6),     // "string"
+    Bulk(252, 5),     // "flags"
     Set(48, 1),
-    Map(6652, 10),  // 6651: strlen docs
-    Bulk("summary"),
-    Bulk("Get the length of the value stored in a key"),
-    Bulk("since"),
-    Bulk("2.2.0"),
-    Bulk("group"),
-    Bulk("string"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(6652, 10),    // 6651: strlen docs
+    Bulk(0, 7),       // "summary"
+    Bulk(28907, 43),  // "Get the length of the value stored in a key"
+    Bulk(52, 5),      // "since"
+    Bulk(3427, 5),    // "2.2.0"
+    Bulk(62, 5),      // "group"
+    Bulk(246, 6),     // "string"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(2283, 1),
-    Map(6663, 10),  // 6662: subscribe docs
-    Bulk("summary"),
-    Bulk("Listen for messages published to the given channels"),
-    Bulk("since"),
-    Bulk("2.0.0"),
-    Bulk("group"),
-    Bulk("pubsub"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of channels to subscribe to."),
-    Bulk("arguments"),
+    Map(6663, 10),    // 6662: subscribe docs
+    Bulk(0, 7),       // "summary"
+    Bulk(28950, 51),  // "Listen for messages published to the given channels"
+    Bulk(52, 5),      // "since"
+    Bulk(1564, 5),    // "2.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(4801, 6),    // "pubsub"
+    Bulk(73, 10),     // "complexity"
+    Bulk(29001, 55),  // "O(N) where N is the number of channels to subscribe to."
+    Bulk(217, 9),     // "arguments"
     Array(6673, 1),
     Map(6674, 6),
-    Bulk("name"),
-    Bulk("channel"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(22370, 7),  // "channel"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Bulk(252, 5),    // "flags"
     Set(48, 1),
-    Map(6681, 16),  // 6680: substr docs
-    Bulk("summary"),
-    Bulk("Get a substring of the string stored at a key"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("string"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the length of the returned string. The complexity is ultimately "
-         "determined by the returned length, but because creating a substring from an existing "
-         "string is very cheap, it can be considered O(1) for small strings."),
-    Bulk("doc_flags"),
+    Map(6681, 16),     // 6680: substr docs
+    Bulk(0, 7),        // "summary"
+    Bulk(14387, 45),   // "Get a substring of the string stored at a key"
+    Bulk(52, 5),       // "since"
+    Bulk(1908, 5),     // "1.0.0"
+    Bulk(62, 5),       // "group"
+    Bulk(246, 6),      // "string"
+    Bulk(73, 10),      // "complexity"
+    Bulk(14432, 231),  // "O(N) where N is the length of the returned string. The comp
+    Bulk(3432, 9),     // "doc_flags"
     Set(896, 1),
-    Bulk("deprecated_since"),
-    Bulk("2.0.0"),
-    Bulk("replaced_by"),
-    Bulk("`GETRANGE`"),
-    Bulk("arguments"),
+    Bulk(3441, 16),   // "deprecated_since"
+    Bulk(1564, 5),    // "2.0.0"
+    Bulk(3457, 11),   // "replaced_by"
+    Bulk(29056, 10),  // "`GETRANGE`"
+    Bulk(217, 9),     // "arguments"
     Array(3660, 3),
-    Map(6698, 10),  // 6697: sunion docs
-    Bulk("summary"),
-    Bulk("Add multiple sets"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("set"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the total number of elements in all given sets."),
-    Bulk("arguments"),
+    Map(6698, 10),    // 6697: sunion docs
+    Bulk(0, 7),       // "summary"
+    Bulk(29066, 17),  // "Add multiple sets"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(24764, 3),   // "set"
+    Bulk(73, 10),     // "complexity"
+    Bulk(25711, 63),  // "O(N) where N is the total number of elements in all given s
+    Bulk(217, 9),     // "arguments"
     Array(2325, 1),
-    Map(6709, 10),  // 6708: sunionstore docs
-    Bulk("summary"),
-    Bulk("Add multiple sets and store the resulting set in a key"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("set"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the total number of elements in all given sets."),
-    Bulk("arguments"),
+    Map(6709, 10),    // 6708: sunionstore docs
+    Bulk(0, 7),       // "summary"
+    Bulk(29083, 54),  // "Add multiple sets and store the resulting set in a key"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(24764, 3),   // "set"
+    Bulk(73, 10),     // "complexity"
+    Bulk(25711, 63),  // "O(N) where N is the total number of elements in all given s
+    Bulk(217, 9),     // "arguments"
     Array(5964, 2),
-    Map(6720, 10),  // 6719: sunsubscribe docs
-    Bulk("summary"),
-    Bulk("Stop listening for messages posted to the given shard channels"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("pubsub"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of clients already subscribed to a shard channel."),
-    Bulk("arguments"),
+    Map(6720, 10),    // 6719: sunsubscribe docs
+    Bulk(0, 7),       // "summary"
+    Bulk(29137, 62),  // "Stop listening for messages posted to the given shard chann
+    Bulk(52, 5),      // "since"
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(4801, 6),    // "pubsub"
+    Bulk(73, 10),     // "complexity"
+    Bulk(29199, 76),  // "O(N) where N is the number of clients already subscribed to
+    Bulk(217, 9),     // "arguments"
     Array(5444, 1),
-    Map(6731, 10),  // 6730: swapdb docs
-    Bulk("summary"),
-    Bulk("Swaps two Redis databases"),
-    Bulk("since"),
-    Bulk("4.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the count of clients watching or blocking on keys from both databases."),
-    Bulk("arguments"),
+    Map(6731, 10),    // 6730: swapdb docs
+    Bulk(0, 7),       // "summary"
+    Bulk(29275, 25),  // "Swaps two Redis databases"
+    Bulk(52, 5),      // "since"
+    Bulk(7031, 5),    // "4.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(29300, 86),  // "O(N) where N is the count of clients watching or blocking o
+    Bulk(217, 9),     // "arguments"
     Array(6741, 2),
     Map(6743, 4),
     Map(6747, 4),
-    Bulk("name"),
-    Bulk("index1"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("name"),
-    Bulk("index2"),
-    Bulk("type"),
-    Bulk("integer"),
-    Map(6752, 6),  // 6751: sync docs
-    Bulk("summary"),
-    Bulk("Internal command used for replication"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Map(6759, 8),  // 6758: time docs
-    Bulk("summary"),
-    Bulk("Return the current server time"),
-    Bulk("since"),
-    Bulk("2.6.0"),
-    Bulk("group"),
-    Bulk("server"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Map(6768, 10),  // 6767: touch docs
-    Bulk("summary"),
-    Bulk("Alters the last access time of a key(s). Returns the number of existing keys specified."),
-    Bulk("since"),
-    Bulk("3.2.1"),
-    Bulk("group"),
-    Bulk("generic"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of keys that will be touched."),
-    Bulk("arguments"),
+    Bulk(226, 4),     // "name"
+    Bulk(29386, 6),   // "index1"
+    Bulk(242, 4),     // "type"
+    Bulk(558, 7),     // "integer"
+    Bulk(226, 4),     // "name"
+    Bulk(29392, 6),   // "index2"
+    Bulk(242, 4),     // "type"
+    Bulk(558, 7),     // "integer"
+    Map(6752, 6),     // 6751: sync docs
+    Bulk(0, 7),       // "summary"
+    Bulk(22087, 37),  // "Internal command used for replication"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Map(6759, 8),     // 6758: time docs
+    Bulk(0, 7),       // "summary"
+    Bulk(29398, 30),  // "Return the current server time"
+    Bulk(52, 5),      // "since"
+    Bulk(2196, 5),    // "2.6.0"
+    Bulk(62, 5),      // "group"
+    Bulk(67, 6),      // "server"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Map(6768, 10),    // 6767: touch docs
+    Bulk(0, 7),       // "summary"
+    Bulk(29428, 87),  // "Alters the last access time of a key(s). Returns the number
+    Bulk(52, 5),      // "since"
+    Bulk(29515, 5),   // "3.2.1"
+    Bulk(62, 5),      // "group"
+    Bulk(8968, 7),    // "generic"
+    Bulk(73, 10),     // "complexity"
+    Bulk(29520, 56),  // "O(N) where N is the number of keys that will be touched."
+    Bulk(217, 9),     // "arguments"
     Array(2325, 1),
-    Map(6779, 12),  // 6778: ttl docs
-    Bulk("summary"),
-    Bulk("Get the time to live for a key in seconds"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("generic"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("history"),
+    Map(6779, 12),    // 6778: ttl docs
+    Bulk(0, 7),       // "summary"
+    Bulk(29576, 41),  // "Get the time to live for a key in seconds"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(8968, 7),    // "generic"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(687, 7),     // "history"
     Set(5339, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(2283, 1),
-    Map(6792, 10),  // 6791: type docs
-    Bulk("summary"),
-    Bulk("Determine the type stored at key"),
-    Bulk("since"),
-    Bulk("1.0.0"),
-    Bulk("group"),
-    Bulk("generic"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(6792, 10),    // 6791: type docs
+    Bulk(0, 7),       // "summary"
+    Bulk(29617, 32),  // "Determine the type stored at key"
+    Bulk(52, 5),      // "since"
+    Bulk(1908, 5),    // "1.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(8968, 7),    // "generic"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(2283, 1),
-    Map(6803, 10),  // 6802: unlink docs
-    Bulk("summary"),
-    Bulk("Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non "
-         "blocking."),
-    Bulk("since"),
-    Bulk("4.0.0"),
-    Bulk("group"),
-    Bulk("generic"),
-    Bulk("complexity"),
-    Bulk("O(1) for each key removed regardless of its size. Then the command does O(N) work in a "
-         "different thread in order to reclaim memory, where N is the number of allocations the "
-         "deleted objects where composed of."),
-    Bulk("arguments"),
+    Map(6803, 10),     // 6802: unlink docs
+    Bulk(0, 7),        // "summary"
+    Bulk(29649, 93),   // "Delete a key asynchronously in another thread. Otherwise it
+    Bulk(52, 5),       // "since"
+    Bulk(7031, 5),     // "4.0.0"
+    Bulk(62, 5),       // "group"
+    Bulk(8968, 7),     // "generic"
+    Bulk(73, 10),      // "complexity"
+    Bulk(29742, 207),  // "O(1) for each key removed regardless of its size. Then the
+    Bulk(217, 9),      // "arguments"
     Array(2325, 1),
-    Map(6814, 10),  // 6813: unsubscribe docs
-    Bulk("summary"),
-    Bulk("Stop listening for messages posted to the given channels"),
-    Bulk("since"),
-    Bulk("2.0.0"),
-    Bulk("group"),
-    Bulk("pubsub"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of clients already subscribed to a channel."),
-    Bulk("arguments"),
+    Map(6814, 10),    // 6813: unsubscribe docs
+    Bulk(0, 7),       // "summary"
+    Bulk(29949, 56),  // "Stop listening for messages posted to the given channels"
+    Bulk(52, 5),      // "since"
+    Bulk(1564, 5),    // "2.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(4801, 6),    // "pubsub"
+    Bulk(73, 10),     // "complexity"
+    Bulk(30005, 70),  // "O(N) where N is the number of clients already subscribed to
+    Bulk(217, 9),     // "arguments"
     Array(5415, 1),
-    Map(6825, 8),  // 6824: unwatch docs
-    Bulk("summary"),
-    Bulk("Forget about all watched keys"),
-    Bulk("since"),
-    Bulk("2.2.0"),
-    Bulk("group"),
-    Bulk("transactions"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Set(6834, 2),  // 6833: wait tips
-    Bulk("request_policy:all_shards"),
-    Bulk("response_policy:agg_min"),
-    Map(6837, 10),  // 6836: wait docs
-    Bulk("summary"),
-    Bulk("Wait for the synchronous replication of all the write commands sent in the context of "
-         "the current connection"),
-    Bulk("since"),
-    Bulk("3.0.0"),
-    Bulk("group"),
-    Bulk("generic"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(6825, 8),      // 6824: unwatch docs
+    Bulk(0, 7),        // "summary"
+    Bulk(30075, 29),   // "Forget about all watched keys"
+    Bulk(52, 5),       // "since"
+    Bulk(3427, 5),     // "2.2.0"
+    Bulk(62, 5),       // "group"
+    Bulk(9713, 12),    // "transactions"
+    Bulk(73, 10),      // "complexity"
+    Bulk(550, 4),      // "O(1)"
+    Set(6834, 2),      // 6833: wait tips
+    Bulk(9100, 25),    // "request_policy:all_shards"
+    Bulk(20606, 23),   // "response_policy:agg_min"
+    Map(6837, 10),     // 6836: wait docs
+    Bulk(0, 7),        // "summary"
+    Bulk(30104, 108),  // "Wait for the synchronous replication of all the write comma
+    Bulk(52, 5),       // "since"
+    Bulk(1870, 5),     // "3.0.0"
+    Bulk(62, 5),       // "group"
+    Bulk(8968, 7),     // "generic"
+    Bulk(73, 10),      // "complexity"
+    Bulk(550, 4),      // "O(1)"
+    Bulk(217, 9),      // "arguments"
     Array(6847, 2),
     Map(6849, 4),
     Map(1332, 4),
-    Bulk("name"),
-    Bulk("numreplicas"),
-    Bulk("type"),
-    Bulk("integer"),
-    Map(6854, 10),  // 6853: watch docs
-    Bulk("summary"),
-    Bulk("Watch the given keys to determine execution of the MULTI/EXEC block"),
-    Bulk("since"),
-    Bulk("2.2.0"),
-    Bulk("group"),
-    Bulk("transactions"),
-    Bulk("complexity"),
-    Bulk("O(1) for every key."),
-    Bulk("arguments"),
+    Bulk(226, 4),     // "name"
+    Bulk(30212, 11),  // "numreplicas"
+    Bulk(242, 4),     // "type"
+    Bulk(558, 7),     // "integer"
+    Map(6854, 10),    // 6853: watch docs
+    Bulk(0, 7),       // "summary"
+    Bulk(30223, 67),  // "Watch the given keys to determine execution of the MULTI/EX
+    Bulk(52, 5),      // "since"
+    Bulk(3427, 5),    // "2.2.0"
+    Bulk(62, 5),      // "group"
+    Bulk(9713, 12),   // "transactions"
+    Bulk(73, 10),     // "complexity"
+    Bulk(30290, 19),  // "O(1) for every key."
+    Bulk(217, 9),     // "arguments"
     Array(2325, 1),
-    Map(6865, 10),  // 6864: xack docs
-    Bulk("summary"),
-    Bulk(
-        "Marks a pending message as correctly processed, effectively removing it from the pending "
-        "entries list of the consumer group. Return value of the command is the number of messages "
-        "successfully acknowledged, that is, the IDs we were actually able to resolve in the PEL."),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("group"),
-    Bulk("stream"),
-    Bulk("complexity"),
-    Bulk("O(1) for each message ID processed."),
-    Bulk("arguments"),
+    Map(6865, 10),     // 6864: xack docs
+    Bulk(0, 7),        // "summary"
+    Bulk(30309, 267),  // "Marks a pending message as correctly processed, effectively
+    Bulk(52, 5),       // "since"
+    Bulk(3895, 5),     // "5.0.0"
+    Bulk(62, 5),       // "group"
+    Bulk(30576, 6),    // "stream"
+    Bulk(73, 10),      // "complexity"
+    Bulk(30582, 35),   // "O(1) for each message ID processed."
+    Bulk(217, 9),      // "arguments"
     Array(6875, 3),
     Map(267, 6),
     Map(6878, 4),
     Map(6882, 6),
-    Bulk("name"),
-    Bulk("group"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("name"),
-    Bulk("id"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("flags"),
+    Bulk(226, 4),   // "name"
+    Bulk(62, 5),    // "group"
+    Bulk(242, 4),   // "type"
+    Bulk(246, 6),   // "string"
+    Bulk(226, 4),   // "name"
+    Bulk(5138, 2),  // "id"
+    Bulk(242, 4),   // "type"
+    Bulk(246, 6),   // "string"
+    Bulk(252, 5),   // "flags"
     Set(48, 1),
     Set(6889, 1),  // 6888: xadd key specs
     Map(6890, 8),
-    Bulk("notes"),
-    Bulk("UPDATE instead of INSERT because of the optional trimming feature"),
-    Bulk("flags"),
+    Bulk(2276, 5),    // "notes"
+    Bulk(30617, 65),  // "UPDATE instead of INSERT because of the optional trimming f
+    Bulk(252, 5),     // "flags"
     Set(2508, 2),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(238, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(244, 4),
-    Map(6899, 12),  // 6898: xadd docs
-    Bulk("summary"),
-    Bulk("Appends a new entry to a stream"),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("group"),
-    Bulk("stream"),
-    Bulk("complexity"),
-    Bulk("O(1) when adding a new entry, O(N) when trimming where N being the number of entries "
-         "evicted."),
-    Bulk("history"),
+    Map(6899, 12),    // 6898: xadd docs
+    Bulk(0, 7),       // "summary"
+    Bulk(30682, 31),  // "Appends a new entry to a stream"
+    Bulk(52, 5),      // "since"
+    Bulk(3895, 5),    // "5.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(30576, 6),   // "stream"
+    Bulk(73, 10),     // "complexity"
+    Bulk(30713, 93),  // "O(1) when adding a new entry, O(N) when trimming where N be
+    Bulk(687, 7),     // "history"
     Set(6911, 2),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(6917, 5),
     Array(6913, 2),
     Array(6915, 2),
-    Bulk("6.2.0"),
-    Bulk("Added the `NOMKSTREAM` option, `MINID` trimming strategy and the `LIMIT` option."),
-    Bulk("7.0.0"),
-    Bulk("Added support for the `<ms>-*` explicit ID form."),
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(30806, 80),  // "Added the `NOMKSTREAM` option, `MINID` trimming strategy an
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(30886, 48),  // "Added support for the `<ms>-*` explicit ID form."
     Map(267, 6),
     Map(6922, 10),
     Map(6932, 8),
     Map(7002, 6),
     Map(3897, 8),
-    Bulk("name"),
-    Bulk("nomkstream"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("NOMKSTREAM"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("flags"),
+    Bulk(226, 4),     // "name"
+    Bulk(30934, 10),  // "nomkstream"
+    Bulk(242, 4),     // "type"
+    Bulk(1151, 10),   // "pure-token"
+    Bulk(1161, 5),    // "token"
+    Bulk(30944, 10),  // "NOMKSTREAM"
+    Bulk(52, 5),      // "since"
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(252, 5),     // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("trim"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(30954, 4),  // "trim"
+    Bulk(242, 4),    // "type"
+    Bulk(2239, 5),   // "block"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(6940, 4),
     Map(6944, 6),
     Map(6966, 8),
     Map(6988, 4),
     Map(6992, 10),
-    Bulk("name"),
-    Bulk("strategy"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("arguments"),
+    Bulk(226, 4),    // "name"
+    Bulk(30958, 8),  // "strategy"
+    Bulk(242, 4),    // "type"
+    Bulk(1136, 5),   // "oneof"
+    Bulk(217, 9),    // "arguments"
     Array(6950, 2),
     Map(6952, 6),
     Map(6958, 8),
-    Bulk("name"),
-    Bulk("maxlen"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("MAXLEN"),
-    Bulk("name"),
-    Bulk("minid"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("MINID"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("name"),
-    Bulk("operator"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(30966, 6),  // "maxlen"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(18533, 6),  // "MAXLEN"
+    Bulk(226, 4),    // "name"
+    Bulk(30972, 5),  // "minid"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(30977, 5),  // "MINID"
+    Bulk(52, 5),     // "since"
+    Bulk(694, 5),    // "6.2.0"
+    Bulk(226, 4),    // "name"
+    Bulk(30982, 8),  // "operator"
+    Bulk(242, 4),    // "type"
+    Bulk(1136, 5),   // "oneof"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(6974, 2),
     Map(6976, 6),
     Map(6982, 6),
-    Bulk("name"),
-    Bulk("equal"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("="),
-    Bulk("name"),
-    Bulk("approximately"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("~"),
-    Bulk("name"),
-    Bulk("threshold"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("name"),
-    Bulk("count"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("token"),
-    Bulk("LIMIT"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("flags"),
+    Bulk(226, 4),     // "name"
+    Bulk(30990, 5),   // "equal"
+    Bulk(242, 4),     // "type"
+    Bulk(1151, 10),   // "pure-token"
+    Bulk(1161, 5),    // "token"
+    Bulk(30995, 1),   // "="
+    Bulk(226, 4),     // "name"
+    Bulk(30996, 13),  // "approximately"
+    Bulk(242, 4),     // "type"
+    Bulk(1151, 10),   // "pure-token"
+    Bulk(1161, 5),    // "token"
+    Bulk(31009, 1),   // "~"
+    Bulk(226, 4),     // "name"
+    Bulk(31010, 9),   // "threshold"
+    Bulk(242, 4),     // "type"
+    Bulk(246, 6),     // "string"
+    Bulk(226, 4),     // "name"
+    Bulk(1141, 5),    // "count"
+    Bulk(242, 4),     // "type"
+    Bulk(558, 7),     // "integer"
+    Bulk(1161, 5),    // "token"
+    Bulk(27029, 5),   // "LIMIT"
+    Bulk(52, 5),      // "since"
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(252, 5),     // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("id_or_auto"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("arguments"),
+    Bulk(226, 4),     // "name"
+    Bulk(31019, 10),  // "id_or_auto"
+    Bulk(242, 4),     // "type"
+    Bulk(1136, 5),    // "oneof"
+    Bulk(217, 9),     // "arguments"
     Array(7008, 2),
     Map(7010, 6),
     Map(7016, 4),
-    Bulk("name"),
-    Bulk("auto_id"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("*"),
-    Bulk("name"),
-    Bulk("id"),
-    Bulk("type"),
-    Bulk("string"),
-    Map(7021, 12),  // 7020: xautoclaim docs
-    Bulk("summary"),
-    Bulk("Changes (or acquires) ownership of messages in a consumer group, as if the messages were "
-         "delivered to the specified consumer."),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("group"),
-    Bulk("stream"),
-    Bulk("complexity"),
-    Bulk("O(1) if COUNT is small."),
-    Bulk("history"),
+    Bulk(226, 4),      // "name"
+    Bulk(31029, 7),    // "auto_id"
+    Bulk(242, 4),      // "type"
+    Bulk(1151, 10),    // "pure-token"
+    Bulk(1161, 5),     // "token"
+    Bulk(31036, 1),    // "*"
+    Bulk(226, 4),      // "name"
+    Bulk(5138, 2),     // "id"
+    Bulk(242, 4),      // "type"
+    Bulk(246, 6),      // "string"
+    Map(7021, 12),     // 7020: xautoclaim docs
+    Bulk(0, 7),        // "summary"
+    Bulk(31037, 125),  // "Changes (or acquires) ownership of messages in a consumer g
+    Bulk(52, 5),       // "since"
+    Bulk(694, 5),      // "6.2.0"
+    Bulk(62, 5),       // "group"
+    Bulk(30576, 6),    // "stream"
+    Bulk(73, 10),      // "complexity"
+    Bulk(31162, 23),   // "O(1) if COUNT is small."
+    Bulk(687, 7),      // "history"
     Set(7033, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(7036, 7),
     Array(7034, 2),
-    Bulk("7.0.0"),
-    Bulk("Added an element to the reply array, containing deleted entries the command cleared from "
-         "the PEL"),
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(31185, 96),  // "Added an element to the reply array, containing deleted ent
     Map(267, 6),
     Map(6878, 4),
     Map(7043, 4),
@@ -7164,37 +8621,36 @@ constexpr DocNode kNodes[] = {
     Map(7051, 4),
     Map(820, 8),
     Map(7055, 8),
-    Bulk("name"),
-    Bulk("consumer"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("name"),
-    Bulk("min-idle-time"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("name"),
-    Bulk("start"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("name"),
-    Bulk("justid"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("JUSTID"),
-    Bulk("flags"),
+    Bulk(226, 4),     // "name"
+    Bulk(31281, 8),   // "consumer"
+    Bulk(242, 4),     // "type"
+    Bulk(246, 6),     // "string"
+    Bulk(226, 4),     // "name"
+    Bulk(31289, 13),  // "min-idle-time"
+    Bulk(242, 4),     // "type"
+    Bulk(246, 6),     // "string"
+    Bulk(226, 4),     // "name"
+    Bulk(2244, 5),    // "start"
+    Bulk(242, 4),     // "type"
+    Bulk(246, 6),     // "string"
+    Bulk(226, 4),     // "name"
+    Bulk(31302, 6),   // "justid"
+    Bulk(242, 4),     // "type"
+    Bulk(1151, 10),   // "pure-token"
+    Bulk(1161, 5),    // "token"
+    Bulk(31308, 6),   // "JUSTID"
+    Bulk(252, 5),     // "flags"
     Set(29, 1),
-    Map(7064, 10),  // 7063: xclaim docs
-    Bulk("summary"),
-    Bulk("Changes (or acquires) ownership of a message in a consumer group, as if the message was "
-         "delivered to the specified consumer."),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("group"),
-    Bulk("stream"),
-    Bulk("complexity"),
-    Bulk("O(log N) with N being the number of messages in the PEL of the consumer group."),
-    Bulk("arguments"),
+    Map(7064, 10),     // 7063: xclaim docs
+    Bulk(0, 7),        // "summary"
+    Bulk(31314, 124),  // "Changes (or acquires) ownership of a message in a consumer
+    Bulk(52, 5),       // "since"
+    Bulk(3895, 5),     // "5.0.0"
+    Bulk(62, 5),       // "group"
+    Bulk(30576, 6),    // "stream"
+    Bulk(73, 10),      // "complexity"
+    Bulk(31438, 78),   // "O(log N) with N being the number of messages in the PEL of
+    Bulk(217, 9),      // "arguments"
     Array(7074, 11),
     Map(267, 6),
     Map(6878, 4),
@@ -7207,933 +8663,901 @@ constexpr DocNode kNodes[] = {
     Map(2633, 8),
     Map(7055, 8),
     Map(7109, 8),
-    Bulk("name"),
-    Bulk("ms"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("token"),
-    Bulk("IDLE"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(31516, 2),  // "ms"
+    Bulk(242, 4),    // "type"
+    Bulk(558, 7),    // "integer"
+    Bulk(1161, 5),   // "token"
+    Bulk(31518, 4),  // "IDLE"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("unix-time-milliseconds"),
-    Bulk("type"),
-    Bulk("unix-time"),
-    Bulk("token"),
-    Bulk("TIME"),
-    Bulk("flags"),
+    Bulk(226, 4),     // "name"
+    Bulk(14347, 22),  // "unix-time-milliseconds"
+    Bulk(242, 4),     // "type"
+    Bulk(10761, 9),   // "unix-time"
+    Bulk(1161, 5),    // "token"
+    Bulk(31522, 4),   // "TIME"
+    Bulk(252, 5),     // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("count"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("token"),
-    Bulk("RETRYCOUNT"),
-    Bulk("flags"),
+    Bulk(226, 4),     // "name"
+    Bulk(1141, 5),    // "count"
+    Bulk(242, 4),     // "type"
+    Bulk(558, 7),     // "integer"
+    Bulk(1161, 5),    // "token"
+    Bulk(31526, 10),  // "RETRYCOUNT"
+    Bulk(252, 5),     // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("id"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("token"),
-    Bulk("LASTID"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(5138, 2),   // "id"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Bulk(1161, 5),   // "token"
+    Bulk(31536, 6),  // "LASTID"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Map(7118, 10),  // 7117: xdel docs
-    Bulk("summary"),
-    Bulk("Removes the specified entries from the stream. Returns the number of items actually "
-         "deleted, that may be different from the number of IDs passed in case certain IDs do not "
-         "exist."),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("group"),
-    Bulk("stream"),
-    Bulk("complexity"),
-    Bulk("O(1) for each single item to delete in the stream, regardless of the stream size."),
-    Bulk("arguments"),
+    Map(7118, 10),     // 7117: xdel docs
+    Bulk(0, 7),        // "summary"
+    Bulk(31542, 178),  // "Removes the specified entries from the stream. Returns the
+    Bulk(52, 5),       // "since"
+    Bulk(3895, 5),     // "5.0.0"
+    Bulk(62, 5),       // "group"
+    Bulk(30576, 6),    // "stream"
+    Bulk(73, 10),      // "complexity"
+    Bulk(31720, 81),   // "O(1) for each single item to delete in the stream, regardle
+    Bulk(217, 9),      // "arguments"
     Array(7128, 2),
     Map(267, 6),
     Map(6882, 6),
-    Map(7131, 8),  // 7130: xgroup docs
-    Bulk("summary"),
-    Bulk("A container for consumer groups commands"),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("group"),
-    Bulk("stream"),
-    Bulk("complexity"),
-    Bulk("Depends on subcommand."),
-    Set(7140, 1),  // 7139: xgroup|create key specs
+    Map(7131, 8),     // 7130: xgroup docs
+    Bulk(0, 7),       // "summary"
+    Bulk(31801, 40),  // "A container for consumer groups commands"
+    Bulk(52, 5),      // "since"
+    Bulk(3895, 5),    // "5.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(30576, 6),   // "stream"
+    Bulk(73, 10),     // "complexity"
+    Bulk(83, 22),     // "Depends on subcommand."
+    Set(7140, 1),     // 7139: xgroup|create key specs
     Map(704, 6),
-    Map(7142, 12),  // 7141: xgroup|create docs
-    Bulk("summary"),
-    Bulk("Create a consumer group."),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("group"),
-    Bulk("stream"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("history"),
+    Map(7142, 12),    // 7141: xgroup|create docs
+    Bulk(0, 7),       // "summary"
+    Bulk(31841, 24),  // "Create a consumer group."
+    Bulk(52, 5),      // "since"
+    Bulk(3895, 5),    // "5.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(30576, 6),   // "stream"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(687, 7),     // "history"
     Set(7154, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(7157, 5),
     Array(7155, 2),
-    Bulk("7.0.0"),
-    Bulk("Added the `entries_read` named argument."),
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(31865, 40),  // "Added the `entries_read` named argument."
     Map(267, 6),
     Map(7162, 4),
     Map(7166, 6),
     Map(7180, 8),
     Map(7188, 8),
-    Bulk("name"),
-    Bulk("groupname"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("name"),
-    Bulk("id"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("arguments"),
+    Bulk(226, 4),    // "name"
+    Bulk(31905, 9),  // "groupname"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Bulk(226, 4),    // "name"
+    Bulk(5138, 2),   // "id"
+    Bulk(242, 4),    // "type"
+    Bulk(1136, 5),   // "oneof"
+    Bulk(217, 9),    // "arguments"
     Array(7172, 2),
     Map(7016, 4),
     Map(7174, 6),
-    Bulk("name"),
-    Bulk("new_id"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("$"),
-    Bulk("name"),
-    Bulk("mkstream"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("MKSTREAM"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(31914, 6),  // "new_id"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(31920, 1),  // "$"
+    Bulk(226, 4),    // "name"
+    Bulk(31921, 8),  // "mkstream"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(31929, 8),  // "MKSTREAM"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("entries_read"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("token"),
-    Bulk("ENTRIESREAD"),
-    Bulk("flags"),
+    Bulk(226, 4),     // "name"
+    Bulk(31937, 12),  // "entries_read"
+    Bulk(242, 4),     // "type"
+    Bulk(558, 7),     // "integer"
+    Bulk(1161, 5),    // "token"
+    Bulk(31949, 11),  // "ENTRIESREAD"
+    Bulk(252, 5),     // "flags"
     Set(29, 1),
-    Map(7197, 10),  // 7196: xgroup|createconsumer docs
-    Bulk("summary"),
-    Bulk("Create a consumer in a consumer group."),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("group"),
-    Bulk("stream"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(7197, 10),    // 7196: xgroup|createconsumer docs
+    Bulk(0, 7),       // "summary"
+    Bulk(31960, 38),  // "Create a consumer in a consumer group."
+    Bulk(52, 5),      // "since"
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(62, 5),      // "group"
+    Bulk(30576, 6),   // "stream"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(7207, 3),
     Map(267, 6),
     Map(7162, 4),
     Map(7210, 4),
-    Bulk("name"),
-    Bulk("consumername"),
-    Bulk("type"),
-    Bulk("string"),
-    Set(7215, 1),  // 7214: xgroup|delconsumer key specs
+    Bulk(226, 4),     // "name"
+    Bulk(31998, 12),  // "consumername"
+    Bulk(242, 4),     // "type"
+    Bulk(246, 6),     // "string"
+    Set(7215, 1),     // 7214: xgroup|delconsumer key specs
     Map(7216, 6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(3688, 2),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(592, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(244, 4),
-    Map(7223, 10),  // 7222: xgroup|delconsumer docs
-    Bulk("summary"),
-    Bulk("Delete a consumer from a consumer group."),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("group"),
-    Bulk("stream"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(7223, 10),    // 7222: xgroup|delconsumer docs
+    Bulk(0, 7),       // "summary"
+    Bulk(32010, 40),  // "Delete a consumer from a consumer group."
+    Bulk(52, 5),      // "since"
+    Bulk(3895, 5),    // "5.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(30576, 6),   // "stream"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(7207, 3),
-    Map(7234, 10),  // 7233: xgroup|destroy docs
-    Bulk("summary"),
-    Bulk("Destroy a consumer group."),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("group"),
-    Bulk("stream"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of entries in the group's pending entries list (PEL)."),
-    Bulk("arguments"),
+    Map(7234, 10),    // 7233: xgroup|destroy docs
+    Bulk(0, 7),       // "summary"
+    Bulk(32050, 25),  // "Destroy a consumer group."
+    Bulk(52, 5),      // "since"
+    Bulk(3895, 5),    // "5.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(30576, 6),   // "stream"
+    Bulk(73, 10),     // "complexity"
+    Bulk(32075, 80),  // "O(N) where N is the number of entries in the group's pendin
+    Bulk(217, 9),     // "arguments"
     Array(7244, 2),
     Map(267, 6),
     Map(7162, 4),
-    Map(7247, 8),  // 7246: xgroup|help docs
-    Bulk("summary"),
-    Bulk("Show helpful text about the different subcommands"),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("group"),
-    Bulk("stream"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Set(7256, 1),  // 7255: xgroup|setid key specs
+    Map(7247, 8),    // 7246: xgroup|help docs
+    Bulk(0, 7),      // "summary"
+    Bulk(838, 49),   // "Show helpful text about the different subcommands"
+    Bulk(52, 5),     // "since"
+    Bulk(3895, 5),   // "5.0.0"
+    Bulk(62, 5),     // "group"
+    Bulk(30576, 6),  // "stream"
+    Bulk(73, 10),    // "complexity"
+    Bulk(550, 4),    // "O(1)"
+    Set(7256, 1),    // 7255: xgroup|setid key specs
     Map(7257, 6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(2508, 2),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(592, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(244, 4),
-    Map(7264, 12),  // 7263: xgroup|setid docs
-    Bulk("summary"),
-    Bulk("Set a consumer group to an arbitrary last delivered ID value."),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("group"),
-    Bulk("stream"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("history"),
+    Map(7264, 12),    // 7263: xgroup|setid docs
+    Bulk(0, 7),       // "summary"
+    Bulk(32155, 61),  // "Set a consumer group to an arbitrary last delivered ID valu
+    Bulk(52, 5),      // "since"
+    Bulk(3895, 5),    // "5.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(30576, 6),   // "stream"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(687, 7),     // "history"
     Set(7276, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(7279, 4),
     Array(7277, 2),
-    Bulk("7.0.0"),
-    Bulk("Added the optional `entries_read` argument."),
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(32216, 43),  // "Added the optional `entries_read` argument."
     Map(267, 6),
     Map(7162, 4),
     Map(7166, 6),
     Map(7188, 8),
-    Map(7284, 8),  // 7283: xinfo docs
-    Bulk("summary"),
-    Bulk("A container for stream introspection commands"),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("group"),
-    Bulk("stream"),
-    Bulk("complexity"),
-    Bulk("Depends on subcommand."),
-    Set(7293, 1),  // 7292: xinfo|consumers key specs
+    Map(7284, 8),     // 7283: xinfo docs
+    Bulk(0, 7),       // "summary"
+    Bulk(32259, 45),  // "A container for stream introspection commands"
+    Bulk(52, 5),      // "since"
+    Bulk(3895, 5),    // "5.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(30576, 6),   // "stream"
+    Bulk(73, 10),     // "complexity"
+    Bulk(83, 22),     // "Depends on subcommand."
+    Set(7293, 1),     // 7292: xinfo|consumers key specs
     Map(3500, 6),
-    Map(7295, 10),  // 7294: xinfo|consumers docs
-    Bulk("summary"),
-    Bulk("List the consumers in a consumer group"),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("group"),
-    Bulk("stream"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(7295, 10),    // 7294: xinfo|consumers docs
+    Bulk(0, 7),       // "summary"
+    Bulk(32304, 38),  // "List the consumers in a consumer group"
+    Bulk(52, 5),      // "since"
+    Bulk(3895, 5),    // "5.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(30576, 6),   // "stream"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(7244, 2),
-    Map(7306, 12),  // 7305: xinfo|groups docs
-    Bulk("summary"),
-    Bulk("List the consumer groups of a stream"),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("group"),
-    Bulk("stream"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("history"),
+    Map(7306, 12),    // 7305: xinfo|groups docs
+    Bulk(0, 7),       // "summary"
+    Bulk(32342, 36),  // "List the consumer groups of a stream"
+    Bulk(52, 5),      // "since"
+    Bulk(3895, 5),    // "5.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(30576, 6),   // "stream"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(687, 7),     // "history"
     Set(7318, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(2283, 1),
     Array(7319, 2),
-    Bulk("7.0.0"),
-    Bulk("Added the `entries-read` and `lag` fields"),
-    Map(7322, 12),  // 7321: xinfo|stream docs
-    Bulk("summary"),
-    Bulk("Get information about a stream"),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("group"),
-    Bulk("stream"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("history"),
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(32378, 41),  // "Added the `entries-read` and `lag` fields"
+    Map(7322, 12),    // 7321: xinfo|stream docs
+    Bulk(0, 7),       // "summary"
+    Bulk(32419, 30),  // "Get information about a stream"
+    Bulk(52, 5),      // "since"
+    Bulk(3895, 5),    // "5.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(30576, 6),   // "stream"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(687, 7),     // "history"
     Set(7334, 2),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(7340, 2),
     Array(7336, 2),
     Array(7338, 2),
-    Bulk("6.0.0"),
-    Bulk("Added the `FULL` modifier."),
-    Bulk("7.0.0"),
-    Bulk("Added the `max-deleted-entry-id`, `entries-added`, `recorded-first-entry-id`, "
-         "`entries-read` and `lag` fields"),
+    Bulk(57, 5),       // "6.0.0"
+    Bulk(32449, 26),   // "Added the `FULL` modifier."
+    Bulk(470, 5),      // "7.0.0"
+    Bulk(32475, 109),  // "Added the `max-deleted-entry-id`, `entries-added`, `recorde
     Map(267, 6),
     Map(7342, 10),
-    Bulk("name"),
-    Bulk("full"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("token"),
-    Bulk("FULL"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(32584, 4),  // "full"
+    Bulk(242, 4),    // "type"
+    Bulk(2239, 5),   // "block"
+    Bulk(1161, 5),   // "token"
+    Bulk(32588, 4),  // "FULL"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(7352, 1),
     Map(820, 8),
-    Map(7354, 10),  // 7353: xlen docs
-    Bulk("summary"),
-    Bulk("Return the number of entries in a stream"),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("group"),
-    Bulk("stream"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(7354, 10),    // 7353: xlen docs
+    Bulk(0, 7),       // "summary"
+    Bulk(32592, 40),  // "Return the number of entries in a stream"
+    Bulk(52, 5),      // "since"
+    Bulk(3895, 5),    // "5.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(30576, 6),   // "stream"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(2283, 1),
-    Map(7365, 12),  // 7364: xpending docs
-    Bulk("summary"),
-    Bulk("Return information and entries from a stream consumer group pending entries list, that "
-         "are messages fetched but never acknowledged."),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("group"),
-    Bulk("stream"),
-    Bulk("complexity"),
-    Bulk("O(N) with N being the number of elements returned, so asking for a small fixed number of "
-         "entries per call is O(1). O(M), where M is the total number of entries scanned when used "
-         "with the IDLE filter. When the command returns just the summary and the list of "
-         "consumers is small, it runs in O(1) time; otherwise, an additional O(N) time for "
-         "iterating every consumer."),
-    Bulk("history"),
+    Map(7365, 12),     // 7364: xpending docs
+    Bulk(0, 7),        // "summary"
+    Bulk(32632, 131),  // "Return information and entries from a stream consumer group
+    Bulk(52, 5),       // "since"
+    Bulk(3895, 5),     // "5.0.0"
+    Bulk(62, 5),       // "group"
+    Bulk(30576, 6),    // "stream"
+    Bulk(73, 10),      // "complexity"
+    Bulk(32763, 364),  // "O(N) with N being the number of elements returned, so askin
+    Bulk(687, 7),      // "history"
     Set(7377, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(7380, 3),
     Array(7378, 2),
-    Bulk("6.2.0"),
-    Bulk("Added the `IDLE` option and exclusive range intervals."),
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(33127, 54),  // "Added the `IDLE` option and exclusive range intervals."
     Map(267, 6),
     Map(6878, 4),
     Map(7383, 8),
-    Bulk("name"),
-    Bulk("filters"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(33181, 7),  // "filters"
+    Bulk(242, 4),    // "type"
+    Bulk(2239, 5),   // "block"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(7391, 5),
     Map(7396, 10),
     Map(7051, 4),
     Map(7406, 4),
     Map(166, 4),
     Map(7410, 6),
-    Bulk("name"),
-    Bulk("min-idle-time"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("token"),
-    Bulk("IDLE"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("flags"),
+    Bulk(226, 4),     // "name"
+    Bulk(31289, 13),  // "min-idle-time"
+    Bulk(242, 4),     // "type"
+    Bulk(558, 7),     // "integer"
+    Bulk(1161, 5),    // "token"
+    Bulk(31518, 4),   // "IDLE"
+    Bulk(52, 5),      // "since"
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(252, 5),     // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("end"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("name"),
-    Bulk("consumer"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(2249, 3),   // "end"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Bulk(226, 4),    // "name"
+    Bulk(31281, 8),  // "consumer"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Map(7417, 12),  // 7416: xrange docs
-    Bulk("summary"),
-    Bulk("Return a range of elements in a stream, with IDs matching the specified IDs interval"),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("group"),
-    Bulk("stream"),
-    Bulk("complexity"),
-    Bulk("O(N) with N being the number of elements being returned. If N is constant (e.g. always "
-         "asking for the first 10 elements with COUNT), you can consider it O(1)."),
-    Bulk("history"),
+    Map(7417, 12),     // 7416: xrange docs
+    Bulk(0, 7),        // "summary"
+    Bulk(33188, 84),   // "Return a range of elements in a stream, with IDs matching t
+    Bulk(52, 5),       // "since"
+    Bulk(3895, 5),     // "5.0.0"
+    Bulk(62, 5),       // "group"
+    Bulk(30576, 6),    // "stream"
+    Bulk(73, 10),      // "complexity"
+    Bulk(33272, 158),  // "O(N) with N being the number of elements being returned. If
+    Bulk(687, 7),      // "history"
     Set(7429, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(7432, 4),
     Array(7430, 2),
-    Bulk("6.2.0"),
-    Bulk("Added exclusive ranges."),
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(33430, 23),  // "Added exclusive ranges."
     Map(267, 6),
     Map(7051, 4),
     Map(7406, 4),
     Map(820, 8),
     Set(7437, 1),  // 7436: xread key specs
     Map(7438, 6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(360, 2),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(7444, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(7452, 4),
-    Bulk("type"),
-    Bulk("keyword"),
-    Bulk("spec"),
+    Bulk(242, 4),    // "type"
+    Bulk(12705, 7),  // "keyword"
+    Bulk(1513, 4),   // "spec"
     Map(7448, 4),
-    Bulk("keyword"),
-    Bulk("STREAMS"),
-    Bulk("startfrom"),
+    Bulk(12705, 7),  // "keyword"
+    Bulk(33453, 7),  // "STREAMS"
+    Bulk(12717, 9),  // "startfrom"
     Int(1),
-    Bulk("type"),
-    Bulk("range"),
-    Bulk("spec"),
+    Bulk(242, 4),   // "type"
+    Bulk(1517, 5),  // "range"
+    Bulk(1513, 4),  // "spec"
     Map(7456, 6),
-    Bulk("lastkey"),
+    Bulk(1522, 7),  // "lastkey"
     Int(-1),
-    Bulk("keystep"),
+    Bulk(1529, 7),  // "keystep"
     Int(1),
-    Bulk("limit"),
+    Bulk(1536, 5),  // "limit"
     Int(2),
-    Map(7463, 10),  // 7462: xread docs
-    Bulk("summary"),
-    Bulk("Return never seen elements in multiple streams, with IDs greater than the ones reported "
-         "by the caller for each stream. Can block."),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("group"),
-    Bulk("stream"),
-    Bulk("complexity"),
-    Bulk("For each stream mentioned: O(N) with N being the number of elements being returned, it "
-         "means that XREAD-ing with a fixed COUNT is O(1). Note that when the BLOCK option is "
-         "used, XADD will pay O(M) time in order to serve the M clients blocked on the stream "
-         "getting new data."),
-    Bulk("arguments"),
+    Map(7463, 10),     // 7462: xread docs
+    Bulk(0, 7),        // "summary"
+    Bulk(33460, 129),  // "Return never seen elements in multiple streams, with IDs gr
+    Bulk(52, 5),       // "since"
+    Bulk(3895, 5),     // "5.0.0"
+    Bulk(62, 5),       // "group"
+    Bulk(30576, 6),    // "stream"
+    Bulk(73, 10),      // "complexity"
+    Bulk(33589, 272),  // "For each stream mentioned: O(N) with N being the number of
+    Bulk(217, 9),      // "arguments"
     Array(7473, 3),
     Map(820, 8),
     Map(7476, 8),
     Map(7484, 8),
-    Bulk("name"),
-    Bulk("milliseconds"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("token"),
-    Bulk("BLOCK"),
-    Bulk("flags"),
+    Bulk(226, 4),     // "name"
+    Bulk(10908, 12),  // "milliseconds"
+    Bulk(242, 4),     // "type"
+    Bulk(558, 7),     // "integer"
+    Bulk(1161, 5),    // "token"
+    Bulk(33861, 5),   // "BLOCK"
+    Bulk(252, 5),     // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("streams"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("token"),
-    Bulk("STREAMS"),
-    Bulk("arguments"),
+    Bulk(226, 4),    // "name"
+    Bulk(33866, 7),  // "streams"
+    Bulk(242, 4),    // "type"
+    Bulk(2239, 5),   // "block"
+    Bulk(1161, 5),   // "token"
+    Bulk(33453, 7),  // "STREAMS"
+    Bulk(217, 9),    // "arguments"
     Array(7492, 2),
     Map(806, 8),
     Map(6882, 6),
     Set(7495, 1),  // 7494: xreadgroup key specs
     Map(7496, 6),
-    Bulk("flags"),
+    Bulk(252, 5),  // "flags"
     Set(360, 2),
-    Bulk("begin_search"),
+    Bulk(1479, 12),  // "begin_search"
     Map(7502, 4),
-    Bulk("find_keys"),
+    Bulk(1491, 9),  // "find_keys"
     Map(7452, 4),
-    Bulk("type"),
-    Bulk("keyword"),
-    Bulk("spec"),
+    Bulk(242, 4),    // "type"
+    Bulk(12705, 7),  // "keyword"
+    Bulk(1513, 4),   // "spec"
     Map(7506, 4),
-    Bulk("keyword"),
-    Bulk("STREAMS"),
-    Bulk("startfrom"),
+    Bulk(12705, 7),  // "keyword"
+    Bulk(33453, 7),  // "STREAMS"
+    Bulk(12717, 9),  // "startfrom"
     Int(4),
-    Map(7511, 10),  // 7510: xreadgroup docs
-    Bulk("summary"),
-    Bulk("Return new entries from a stream using a consumer group, or access the history of the "
-         "pending entries for a given consumer. Can block."),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("group"),
-    Bulk("stream"),
-    Bulk("complexity"),
-    Bulk("For each stream mentioned: O(M) with M being the number of elements returned. If M is "
-         "constant (e.g. always asking for the first 10 elements with COUNT), you can consider it "
-         "O(1). On the other side when XREADGROUP blocks, XADD will pay the O(N) time in order to "
-         "serve the N clients blocked on the stream getting new data."),
-    Bulk("arguments"),
+    Map(7511, 10),     // 7510: xreadgroup docs
+    Bulk(0, 7),        // "summary"
+    Bulk(33873, 134),  // "Return new entries from a stream using a consumer group, or
+    Bulk(52, 5),       // "since"
+    Bulk(3895, 5),     // "5.0.0"
+    Bulk(62, 5),       // "group"
+    Bulk(30576, 6),    // "stream"
+    Bulk(73, 10),      // "complexity"
+    Bulk(34007, 321),  // "For each stream mentioned: O(M) with M being the number of
+    Bulk(217, 9),      // "arguments"
     Array(7521, 5),
     Map(7526, 8),
     Map(820, 8),
     Map(7476, 8),
     Map(7536, 8),
     Map(7484, 8),
-    Bulk("name"),
-    Bulk("group_consumer"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("token"),
-    Bulk("GROUP"),
-    Bulk("arguments"),
+    Bulk(226, 4),     // "name"
+    Bulk(34328, 14),  // "group_consumer"
+    Bulk(242, 4),     // "type"
+    Bulk(2239, 5),    // "block"
+    Bulk(1161, 5),    // "token"
+    Bulk(34342, 5),   // "GROUP"
+    Bulk(217, 9),     // "arguments"
     Array(7534, 2),
     Map(6878, 4),
     Map(7043, 4),
-    Bulk("name"),
-    Bulk("noack"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("NOACK"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(34347, 5),  // "noack"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(34352, 5),  // "NOACK"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Map(7545, 12),  // 7544: xrevrange docs
-    Bulk("summary"),
-    Bulk("Return a range of elements in a stream, with IDs matching the specified IDs interval, in "
-         "reverse order (from greater to smaller IDs) compared to XRANGE"),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("group"),
-    Bulk("stream"),
-    Bulk("complexity"),
-    Bulk("O(N) with N being the number of elements returned. If N is constant (e.g. always asking "
-         "for the first 10 elements with COUNT), you can consider it O(1)."),
-    Bulk("history"),
+    Map(7545, 12),     // 7544: xrevrange docs
+    Bulk(0, 7),        // "summary"
+    Bulk(34357, 151),  // "Return a range of elements in a stream, with IDs matching t
+    Bulk(52, 5),       // "since"
+    Bulk(3895, 5),     // "5.0.0"
+    Bulk(62, 5),       // "group"
+    Bulk(30576, 6),    // "stream"
+    Bulk(73, 10),      // "complexity"
+    Bulk(34508, 152),  // "O(N) with N being the number of elements returned. If N is
+    Bulk(687, 7),      // "history"
     Set(7429, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(7557, 4),
     Map(267, 6),
     Map(7406, 4),
     Map(7051, 4),
     Map(820, 8),
-    Map(7562, 12),  // 7561: xsetid docs
-    Bulk("summary"),
-    Bulk("An internal command for replicating stream values"),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("group"),
-    Bulk("stream"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("history"),
+    Map(7562, 12),    // 7561: xsetid docs
+    Bulk(0, 7),       // "summary"
+    Bulk(34660, 49),  // "An internal command for replicating stream values"
+    Bulk(52, 5),      // "since"
+    Bulk(3895, 5),    // "5.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(30576, 6),   // "stream"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(687, 7),     // "history"
     Set(7574, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(7577, 4),
     Array(7575, 2),
-    Bulk("7.0.0"),
-    Bulk("Added the `entries_added` and `max_deleted_entry_id` arguments."),
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(34709, 63),  // "Added the `entries_added` and `max_deleted_entry_id` argume
     Map(267, 6),
     Map(7581, 4),
     Map(7585, 10),
     Map(7595, 10),
-    Bulk("name"),
-    Bulk("last-id"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("name"),
-    Bulk("entries_added"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("token"),
-    Bulk("ENTRIESADDED"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("flags"),
+    Bulk(226, 4),     // "name"
+    Bulk(34772, 7),   // "last-id"
+    Bulk(242, 4),     // "type"
+    Bulk(246, 6),     // "string"
+    Bulk(226, 4),     // "name"
+    Bulk(34779, 13),  // "entries_added"
+    Bulk(242, 4),     // "type"
+    Bulk(558, 7),     // "integer"
+    Bulk(1161, 5),    // "token"
+    Bulk(34792, 12),  // "ENTRIESADDED"
+    Bulk(52, 5),      // "since"
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(252, 5),     // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("max_deleted_entry_id"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("token"),
-    Bulk("MAXDELETEDID"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("flags"),
+    Bulk(226, 4),     // "name"
+    Bulk(34804, 20),  // "max_deleted_entry_id"
+    Bulk(242, 4),     // "type"
+    Bulk(246, 6),     // "string"
+    Bulk(1161, 5),    // "token"
+    Bulk(34824, 12),  // "MAXDELETEDID"
+    Bulk(52, 5),      // "since"
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(252, 5),     // "flags"
     Set(29, 1),
-    Map(7606, 12),  // 7605: xtrim docs
-    Bulk("summary"),
-    Bulk("Trims the stream to (approximately if '~' is passed) a certain size"),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("group"),
-    Bulk("stream"),
-    Bulk("complexity"),
-    Bulk("O(N), with N being the number of evicted entries. Constant times are very small however, "
-         "since entries are organized in macro nodes containing multiple entries that can be "
-         "released with a single deallocation."),
-    Bulk("history"),
+    Map(7606, 12),     // 7605: xtrim docs
+    Bulk(0, 7),        // "summary"
+    Bulk(34836, 67),   // "Trims the stream to (approximately if '~' is passed) a cert
+    Bulk(52, 5),       // "since"
+    Bulk(3895, 5),     // "5.0.0"
+    Bulk(62, 5),       // "group"
+    Bulk(30576, 6),    // "stream"
+    Bulk(73, 10),      // "complexity"
+    Bulk(34903, 208),  // "O(N), with N being the number of evicted entries. Constant
+    Bulk(687, 7),      // "history"
     Set(7618, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(7621, 2),
     Array(7619, 2),
-    Bulk("6.2.0"),
-    Bulk("Added the `MINID` trimming strategy and the `LIMIT` option."),
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(35111, 59),  // "Added the `MINID` trimming strategy and the `LIMIT` option.
     Map(267, 6),
     Map(7623, 6),
-    Bulk("name"),
-    Bulk("trim"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("arguments"),
+    Bulk(226, 4),    // "name"
+    Bulk(30954, 4),  // "trim"
+    Bulk(242, 4),    // "type"
+    Bulk(2239, 5),   // "block"
+    Bulk(217, 9),    // "arguments"
     Array(6940, 4),
-    Map(7630, 12),  // 7629: zadd docs
-    Bulk("summary"),
-    Bulk("Add one or more members to a sorted set, or update its score if it already exists"),
-    Bulk("since"),
-    Bulk("1.2.0"),
-    Bulk("group"),
-    Bulk("sorted-set"),
-    Bulk("complexity"),
-    Bulk("O(log(N)) for each item added, where N is the number of elements in the sorted set."),
-    Bulk("history"),
+    Map(7630, 12),    // 7629: zadd docs
+    Bulk(0, 7),       // "summary"
+    Bulk(35170, 81),  // "Add one or more members to a sorted set, or update its scor
+    Bulk(52, 5),      // "since"
+    Bulk(10438, 5),   // "1.2.0"
+    Bulk(62, 5),      // "group"
+    Bulk(3609, 10),   // "sorted-set"
+    Bulk(73, 10),     // "complexity"
+    Bulk(12160, 83),  // "O(log(N)) for each item added, where N is the number of ele
+    Bulk(687, 7),     // "history"
     Set(7642, 3),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(7651, 6),
     Array(7645, 2),
     Array(7647, 2),
     Array(7649, 2),
-    Bulk("2.4.0"),
-    Bulk("Accepts multiple elements."),
-    Bulk("3.0.2"),
-    Bulk("Added the `XX`, `NX`, `CH` and `INCR` options."),
-    Bulk("6.2.0"),
-    Bulk("Added the `GT` and `LT` options."),
+    Bulk(4118, 5),    // "2.4.0"
+    Bulk(35251, 26),  // "Accepts multiple elements."
+    Bulk(35277, 5),   // "3.0.2"
+    Bulk(35282, 46),  // "Added the `XX`, `NX`, `CH` and `INCR` options."
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(35328, 32),  // "Added the `GT` and `LT` options."
     Map(267, 6),
     Map(7657, 10),
     Map(7667, 10),
     Map(7679, 10),
     Map(7689, 10),
     Map(7699, 8),
-    Bulk("name"),
-    Bulk("condition"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("since"),
-    Bulk("3.0.2"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(10671, 9),  // "condition"
+    Bulk(242, 4),    // "type"
+    Bulk(1136, 5),   // "oneof"
+    Bulk(52, 5),     // "since"
+    Bulk(35277, 5),  // "3.0.2"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(2973, 2),
-    Bulk("name"),
-    Bulk("comparison"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("flags"),
+    Bulk(226, 4),     // "name"
+    Bulk(35360, 10),  // "comparison"
+    Bulk(242, 4),     // "type"
+    Bulk(1136, 5),    // "oneof"
+    Bulk(52, 5),      // "since"
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(252, 5),     // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(7677, 2),
     Map(2559, 6),
     Map(2565, 6),
-    Bulk("name"),
-    Bulk("change"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("CH"),
-    Bulk("since"),
-    Bulk("3.0.2"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(12281, 6),  // "change"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(12287, 2),  // "CH"
+    Bulk(52, 5),     // "since"
+    Bulk(35277, 5),  // "3.0.2"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("increment"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("INCR"),
-    Bulk("since"),
-    Bulk("3.0.2"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(2605, 9),   // "increment"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(35370, 4),  // "INCR"
+    Bulk(52, 5),     // "since"
+    Bulk(35277, 5),  // "3.0.2"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("score_member"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("flags"),
+    Bulk(226, 4),     // "name"
+    Bulk(35374, 12),  // "score_member"
+    Bulk(242, 4),     // "type"
+    Bulk(2239, 5),    // "block"
+    Bulk(252, 5),     // "flags"
     Set(48, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(7707, 2),
     Map(7709, 4),
     Map(3004, 4),
-    Bulk("name"),
-    Bulk("score"),
-    Bulk("type"),
-    Bulk("double"),
-    Map(7714, 10),  // 7713: zcard docs
-    Bulk("summary"),
-    Bulk("Get the number of members in a sorted set"),
-    Bulk("since"),
-    Bulk("1.2.0"),
-    Bulk("group"),
-    Bulk("sorted-set"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Bulk(226, 4),     // "name"
+    Bulk(35386, 5),   // "score"
+    Bulk(242, 4),     // "type"
+    Bulk(2985, 6),    // "double"
+    Map(7714, 10),    // 7713: zcard docs
+    Bulk(0, 7),       // "summary"
+    Bulk(35391, 41),  // "Get the number of members in a sorted set"
+    Bulk(52, 5),      // "since"
+    Bulk(10438, 5),   // "1.2.0"
+    Bulk(62, 5),      // "group"
+    Bulk(3609, 10),   // "sorted-set"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(2283, 1),
-    Map(7725, 10),  // 7724: zcount docs
-    Bulk("summary"),
-    Bulk("Count the members in a sorted set with scores within the given values"),
-    Bulk("since"),
-    Bulk("2.0.0"),
-    Bulk("group"),
-    Bulk("sorted-set"),
-    Bulk("complexity"),
-    Bulk("O(log(N)) with N being the number of elements in the sorted set."),
-    Bulk("arguments"),
+    Map(7725, 10),    // 7724: zcount docs
+    Bulk(0, 7),       // "summary"
+    Bulk(35432, 69),  // "Count the members in a sorted set with scores within the gi
+    Bulk(52, 5),      // "since"
+    Bulk(1564, 5),    // "2.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(3609, 10),   // "sorted-set"
+    Bulk(73, 10),     // "complexity"
+    Bulk(3900, 64),   // "O(log(N)) with N being the number of elements in the sorted
+    Bulk(217, 9),     // "arguments"
     Array(7735, 3),
     Map(267, 6),
     Map(7738, 4),
     Map(7742, 4),
-    Bulk("name"),
-    Bulk("min"),
-    Bulk("type"),
-    Bulk("double"),
-    Bulk("name"),
-    Bulk("max"),
-    Bulk("type"),
-    Bulk("double"),
-    Map(7747, 10),  // 7746: zdiff docs
-    Bulk("summary"),
-    Bulk("Subtract multiple sorted sets"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("group"),
-    Bulk("sorted-set"),
-    Bulk("complexity"),
-    Bulk("O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N "
-         "is the size of the first set, and K is the size of the result set."),
-    Bulk("arguments"),
+    Bulk(226, 4),      // "name"
+    Bulk(3770, 3),     // "min"
+    Bulk(242, 4),      // "type"
+    Bulk(2985, 6),     // "double"
+    Bulk(226, 4),      // "name"
+    Bulk(3776, 3),     // "max"
+    Bulk(242, 4),      // "type"
+    Bulk(2985, 6),     // "double"
+    Map(7747, 10),     // 7746: zdiff docs
+    Bulk(0, 7),        // "summary"
+    Bulk(35501, 29),   // "Subtract multiple sorted sets"
+    Bulk(52, 5),       // "since"
+    Bulk(694, 5),      // "6.2.0"
+    Bulk(62, 5),       // "group"
+    Bulk(3609, 10),    // "sorted-set"
+    Bulk(73, 10),      // "complexity"
+    Bulk(35530, 155),  // "O(L + (N-K)log(N)) worst case where L is the total number o
+    Bulk(217, 9),      // "arguments"
     Array(7757, 3),
     Map(802, 4),
     Map(806, 8),
     Map(7760, 8),
-    Bulk("name"),
-    Bulk("withscores"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("WITHSCORES"),
-    Bulk("flags"),
+    Bulk(226, 4),     // "name"
+    Bulk(35685, 10),  // "withscores"
+    Bulk(242, 4),     // "type"
+    Bulk(1151, 10),   // "pure-token"
+    Bulk(1161, 5),    // "token"
+    Bulk(35695, 10),  // "WITHSCORES"
+    Bulk(252, 5),     // "flags"
     Set(29, 1),
     Set(7769, 2),  // 7768: zdiffstore key specs
     Map(3494, 6),
     Map(2449, 6),
-    Map(7772, 10),  // 7771: zdiffstore docs
-    Bulk("summary"),
-    Bulk("Subtract multiple sorted sets and store the resulting sorted set in a new key"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("group"),
-    Bulk("sorted-set"),
-    Bulk("complexity"),
-    Bulk("O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N "
-         "is the size of the first set, and K is the size of the result set."),
-    Bulk("arguments"),
+    Map(7772, 10),     // 7771: zdiffstore docs
+    Bulk(0, 7),        // "summary"
+    Bulk(35705, 77),   // "Subtract multiple sorted sets and store the resulting sorte
+    Bulk(52, 5),       // "since"
+    Bulk(694, 5),      // "6.2.0"
+    Bulk(62, 5),       // "group"
+    Bulk(3609, 10),    // "sorted-set"
+    Bulk(73, 10),      // "complexity"
+    Bulk(35530, 155),  // "O(L + (N-K)log(N)) worst case where L is the total number o
+    Bulk(217, 9),      // "arguments"
     Array(7782, 3),
     Map(3526, 6),
     Map(802, 4),
     Map(644, 8),
-    Map(7786, 10),  // 7785: zincrby docs
-    Bulk("summary"),
-    Bulk("Increment the score of a member in a sorted set"),
-    Bulk("since"),
-    Bulk("1.2.0"),
-    Bulk("group"),
-    Bulk("sorted-set"),
-    Bulk("complexity"),
-    Bulk("O(log(N)) where N is the number of elements in the sorted set."),
-    Bulk("arguments"),
+    Map(7786, 10),    // 7785: zincrby docs
+    Bulk(0, 7),       // "summary"
+    Bulk(35782, 47),  // "Increment the score of a member in a sorted set"
+    Bulk(52, 5),      // "since"
+    Bulk(10438, 5),   // "1.2.0"
+    Bulk(62, 5),      // "group"
+    Bulk(3609, 10),   // "sorted-set"
+    Bulk(73, 10),     // "complexity"
+    Bulk(35829, 62),  // "O(log(N)) where N is the number of elements in the sorted s
+    Bulk(217, 9),     // "arguments"
     Array(7796, 3),
     Map(267, 6),
     Map(551, 4),
     Map(3004, 4),
-    Map(7800, 10),  // 7799: zinter docs
-    Bulk("summary"),
-    Bulk("Intersect multiple sorted sets"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("group"),
-    Bulk("sorted-set"),
-    Bulk("complexity"),
-    Bulk("O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the "
-         "number of input sorted sets and M being the number of elements in the resulting sorted "
-         "set."),
-    Bulk("arguments"),
+    Map(7800, 10),     // 7799: zinter docs
+    Bulk(0, 7),        // "summary"
+    Bulk(35891, 30),   // "Intersect multiple sorted sets"
+    Bulk(52, 5),       // "since"
+    Bulk(694, 5),      // "6.2.0"
+    Bulk(62, 5),       // "group"
+    Bulk(3609, 10),    // "sorted-set"
+    Bulk(73, 10),      // "complexity"
+    Bulk(35921, 177),  // "O(N*K)+O(M*log(M)) worst case with N being the smallest inp
+    Bulk(217, 9),      // "arguments"
     Array(7810, 5),
     Map(802, 4),
     Map(806, 8),
     Map(7815, 8),
     Map(7823, 10),
     Map(7760, 8),
-    Bulk("name"),
-    Bulk("weight"),
-    Bulk("type"),
-    Bulk("integer"),
-    Bulk("token"),
-    Bulk("WEIGHTS"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(36098, 6),  // "weight"
+    Bulk(242, 4),    // "type"
+    Bulk(558, 7),    // "integer"
+    Bulk(1161, 5),   // "token"
+    Bulk(36104, 7),  // "WEIGHTS"
+    Bulk(252, 5),    // "flags"
     Set(77, 2),
-    Bulk("name"),
-    Bulk("aggregate"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("token"),
-    Bulk("AGGREGATE"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(36111, 9),  // "aggregate"
+    Bulk(242, 4),    // "type"
+    Bulk(1136, 5),   // "oneof"
+    Bulk(1161, 5),   // "token"
+    Bulk(36120, 9),  // "AGGREGATE"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(7833, 3),
     Map(7836, 6),
     Map(924, 6),
     Map(930, 6),
-    Bulk("name"),
-    Bulk("sum"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("SUM"),
-    Map(7843, 10),  // 7842: zintercard docs
-    Bulk("summary"),
-    Bulk("Intersect multiple sorted sets and return the cardinality of the result"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("sorted-set"),
-    Bulk("complexity"),
-    Bulk("O(N*K) worst case with N being the smallest input sorted set, K being the number of "
-         "input sorted sets."),
-    Bulk("arguments"),
+    Bulk(226, 4),      // "name"
+    Bulk(36129, 3),    // "sum"
+    Bulk(242, 4),      // "type"
+    Bulk(1151, 10),    // "pure-token"
+    Bulk(1161, 5),     // "token"
+    Bulk(36132, 3),    // "SUM"
+    Map(7843, 10),     // 7842: zintercard docs
+    Bulk(0, 7),        // "summary"
+    Bulk(36135, 71),   // "Intersect multiple sorted sets and return the cardinality o
+    Bulk(52, 5),       // "since"
+    Bulk(470, 5),      // "7.0.0"
+    Bulk(62, 5),       // "group"
+    Bulk(3609, 10),    // "sorted-set"
+    Bulk(73, 10),      // "complexity"
+    Bulk(36206, 102),  // "O(N*K) worst case with N being the smallest input sorted se
+    Bulk(217, 9),      // "arguments"
     Array(6254, 3),
-    Map(7854, 10),  // 7853: zinterstore docs
-    Bulk("summary"),
-    Bulk("Intersect multiple sorted sets and store the resulting sorted set in a new key"),
-    Bulk("since"),
-    Bulk("2.0.0"),
-    Bulk("group"),
-    Bulk("sorted-set"),
-    Bulk("complexity"),
-    Bulk("O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the "
-         "number of input sorted sets and M being the number of elements in the resulting sorted "
-         "set."),
-    Bulk("arguments"),
+    Map(7854, 10),     // 7853: zinterstore docs
+    Bulk(0, 7),        // "summary"
+    Bulk(36308, 78),   // "Intersect multiple sorted sets and store the resulting sort
+    Bulk(52, 5),       // "since"
+    Bulk(1564, 5),     // "2.0.0"
+    Bulk(62, 5),       // "group"
+    Bulk(3609, 10),    // "sorted-set"
+    Bulk(73, 10),      // "complexity"
+    Bulk(35921, 177),  // "O(N*K)+O(M*log(M)) worst case with N being the smallest inp
+    Bulk(217, 9),      // "arguments"
     Array(7864, 5),
     Map(3526, 6),
     Map(802, 4),
     Map(644, 8),
     Map(7815, 8),
     Map(7823, 10),
-    Map(7870, 10),  // 7869: zlexcount docs
-    Bulk("summary"),
-    Bulk("Count the number of members in a sorted set between a given lexicographical range"),
-    Bulk("since"),
-    Bulk("2.8.9"),
-    Bulk("group"),
-    Bulk("sorted-set"),
-    Bulk("complexity"),
-    Bulk("O(log(N)) with N being the number of elements in the sorted set."),
-    Bulk("arguments"),
+    Map(7870, 10),    // 7869: zlexcount docs
+    Bulk(0, 7),       // "summary"
+    Bulk(36386, 81),  // "Count the number of members in a sorted set between a given
+    Bulk(52, 5),      // "since"
+    Bulk(21258, 5),   // "2.8.9"
+    Bulk(62, 5),      // "group"
+    Bulk(3609, 10),   // "sorted-set"
+    Bulk(73, 10),     // "complexity"
+    Bulk(3900, 64),   // "O(log(N)) with N being the number of elements in the sorted
+    Bulk(217, 9),     // "arguments"
     Array(7880, 3),
     Map(267, 6),
     Map(7883, 4),
     Map(7887, 4),
-    Bulk("name"),
-    Bulk("min"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("name"),
-    Bulk("max"),
-    Bulk("type"),
-    Bulk("string"),
-    Map(7892, 10),  // 7891: zmpop docs
-    Bulk("summary"),
-    Bulk("Remove and return members with scores in a sorted set"),
-    Bulk("since"),
-    Bulk("7.0.0"),
-    Bulk("group"),
-    Bulk("sorted-set"),
-    Bulk("complexity"),
-    Bulk("O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of "
-         "elements in the sorted set, and M being the number of elements popped."),
-    Bulk("arguments"),
+    Bulk(226, 4),     // "name"
+    Bulk(3770, 3),    // "min"
+    Bulk(242, 4),     // "type"
+    Bulk(246, 6),     // "string"
+    Bulk(226, 4),     // "name"
+    Bulk(3776, 3),    // "max"
+    Bulk(242, 4),     // "type"
+    Bulk(246, 6),     // "string"
+    Map(7892, 10),    // 7891: zmpop docs
+    Bulk(0, 7),       // "summary"
+    Bulk(36467, 53),  // "Remove and return members with scores in a sorted set"
+    Bulk(52, 5),      // "since"
+    Bulk(470, 5),     // "7.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(3609, 10),   // "sorted-set"
+    Bulk(73, 10),     // "complexity"
+    Bulk(3619, 151),  // "O(K) + O(M*log(N)) where K is the number of provided keys,
+    Bulk(217, 9),     // "arguments"
     Array(7902, 4),
     Map(802, 4),
     Map(806, 8),
     Map(916, 6),
     Map(820, 8),
-    Map(7907, 10),  // 7906: zmscore docs
-    Bulk("summary"),
-    Bulk("Get the score associated with the given members in a sorted set"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("group"),
-    Bulk("sorted-set"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of members being requested."),
-    Bulk("arguments"),
+    Map(7907, 10),    // 7906: zmscore docs
+    Bulk(0, 7),       // "summary"
+    Bulk(36520, 63),  // "Get the score associated with the given members in a sorted
+    Bulk(52, 5),      // "since"
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(62, 5),      // "group"
+    Bulk(3609, 10),   // "sorted-set"
+    Bulk(73, 10),     // "complexity"
+    Bulk(36583, 54),  // "O(N) where N is the number of members being requested."
+    Bulk(217, 9),     // "arguments"
     Array(3078, 2),
-    Map(7918, 10),  // 7917: zpopmax docs
-    Bulk("summary"),
-    Bulk("Remove and return members with the highest scores in a sorted set"),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("group"),
-    Bulk("sorted-set"),
-    Bulk("complexity"),
-    Bulk("O(log(N)*M) with N being the number of elements in the sorted set, and M being the "
-         "number of elements popped."),
-    Bulk("arguments"),
+    Map(7918, 10),     // 7917: zpopmax docs
+    Bulk(0, 7),        // "summary"
+    Bulk(36637, 65),   // "Remove and return members with the highest scores in a sort
+    Bulk(52, 5),       // "since"
+    Bulk(3895, 5),     // "5.0.0"
+    Bulk(62, 5),       // "group"
+    Bulk(3609, 10),    // "sorted-set"
+    Bulk(73, 10),      // "complexity"
+    Bulk(36702, 109),  // "O(log(N)*M) with N being the number of elements in the sort
+    Bulk(217, 9),      // "arguments"
     Array(7928, 2),
     Map(267, 6),
     Map(6338, 6),
-    Map(7931, 10),  // 7930: zpopmin docs
-    Bulk("summary"),
-    Bulk("Remove and return members with the lowest scores in a sorted set"),
-    Bulk("since"),
-    Bulk("5.0.0"),
-    Bulk("group"),
-    Bulk("sorted-set"),
-    Bulk("complexity"),
-    Bulk("O(log(N)*M) with N being the number of elements in the sorted set, and M being the "
-         "number of elements popped."),
-    Bulk("arguments"),
+    Map(7931, 10),     // 7930: zpopmin docs
+    Bulk(0, 7),        // "summary"
+    Bulk(36811, 64),   // "Remove and return members with the lowest scores in a sorte
+    Bulk(52, 5),       // "since"
+    Bulk(3895, 5),     // "5.0.0"
+    Bulk(62, 5),       // "group"
+    Bulk(3609, 10),    // "sorted-set"
+    Bulk(73, 10),      // "complexity"
+    Bulk(36702, 109),  // "O(log(N)*M) with N being the number of elements in the sort
+    Bulk(217, 9),      // "arguments"
     Array(7928, 2),
-    Map(7942, 10),  // 7941: zrandmember docs
-    Bulk("summary"),
-    Bulk("Get one or multiple random elements from a sorted set"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("group"),
-    Bulk("sorted-set"),
-    Bulk("complexity"),
-    Bulk("O(N) where N is the number of elements returned"),
-    Bulk("arguments"),
+    Map(7942, 10),    // 7941: zrandmember docs
+    Bulk(0, 7),       // "summary"
+    Bulk(36875, 53),  // "Get one or multiple random elements from a sorted set"
+    Bulk(52, 5),      // "since"
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(62, 5),      // "group"
+    Bulk(3609, 10),   // "sorted-set"
+    Bulk(73, 10),     // "complexity"
+    Bulk(18171, 47),  // "O(N) where N is the number of elements returned"
+    Bulk(217, 9),     // "arguments"
     Array(7952, 2),
     Map(267, 6),
     Map(7954, 8),
-    Bulk("name"),
-    Bulk("options"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("flags"),
+    Bulk(226, 4),   // "name"
+    Bulk(6532, 7),  // "options"
+    Bulk(242, 4),   // "type"
+    Bulk(2239, 5),  // "block"
+    Bulk(252, 5),   // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(7962, 2),
     Map(166, 4),
     Map(7760, 8),
-    Map(7965, 12),  // 7964: zrange docs
-    Bulk("summary"),
-    Bulk("Return a range of members in a sorted set"),
-    Bulk("since"),
-    Bulk("1.2.0"),
-    Bulk("group"),
-    Bulk("sorted-set"),
-    Bulk("complexity"),
-    Bulk("O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
-         "elements returned."),
-    Bulk("history"),
+    Map(7965, 12),     // 7964: zrange docs
+    Bulk(0, 7),        // "summary"
+    Bulk(36928, 41),   // "Return a range of members in a sorted set"
+    Bulk(52, 5),       // "since"
+    Bulk(10438, 5),    // "1.2.0"
+    Bulk(62, 5),       // "group"
+    Bulk(3609, 10),    // "sorted-set"
+    Bulk(73, 10),      // "complexity"
+    Bulk(36969, 104),  // "O(log(N)+M) with N being the number of elements in the sort
+    Bulk(687, 7),      // "history"
     Set(7977, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(7980, 7),
     Array(7978, 2),
-    Bulk("6.2.0"),
-    Bulk("Added the `REV`, `BYSCORE`, `BYLEX` and `LIMIT` options."),
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(37073, 56),  // "Added the `REV`, `BYSCORE`, `BYLEX` and `LIMIT` options."
     Map(267, 6),
     Map(7051, 4),
     Map(7987, 4),
@@ -8141,129 +9565,124 @@ constexpr DocNode kNodes[] = {
     Map(8015, 10),
     Map(8025, 12),
     Map(7760, 8),
-    Bulk("name"),
-    Bulk("stop"),
-    Bulk("type"),
-    Bulk("string"),
-    Bulk("name"),
-    Bulk("sortby"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(18990, 4),  // "stop"
+    Bulk(242, 4),    // "type"
+    Bulk(246, 6),    // "string"
+    Bulk(226, 4),    // "name"
+    Bulk(37129, 6),  // "sortby"
+    Bulk(242, 4),    // "type"
+    Bulk(1136, 5),   // "oneof"
+    Bulk(52, 5),     // "since"
+    Bulk(694, 5),    // "6.2.0"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(8001, 2),
     Map(8003, 6),
     Map(8009, 6),
-    Bulk("name"),
-    Bulk("byscore"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("BYSCORE"),
-    Bulk("name"),
-    Bulk("bylex"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("BYLEX"),
-    Bulk("name"),
-    Bulk("rev"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("REV"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(37135, 7),  // "byscore"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(37142, 7),  // "BYSCORE"
+    Bulk(226, 4),    // "name"
+    Bulk(37149, 5),  // "bylex"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(37154, 5),  // "BYLEX"
+    Bulk(226, 4),    // "name"
+    Bulk(37159, 3),  // "rev"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(37162, 3),  // "REV"
+    Bulk(52, 5),     // "since"
+    Bulk(694, 5),    // "6.2.0"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("name"),
-    Bulk("offset_count"),
-    Bulk("type"),
-    Bulk("block"),
-    Bulk("token"),
-    Bulk("LIMIT"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("flags"),
+    Bulk(226, 4),     // "name"
+    Bulk(28121, 12),  // "offset_count"
+    Bulk(242, 4),     // "type"
+    Bulk(2239, 5),    // "block"
+    Bulk(1161, 5),    // "token"
+    Bulk(27029, 5),   // "LIMIT"
+    Bulk(52, 5),      // "since"
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(252, 5),     // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(6473, 2),
-    Map(8038, 16),  // 8037: zrangebylex docs
-    Bulk("summary"),
-    Bulk("Return a range of members in a sorted set, by lexicographical range"),
-    Bulk("since"),
-    Bulk("2.8.9"),
-    Bulk("group"),
-    Bulk("sorted-set"),
-    Bulk("complexity"),
-    Bulk("O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
-         "elements being returned. If M is constant (e.g. always asking for the first 10 elements "
-         "with LIMIT), you can consider it O(log(N))."),
-    Bulk("doc_flags"),
+    Map(8038, 16),     // 8037: zrangebylex docs
+    Bulk(0, 7),        // "summary"
+    Bulk(37165, 67),   // "Return a range of members in a sorted set, by lexicographic
+    Bulk(52, 5),       // "since"
+    Bulk(21258, 5),    // "2.8.9"
+    Bulk(62, 5),       // "group"
+    Bulk(3609, 10),    // "sorted-set"
+    Bulk(73, 10),      // "complexity"
+    Bulk(37232, 217),  // "O(log(N)+M) with N being the number of elements in the sort
+    Bulk(3432, 9),     // "doc_flags"
     Set(896, 1),
-    Bulk("deprecated_since"),
-    Bulk("6.2.0"),
-    Bulk("replaced_by"),
-    Bulk("`ZRANGE` with the `BYLEX` argument"),
-    Bulk("arguments"),
+    Bulk(3441, 16),   // "deprecated_since"
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(3457, 11),   // "replaced_by"
+    Bulk(37449, 34),  // "`ZRANGE` with the `BYLEX` argument"
+    Bulk(217, 9),     // "arguments"
     Array(8054, 4),
     Map(267, 6),
     Map(7883, 4),
     Map(7887, 4),
     Map(6463, 10),
-    Map(8059, 18),  // 8058: zrangebyscore docs
-    Bulk("summary"),
-    Bulk("Return a range of members in a sorted set, by score"),
-    Bulk("since"),
-    Bulk("1.0.5"),
-    Bulk("group"),
-    Bulk("sorted-set"),
-    Bulk("complexity"),
-    Bulk("O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
-         "elements being returned. If M is constant (e.g. always asking for the first 10 elements "
-         "with LIMIT), you can consider it O(log(N))."),
-    Bulk("doc_flags"),
+    Map(8059, 18),     // 8058: zrangebyscore docs
+    Bulk(0, 7),        // "summary"
+    Bulk(37483, 51),   // "Return a range of members in a sorted set, by score"
+    Bulk(52, 5),       // "since"
+    Bulk(37534, 5),    // "1.0.5"
+    Bulk(62, 5),       // "group"
+    Bulk(3609, 10),    // "sorted-set"
+    Bulk(73, 10),      // "complexity"
+    Bulk(37232, 217),  // "O(log(N)+M) with N being the number of elements in the sort
+    Bulk(3432, 9),     // "doc_flags"
     Set(896, 1),
-    Bulk("deprecated_since"),
-    Bulk("6.2.0"),
-    Bulk("replaced_by"),
-    Bulk("`ZRANGE` with the `BYSCORE` argument"),
-    Bulk("history"),
+    Bulk(3441, 16),   // "deprecated_since"
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(3457, 11),   // "replaced_by"
+    Bulk(37539, 36),  // "`ZRANGE` with the `BYSCORE` argument"
+    Bulk(687, 7),     // "history"
     Set(8077, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(8080, 5),
     Array(8078, 2),
-    Bulk("2.0.0"),
-    Bulk("Added the `WITHSCORES` modifier."),
+    Bulk(1564, 5),    // "2.0.0"
+    Bulk(37575, 32),  // "Added the `WITHSCORES` modifier."
     Map(267, 6),
     Map(7738, 4),
     Map(7742, 4),
     Map(8085, 10),
     Map(6463, 10),
-    Bulk("name"),
-    Bulk("withscores"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("WITHSCORES"),
-    Bulk("since"),
-    Bulk("2.0.0"),
-    Bulk("flags"),
+    Bulk(226, 4),     // "name"
+    Bulk(35685, 10),  // "withscores"
+    Bulk(242, 4),     // "type"
+    Bulk(1151, 10),   // "pure-token"
+    Bulk(1161, 5),    // "token"
+    Bulk(35695, 10),  // "WITHSCORES"
+    Bulk(52, 5),      // "since"
+    Bulk(1564, 5),    // "2.0.0"
+    Bulk(252, 5),     // "flags"
     Set(29, 1),
-    Map(8096, 10),  // 8095: zrangestore docs
-    Bulk("summary"),
-    Bulk("Store a range of members from sorted set into another key"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("group"),
-    Bulk("sorted-set"),
-    Bulk("complexity"),
-    Bulk("O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
-         "elements stored into the destination key."),
-    Bulk("arguments"),
+    Map(8096, 10),     // 8095: zrangestore docs
+    Bulk(0, 7),        // "summary"
+    Bulk(37607, 57),   // "Store a range of members from sorted set into another key"
+    Bulk(52, 5),       // "since"
+    Bulk(694, 5),      // "6.2.0"
+    Bulk(62, 5),       // "group"
+    Bulk(3609, 10),    // "sorted-set"
+    Bulk(73, 10),      // "complexity"
+    Bulk(37664, 127),  // "O(log(N)+M) with N being the number of elements in the sort
+    Bulk(217, 9),      // "arguments"
     Array(8106, 7),
     Map(8113, 6),
     Map(8119, 6),
@@ -8272,604 +9691,593 @@ constexpr DocNode kNodes[] = {
     Map(8125, 8),
     Map(8133, 8),
     Map(6463, 10),
-    Bulk("name"),
-    Bulk("dst"),
-    Bulk("type"),
-    Bulk("key"),
-    Bulk("key_spec_index"),
+    Bulk(226, 4),    // "name"
+    Bulk(37791, 3),  // "dst"
+    Bulk(242, 4),    // "type"
+    Bulk(1802, 3),   // "key"
+    Bulk(1805, 14),  // "key_spec_index"
     Int(0),
-    Bulk("name"),
-    Bulk("src"),
-    Bulk("type"),
-    Bulk("key"),
-    Bulk("key_spec_index"),
+    Bulk(226, 4),    // "name"
+    Bulk(37794, 3),  // "src"
+    Bulk(242, 4),    // "type"
+    Bulk(1802, 3),   // "key"
+    Bulk(1805, 14),  // "key_spec_index"
     Int(1),
-    Bulk("name"),
-    Bulk("sortby"),
-    Bulk("type"),
-    Bulk("oneof"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(37129, 6),  // "sortby"
+    Bulk(242, 4),    // "type"
+    Bulk(1136, 5),   // "oneof"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(8001, 2),
-    Bulk("name"),
-    Bulk("rev"),
-    Bulk("type"),
-    Bulk("pure-token"),
-    Bulk("token"),
-    Bulk("REV"),
-    Bulk("flags"),
+    Bulk(226, 4),    // "name"
+    Bulk(37159, 3),  // "rev"
+    Bulk(242, 4),    // "type"
+    Bulk(1151, 10),  // "pure-token"
+    Bulk(1161, 5),   // "token"
+    Bulk(37162, 3),  // "REV"
+    Bulk(252, 5),    // "flags"
     Set(29, 1),
-    Map(8142, 10),  // 8141: zrank docs
-    Bulk("summary"),
-    Bulk("Determine the index of a member in a sorted set"),
-    Bulk("since"),
-    Bulk("2.0.0"),
-    Bulk("group"),
-    Bulk("sorted-set"),
-    Bulk("complexity"),
-    Bulk("O(log(N))"),
-    Bulk("arguments"),
+    Map(8142, 10),    // 8141: zrank docs
+    Bulk(0, 7),       // "summary"
+    Bulk(37797, 47),  // "Determine the index of a member in a sorted set"
+    Bulk(52, 5),      // "since"
+    Bulk(1564, 5),    // "2.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(3609, 10),   // "sorted-set"
+    Bulk(73, 10),     // "complexity"
+    Bulk(12399, 9),   // "O(log(N))"
+    Bulk(217, 9),     // "arguments"
     Array(6290, 2),
-    Map(8153, 12),  // 8152: zrem docs
-    Bulk("summary"),
-    Bulk("Remove one or more members from a sorted set"),
-    Bulk("since"),
-    Bulk("1.2.0"),
-    Bulk("group"),
-    Bulk("sorted-set"),
-    Bulk("complexity"),
-    Bulk("O(M*log(N)) with N being the number of elements in the sorted set and M the number of "
-         "elements to be removed."),
-    Bulk("history"),
+    Map(8153, 12),     // 8152: zrem docs
+    Bulk(0, 7),        // "summary"
+    Bulk(37844, 44),   // "Remove one or more members from a sorted set"
+    Bulk(52, 5),       // "since"
+    Bulk(10438, 5),    // "1.2.0"
+    Bulk(62, 5),       // "group"
+    Bulk(3609, 10),    // "sorted-set"
+    Bulk(73, 10),      // "complexity"
+    Bulk(37888, 109),  // "O(M*log(N)) with N being the number of elements in the sort
+    Bulk(687, 7),      // "history"
     Set(8165, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(3078, 2),
     Array(7645, 2),
-    Map(8167, 10),  // 8166: zremrangebylex docs
-    Bulk("summary"),
-    Bulk("Remove all members in a sorted set between the given lexicographical range"),
-    Bulk("since"),
-    Bulk("2.8.9"),
-    Bulk("group"),
-    Bulk("sorted-set"),
-    Bulk("complexity"),
-    Bulk("O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
-         "elements removed by the operation."),
-    Bulk("arguments"),
+    Map(8167, 10),     // 8166: zremrangebylex docs
+    Bulk(0, 7),        // "summary"
+    Bulk(37997, 74),   // "Remove all members in a sorted set between the given lexico
+    Bulk(52, 5),       // "since"
+    Bulk(21258, 5),    // "2.8.9"
+    Bulk(62, 5),       // "group"
+    Bulk(3609, 10),    // "sorted-set"
+    Bulk(73, 10),      // "complexity"
+    Bulk(38071, 120),  // "O(log(N)+M) with N being the number of elements in the sort
+    Bulk(217, 9),      // "arguments"
     Array(7880, 3),
-    Map(8178, 10),  // 8177: zremrangebyrank docs
-    Bulk("summary"),
-    Bulk("Remove all members in a sorted set within the given indexes"),
-    Bulk("since"),
-    Bulk("2.0.0"),
-    Bulk("group"),
-    Bulk("sorted-set"),
-    Bulk("complexity"),
-    Bulk("O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
-         "elements removed by the operation."),
-    Bulk("arguments"),
+    Map(8178, 10),     // 8177: zremrangebyrank docs
+    Bulk(0, 7),        // "summary"
+    Bulk(38191, 59),   // "Remove all members in a sorted set within the given indexes
+    Bulk(52, 5),       // "since"
+    Bulk(1564, 5),     // "2.0.0"
+    Bulk(62, 5),       // "group"
+    Bulk(3609, 10),    // "sorted-set"
+    Bulk(73, 10),      // "complexity"
+    Bulk(38071, 120),  // "O(log(N)+M) with N being the number of elements in the sort
+    Bulk(217, 9),      // "arguments"
     Array(4531, 3),
-    Map(8189, 10),  // 8188: zremrangebyscore docs
-    Bulk("summary"),
-    Bulk("Remove all members in a sorted set within the given scores"),
-    Bulk("since"),
-    Bulk("1.2.0"),
-    Bulk("group"),
-    Bulk("sorted-set"),
-    Bulk("complexity"),
-    Bulk("O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
-         "elements removed by the operation."),
-    Bulk("arguments"),
+    Map(8189, 10),     // 8188: zremrangebyscore docs
+    Bulk(0, 7),        // "summary"
+    Bulk(38250, 58),   // "Remove all members in a sorted set within the given scores"
+    Bulk(52, 5),       // "since"
+    Bulk(10438, 5),    // "1.2.0"
+    Bulk(62, 5),       // "group"
+    Bulk(3609, 10),    // "sorted-set"
+    Bulk(73, 10),      // "complexity"
+    Bulk(38071, 120),  // "O(log(N)+M) with N being the number of elements in the sort
+    Bulk(217, 9),      // "arguments"
     Array(7735, 3),
-    Map(8200, 16),  // 8199: zrevrange docs
-    Bulk("summary"),
-    Bulk("Return a range of members in a sorted set, by index, with scores ordered from high to "
-         "low"),
-    Bulk("since"),
-    Bulk("1.2.0"),
-    Bulk("group"),
-    Bulk("sorted-set"),
-    Bulk("complexity"),
-    Bulk("O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
-         "elements returned."),
-    Bulk("doc_flags"),
+    Map(8200, 16),     // 8199: zrevrange docs
+    Bulk(0, 7),        // "summary"
+    Bulk(38308, 89),   // "Return a range of members in a sorted set, by index, with s
+    Bulk(52, 5),       // "since"
+    Bulk(10438, 5),    // "1.2.0"
+    Bulk(62, 5),       // "group"
+    Bulk(3609, 10),    // "sorted-set"
+    Bulk(73, 10),      // "complexity"
+    Bulk(36969, 104),  // "O(log(N)+M) with N being the number of elements in the sort
+    Bulk(3432, 9),     // "doc_flags"
     Set(896, 1),
-    Bulk("deprecated_since"),
-    Bulk("6.2.0"),
-    Bulk("replaced_by"),
-    Bulk("`ZRANGE` with the `REV` argument"),
-    Bulk("arguments"),
+    Bulk(3441, 16),   // "deprecated_since"
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(3457, 11),   // "replaced_by"
+    Bulk(38397, 32),  // "`ZRANGE` with the `REV` argument"
+    Bulk(217, 9),     // "arguments"
     Array(8216, 4),
     Map(267, 6),
     Map(391, 4),
     Map(4534, 4),
     Map(7760, 8),
-    Map(8221, 16),  // 8220: zrevrangebylex docs
-    Bulk("summary"),
-    Bulk("Return a range of members in a sorted set, by lexicographical range, ordered from higher "
-         "to lower strings."),
-    Bulk("since"),
-    Bulk("2.8.9"),
-    Bulk("group"),
-    Bulk("sorted-set"),
-    Bulk("complexity"),
-    Bulk("O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
-         "elements being returned. If M is constant (e.g. always asking for the first 10 elements "
-         "with LIMIT), you can consider it O(log(N))."),
-    Bulk("doc_flags"),
+    Map(8221, 16),     // 8220: zrevrangebylex docs
+    Bulk(0, 7),        // "summary"
+    Bulk(38429, 106),  // "Return a range of members in a sorted set, by lexicographic
+    Bulk(52, 5),       // "since"
+    Bulk(21258, 5),    // "2.8.9"
+    Bulk(62, 5),       // "group"
+    Bulk(3609, 10),    // "sorted-set"
+    Bulk(73, 10),      // "complexity"
+    Bulk(37232, 217),  // "O(log(N)+M) with N being the number of elements in the sort
+    Bulk(3432, 9),     // "doc_flags"
     Set(896, 1),
-    Bulk("deprecated_since"),
-    Bulk("6.2.0"),
-    Bulk("replaced_by"),
-    Bulk("`ZRANGE` with the `REV` and `BYLEX` arguments"),
-    Bulk("arguments"),
+    Bulk(3441, 16),   // "deprecated_since"
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(3457, 11),   // "replaced_by"
+    Bulk(38535, 45),  // "`ZRANGE` with the `REV` and `BYLEX` arguments"
+    Bulk(217, 9),     // "arguments"
     Array(8237, 4),
     Map(267, 6),
     Map(7887, 4),
     Map(7883, 4),
     Map(6463, 10),
-    Map(8242, 18),  // 8241: zrevrangebyscore docs
-    Bulk("summary"),
-    Bulk("Return a range of members in a sorted set, by score, with scores ordered from high to "
-         "low"),
-    Bulk("since"),
-    Bulk("2.2.0"),
-    Bulk("group"),
-    Bulk("sorted-set"),
-    Bulk("complexity"),
-    Bulk("O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
-         "elements being returned. If M is constant (e.g. always asking for the first 10 elements "
-         "with LIMIT), you can consider it O(log(N))."),
-    Bulk("doc_flags"),
+    Map(8242, 18),     // 8241: zrevrangebyscore docs
+    Bulk(0, 7),        // "summary"
+    Bulk(38580, 89),   // "Return a range of members in a sorted set, by score, with s
+    Bulk(52, 5),       // "since"
+    Bulk(3427, 5),     // "2.2.0"
+    Bulk(62, 5),       // "group"
+    Bulk(3609, 10),    // "sorted-set"
+    Bulk(73, 10),      // "complexity"
+    Bulk(37232, 217),  // "O(log(N)+M) with N being the number of elements in the sort
+    Bulk(3432, 9),     // "doc_flags"
     Set(896, 1),
-    Bulk("deprecated_since"),
-    Bulk("6.2.0"),
-    Bulk("replaced_by"),
-    Bulk("`ZRANGE` with the `REV` and `BYSCORE` arguments"),
-    Bulk("history"),
+    Bulk(3441, 16),   // "deprecated_since"
+    Bulk(694, 5),     // "6.2.0"
+    Bulk(3457, 11),   // "replaced_by"
+    Bulk(38669, 47),  // "`ZRANGE` with the `REV` and `BYSCORE` arguments"
+    Bulk(687, 7),     // "history"
     Set(8260, 1),
-    Bulk("arguments"),
+    Bulk(217, 9),  // "arguments"
     Array(8263, 5),
     Array(8261, 2),
-    Bulk("2.1.6"),
-    Bulk("`min` and `max` can be exclusive."),
+    Bulk(38716, 5),   // "2.1.6"
+    Bulk(38721, 33),  // "`min` and `max` can be exclusive."
     Map(267, 6),
     Map(7742, 4),
     Map(7738, 4),
     Map(7760, 8),
     Map(6463, 10),
-    Map(8269, 10),  // 8268: zrevrank docs
-    Bulk("summary"),
-    Bulk("Determine the index of a member in a sorted set, with scores ordered from high to low"),
-    Bulk("since"),
-    Bulk("2.0.0"),
-    Bulk("group"),
-    Bulk("sorted-set"),
-    Bulk("complexity"),
-    Bulk("O(log(N))"),
-    Bulk("arguments"),
+    Map(8269, 10),    // 8268: zrevrank docs
+    Bulk(0, 7),       // "summary"
+    Bulk(38754, 85),  // "Determine the index of a member in a sorted set, with score
+    Bulk(52, 5),      // "since"
+    Bulk(1564, 5),    // "2.0.0"
+    Bulk(62, 5),      // "group"
+    Bulk(3609, 10),   // "sorted-set"
+    Bulk(73, 10),     // "complexity"
+    Bulk(12399, 9),   // "O(log(N))"
+    Bulk(217, 9),     // "arguments"
     Array(6290, 2),
-    Map(8280, 10),  // 8279: zscan docs
-    Bulk("summary"),
-    Bulk("Incrementally iterate sorted sets elements and associated scores"),
-    Bulk("since"),
-    Bulk("2.8.0"),
-    Bulk("group"),
-    Bulk("sorted-set"),
-    Bulk("complexity"),
-    Bulk("O(1) for every call. O(N) for a complete iteration, including enough command calls for "
-         "the cursor to return back to 0. N is the number of elements inside the collection.."),
-    Bulk("arguments"),
+    Map(8280, 10),     // 8279: zscan docs
+    Bulk(0, 7),        // "summary"
+    Bulk(38839, 64),   // "Incrementally iterate sorted sets elements and associated s
+    Bulk(52, 5),       // "since"
+    Bulk(8780, 5),     // "2.8.0"
+    Bulk(62, 5),       // "group"
+    Bulk(3609, 10),    // "sorted-set"
+    Bulk(73, 10),      // "complexity"
+    Bulk(15770, 170),  // "O(1) for every call. O(N) for a complete iteration, includi
+    Bulk(217, 9),      // "arguments"
     Array(3949, 4),
-    Map(8291, 10),  // 8290: zscore docs
-    Bulk("summary"),
-    Bulk("Get the score associated with the given member in a sorted set"),
-    Bulk("since"),
-    Bulk("1.2.0"),
-    Bulk("group"),
-    Bulk("sorted-set"),
-    Bulk("complexity"),
-    Bulk("O(1)"),
-    Bulk("arguments"),
+    Map(8291, 10),    // 8290: zscore docs
+    Bulk(0, 7),       // "summary"
+    Bulk(38903, 62),  // "Get the score associated with the given member in a sorted
+    Bulk(52, 5),      // "since"
+    Bulk(10438, 5),   // "1.2.0"
+    Bulk(62, 5),      // "group"
+    Bulk(3609, 10),   // "sorted-set"
+    Bulk(73, 10),     // "complexity"
+    Bulk(550, 4),     // "O(1)"
+    Bulk(217, 9),     // "arguments"
     Array(6290, 2),
-    Map(8302, 10),  // 8301: zunion docs
-    Bulk("summary"),
-    Bulk("Add multiple sorted sets"),
-    Bulk("since"),
-    Bulk("6.2.0"),
-    Bulk("group"),
-    Bulk("sorted-set"),
-    Bulk("complexity"),
-    Bulk("O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being "
-         "the number of elements in the resulting sorted set."),
-    Bulk("arguments"),
+    Map(8302, 10),     // 8301: zunion docs
+    Bulk(0, 7),        // "summary"
+    Bulk(38965, 24),   // "Add multiple sorted sets"
+    Bulk(52, 5),       // "since"
+    Bulk(694, 5),      // "6.2.0"
+    Bulk(62, 5),       // "group"
+    Bulk(3609, 10),    // "sorted-set"
+    Bulk(73, 10),      // "complexity"
+    Bulk(38989, 140),  // "O(N)+O(M*log(M)) with N being the sum of the sizes of the i
+    Bulk(217, 9),      // "arguments"
     Array(7810, 5),
-    Map(8313, 10),  // 8312: zunionstore docs
-    Bulk("summary"),
-    Bulk("Add multiple sorted sets and store the resulting sorted set in a new key"),
-    Bulk("since"),
-    Bulk("2.0.0"),
-    Bulk("group"),
-    Bulk("sorted-set"),
-    Bulk("complexity"),
-    Bulk("O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being "
-         "the number of elements in the resulting sorted set."),
-    Bulk("arguments"),
+    Map(8313, 10),     // 8312: zunionstore docs
+    Bulk(0, 7),        // "summary"
+    Bulk(39129, 72),   // "Add multiple sorted sets and store the resulting sorted set
+    Bulk(52, 5),       // "since"
+    Bulk(1564, 5),     // "2.0.0"
+    Bulk(62, 5),       // "group"
+    Bulk(3609, 10),    // "sorted-set"
+    Bulk(73, 10),      // "complexity"
+    Bulk(39201, 140),  // "O(N)+O(M log(M)) with N being the sum of the sizes of the i
+    Bulk(217, 9),      // "arguments"
     Array(7864, 5),
 };
 
 // Sorted by fullname.
 constexpr CommandDoc kDocs[] = {
-    {"acl", 1, 1, 2},
-    {"acl|cat", 1, 1, 11},
-    {"acl|deluser", 1, 1, 30},
-    {"acl|dryrun", 1, 1, 49},
-    {"acl|genpass", 1, 1, 79},
-    {"acl|getuser", 1, 1, 97},
-    {"acl|help", 1, 1, 117},
-    {"acl|list", 1, 1, 126},
-    {"acl|load", 1, 1, 135},
-    {"acl|log", 1, 1, 144},
-    {"acl|save", 1, 1, 176},
-    {"acl|setuser", 1, 1, 185},
-    {"acl|users", 1, 1, 210},
-    {"acl|whoami", 1, 1, 219},
-    {"append", 1, 228, 254},
-    {"asking", 1, 1, 277},
-    {"auth", 1, 1, 286},
-    {"bgrewriteaof", 1, 1, 316},
-    {"bgsave", 1, 1, 325},
-    {"bitcount", 1, 352, 362},
-    {"bitfield", 1, 423, 437},
-    {"bitfield_ro", 1, 352, 555},
-    {"bitop", 1, 581, 620},
-    {"bitpos", 1, 352, 652},
-    {"blmove", 1, 692, 710},
-    {"blmpop", 1, 768, 786},
-    {"blpop", 1, 828, 846},
-    {"brpop", 1, 828, 864},
-    {"brpoplpush", 1, 692, 877},
-    {"bzmpop", 1, 768, 900},
-    {"bzpopmax", 1, 828, 936},
-    {"bzpopmin", 1, 828, 949},
-    {"client", 1, 1, 962},
-    {"client|caching", 1, 1, 971},
-    {"client|getname", 1, 1, 1003},
-    {"client|getredir", 1, 1, 1012},
-    {"client|help", 1, 1, 1021},
-    {"client|id", 1, 1, 1030},
-    {"client|info", 1039, 1, 1041},
-    {"client|kill", 1, 1, 1050},
-    {"client|list", 1039, 1, 1202},
-    {"client|no-evict", 1, 1, 1282},
-    {"client|pause", 1, 1, 1314},
-    {"client|reply", 1, 1, 1360},
-    {"client|setname", 1, 1, 1387},
-    {"client|tracking", 1, 1, 1403},
-    {"client|trackinginfo", 1, 1, 1475},
-    {"client|unblock", 1, 1, 1484},
-    {"client|unpause", 1, 1, 1523},
-    {"cluster", 1, 1, 1532},
-    {"cluster|addslots", 1, 1, 1541},
-    {"cluster|addslotsrange", 1, 1, 1559},
-    {"cluster|bumpepoch", 1039, 1, 1589},
-    {"cluster|count-failure-reports", 1039, 1, 1598},
-    {"cluster|countkeysinslot", 1, 1, 1614},
-    {"cluster|delslots", 1, 1, 1630},
-    {"cluster|delslotsrange", 1, 1, 1641},
-    {"cluster|failover", 1, 1, 1652},
-    {"cluster|flushslots", 1, 1, 1686},
-    {"cluster|forget", 1, 1, 1695},
-    {"cluster|getkeysinslot", 1039, 1, 1706},
-    {"cluster|help", 1, 1, 1719},
-    {"cluster|info", 1039, 1, 1728},
-    {"cluster|keyslot", 1, 1, 1737},
-    {"cluster|links", 1039, 1, 1753},
-    {"cluster|meet", 1, 1, 1762},
-    {"cluster|myid", 1, 1, 1797},
-    {"cluster|nodes", 1039, 1, 1806},
-    {"cluster|replicas", 1039, 1, 1815},
-    {"cluster|replicate", 1, 1, 1826},
-    {"cluster|reset", 1, 1, 1837},
-    {"cluster|saveconfig", 1, 1, 1871},
-    {"cluster|set-config-epoch", 1, 1, 1880},
-    {"cluster|setslot", 1, 1, 1896},
-    {"cluster|shards", 1039, 1, 1943},
-    {"cluster|slaves", 1039, 1, 1952},
-    {"cluster|slots", 1039, 1, 1969},
-    {"command", 1992, 1, 1994},
-    {"command|count", 1, 1, 2003},
-    {"command|docs", 1992, 1, 2012},
-    {"command|getkeys", 1, 1, 2030},
-    {"command|getkeysandflags", 1, 1, 2039},
-    {"command|help", 1, 1, 2048},
-    {"command|info", 1992, 1, 2057},
-    {"command|list", 1992, 1, 2073},
-    {"config", 1, 1, 2116},
-    {"config|get", 1, 1, 2125},
-    {"config|help", 1, 1, 2048},
-    {"config|resetstat", 1, 1, 2155},
-    {"config|rewrite", 1, 1, 2164},
-    {"config|set", 2173, 1, 2176},
-    {"copy", 1, 2203, 2206},
-    {"dbsize", 2237, 1, 2240},
-    {"debug", 1, 1, 2249},
-    {"decr", 1, 2261, 2272},
-    {"decrby", 1, 2261, 2284},
-    {"del", 2301, 2304, 2314},
-    {"discard", 1, 1, 2326},
-    {"dump", 1039, 352, 2335},
-    {"echo", 1, 1, 2346},
-    {"eval", 1, 2362, 2372},
-    {"eval_ro", 1, 2399, 2409},
-    {"evalsha", 1, 2420, 2428},
-    {"evalsha_ro", 1, 2447, 2455},
-    {"exec", 1, 1, 2466},
-    {"exists", 2301, 2475, 2484},
-    {"expire", 1, 2500, 2510},
-    {"expireat", 1, 2500, 2571},
-    {"expiretime", 1, 352, 2591},
-    {"failover", 1, 1, 2602},
-    {"fcall", 1, 2362, 2657},
-    {"fcall_ro", 1, 2399, 2676},
-    {"flushall", 2687, 1, 2690},
-    {"flushdb", 2687, 1, 2736},
-    {"function", 1, 1, 2749},
-    {"function|delete", 2687, 1, 2758},
-    {"function|dump", 1, 1, 2774},
-    {"function|flush", 2687, 1, 2783},
-    {"function|help", 1, 1, 2817},
-    {"function|kill", 2826, 1, 2829},
-    {"function|list", 1992, 1, 2838},
-    {"function|load", 2687, 1, 2867},
-    {"function|restore", 2687, 1, 2884},
-    {"function|stats", 2930, 1, 2934},
-    {"geoadd", 1, 2500, 2943},
-    {"geodist", 1, 352, 3008},
-    {"geohash", 1, 352, 3067},
-    {"geopos", 1, 352, 3086},
-    {"georadius", 1, 3097, 3129},
-    {"georadius_ro", 1, 352, 3268},
-    {"georadiusbymember", 1, 3298, 3330},
-    {"georadiusbymember_ro", 1, 352, 3379},
-    {"geosearch", 1, 352, 3405},
-    {"geosearchstore", 1, 3491, 3506},
-    {"get", 1, 352, 3546},
-    {"getbit", 1, 352, 3557},
-    {"getdel", 1, 3570, 3572},
-    {"getex", 1, 3583, 3593},
-    {"getrange", 1, 352, 3649},
-    {"getset", 1, 2261, 3663},
-    {"hdel", 1, 3680, 3690},
-    {"hello", 1, 1, 3714},
-    {"hexists", 1, 3766, 3774},
-    {"hget", 1, 352, 3791},
-    {"hgetall", 1992, 352, 3802},
-    {"hincrby", 1, 2261, 3813},
-    {"hincrbyfloat", 1, 2261, 3827},
-    {"hkeys", 1992, 352, 3845},
-    {"hlen", 1, 3766, 3856},
-    {"hmget", 1, 352, 3867},
-    {"hmset", 1, 2500, 3878},
-    {"hrandfield", 1039, 352, 3907},
-    {"hscan", 1039, 352, 3938},
-    {"hset", 1, 2500, 3965},
-    {"hsetnx", 1, 228, 3981},
-    {"hstrlen", 1, 3766, 3995},
-    {"hvals", 1992, 352, 4006},
-    {"incr", 1, 2261, 4017},
-    {"incrby", 1, 2261, 4028},
-    {"incrbyfloat", 1, 2261, 4041},
-    {"info", 2930, 1, 4054},
-    {"keys", 4077, 1, 4080},
-    {"lastsave", 1039, 1, 4096},
-    {"latency", 1, 1, 4105},
-    {"latency|doctor", 4114, 1, 4118},
-    {"latency|graph", 4114, 1, 4127},
-    {"latency|help", 1, 1, 4143},
-    {"latency|histogram", 4114, 1, 4152},
-    {"latency|history", 4114, 1, 4170},
-    {"latency|latest", 4114, 1, 4181},
-    {"latency|reset", 2173, 1, 4190},
-    {"lcs", 1, 4208, 4226},
-    {"lindex", 1, 352, 4287},
-    {"linsert", 1, 228, 4304},
-    {"llen", 1, 3766, 4347},
-    {"lmove", 1, 692, 4358},
-    {"lmpop", 1, 4373, 4381},
-    {"lolwut", 1, 1, 4396},
-    {"lpop", 1, 3570, 4414},
-    {"lpos", 1, 352, 4440},
-    {"lpush", 1, 228, 4480},
-    {"lpushx", 1, 228, 4504},
-    {"lrange", 1, 352, 4520},
-    {"lrem", 1, 3680, 4538},
-    {"lset", 1, 2500, 4552},
-    {"ltrim", 1, 3680, 4566},
-    {"memory", 1, 1, 4577},
-    {"memory|doctor", 2930, 1, 4586},
-    {"memory|help", 1, 1, 4595},
-    {"memory|malloc-stats", 2930, 1, 4604},
-    {"memory|purge", 2687, 1, 4613},
-    {"memory|stats", 2930, 1, 4622},
-    {"memory|usage", 1, 4631, 4639},
-    {"mget", 4660, 4662, 4670},
-    {"migrate", 1039, 4681, 4708},
-    {"module", 1, 1, 4824},
-    {"module|help", 1, 1, 2048},
-    {"module|list", 1992, 1, 4833},
-    {"module|load", 1, 1, 4842},
-    {"module|loadex", 1, 1, 4859},
-    {"module|unload", 1, 1, 4904},
-    {"monitor", 1, 1, 4916},
-    {"move", 1, 2261, 4923},
-    {"mset", 4940, 4943, 4961},
-    {"msetnx", 4981, 4984, 4994},
-    {"multi", 1, 1, 5005},
-    {"object", 1, 1, 5014},
-    {"object|encoding", 1039, 4631, 5023},
-    {"object|freq", 1039, 4631, 5034},
-    {"object|help", 1, 1, 5045},
-    {"object|idletime", 1039, 4631, 5054},
-    {"object|refcount", 1039, 4631, 5065},
-    {"persist", 1, 2500, 5076},
-    {"pexpire", 1, 2500, 5087},
-    {"pexpireat", 1, 2500, 5107},
-    {"pexpiretime", 1, 352, 5127},
-    {"pfadd", 1, 228, 5138},
-    {"pfcount", 1, 5157, 5169},
-    {"pfdebug", 1, 5180, 5188},
-    {"pfmerge", 1, 5207, 5225},
-    {"pfselftest", 1, 1, 5246},
-    {"ping", 2687, 1, 5257},
-    {"psetex", 1, 5275, 5277},
-    {"psubscribe", 1, 1, 5291},
-    {"psync", 1, 1, 5311},
-    {"pttl", 1039, 352, 5326},
-    {"publish", 1, 1, 5342},
-    {"pubsub", 1, 1, 5359},
-    {"pubsub|channels", 1, 1, 5368},
-    {"pubsub|help", 1, 1, 5386},
-    {"pubsub|numpat", 1, 1, 5395},
-    {"pubsub|numsub", 1, 1, 5404},
-    {"pubsub|shardchannels", 1, 1, 5422},
-    {"pubsub|shardnumsub", 1, 1, 5433},
-    {"punsubscribe", 1, 1, 5451},
-    {"quit", 1, 1, 5469},
-    {"randomkey", 5478, 1, 5481},
-    {"readonly", 1, 1, 5490},
-    {"readwrite", 1, 1, 5499},
-    {"rename", 1, 5508, 5511},
-    {"renamenx", 1, 5530, 5539},
-    {"replconf", 1, 1, 5555},
-    {"replicaof", 1, 1, 5566},
-    {"reset", 1, 1, 5608},
-    {"restore", 1, 5275, 5617},
-    {"restore-asking", 1, 5275, 5680},
-    {"role", 1, 1, 5695},
-    {"rpop", 1, 3570, 5704},
-    {"rpoplpush", 1, 692, 5717},
-    {"rpush", 1, 228, 5736},
-    {"rpushx", 1, 228, 5749},
-    {"sadd", 1, 228, 5762},
-    {"save", 1, 1, 5778},
-    {"scan", 5787, 1, 5790},
-    {"scard", 1, 3766, 5820},
-    {"script", 1, 1, 5831},
-    {"script|debug", 1, 1, 5840},
-    {"script|exists", 5861, 1, 5864},
-    {"script|flush", 2173, 1, 5882},
-    {"script|help", 1, 1, 5909},
-    {"script|kill", 2826, 1, 5918},
-    {"script|load", 2173, 1, 5927},
-    {"sdiff", 1992, 4662, 5939},
-    {"sdiffstore", 1, 5950, 5953},
-    {"select", 1, 1, 5966},
-    {"set", 1, 5978, 5988},
-    {"setbit", 1, 2261, 6091},
-    {"setex", 1, 5275, 6105},
-    {"setnx", 1, 6119, 6127},
-    {"setrange", 1, 2500, 6138},
-    {"shutdown", 1, 1, 6152},
-    {"sinter", 1992, 4662, 6224},
-    {"sintercard", 1, 6235, 6243},
-    {"sinterstore", 1, 6265, 6268},
-    {"sismember", 1, 3766, 6279},
-    {"slaveof", 1, 1, 6292},
-    {"slowlog", 1, 1, 6309},
-    {"slowlog|get", 6318, 1, 6321},
-    {"slowlog|help", 1, 1, 6344},
-    {"slowlog|len", 6353, 1, 6357},
-    {"slowlog|reset", 2173, 1, 6366},
-    {"smembers", 1992, 352, 6375},
-    {"smismember", 1, 352, 6386},
-    {"smove", 1, 692, 6397},
-    {"sort", 1, 6411, 6435},
-    {"sort_ro", 1, 6503, 6506},
-    {"spop", 1039, 3570, 6523},
-    {"spublish", 1, 6549, 6558},
-    {"srandmember", 1039, 352, 6575},
-    {"srem", 1, 3680, 6601},
-    {"sscan", 1039, 352, 6614},
-    {"ssubscribe", 1, 6625, 6633},
-    {"strlen", 1, 3766, 6651},
-    {"subscribe", 1, 1, 6662},
-    {"substr", 1, 352, 6680},
-    {"sunion", 1992, 4662, 6697},
-    {"sunionstore", 1, 5950, 6708},
-    {"sunsubscribe", 1, 6625, 6719},
-    {"swapdb", 1, 1, 6730},
-    {"sync", 1, 1, 6751},
-    {"time", 1039, 1, 6758},
-    {"touch", 2301, 2475, 6767},
-    {"ttl", 1039, 352, 6778},
-    {"type", 1, 3766, 6791},
-    {"unlink", 2301, 2304, 6802},
-    {"unsubscribe", 1, 1, 6813},
-    {"unwatch", 1, 1, 6824},
-    {"wait", 6833, 1, 6836},
-    {"watch", 1, 2475, 6853},
-    {"xack", 1, 2500, 6864},
-    {"xadd", 1039, 6888, 6898},
-    {"xautoclaim", 1039, 3680, 7020},
-    {"xclaim", 1039, 2500, 7063},
-    {"xdel", 1, 3680, 7117},
-    {"xgroup", 1, 1, 7130},
-    {"xgroup|create", 1, 7139, 7141},
-    {"xgroup|createconsumer", 1, 7139, 7196},
-    {"xgroup|delconsumer", 1, 7214, 7222},
-    {"xgroup|destroy", 1, 7214, 7233},
-    {"xgroup|help", 1, 1, 7246},
-    {"xgroup|setid", 1, 7255, 7263},
-    {"xinfo", 1, 1, 7283},
-    {"xinfo|consumers", 1039, 7292, 7294},
-    {"xinfo|groups", 1, 7292, 7305},
-    {"xinfo|help", 1, 1, 7246},
-    {"xinfo|stream", 1, 7292, 7321},
-    {"xlen", 1, 3766, 7353},
-    {"xpending", 1039, 352, 7364},
-    {"xrange", 1, 352, 7416},
-    {"xread", 1, 7436, 7462},
-    {"xreadgroup", 1, 7494, 7510},
-    {"xrevrange", 1, 352, 7544},
-    {"xsetid", 1, 2500, 7561},
-    {"xtrim", 1039, 3680, 7605},
-    {"zadd", 1, 2500, 7629},
-    {"zcard", 1, 3766, 7713},
-    {"zcount", 1, 352, 7724},
-    {"zdiff", 1, 6235, 7746},
-    {"zdiffstore", 1, 7768, 7771},
-    {"zincrby", 1, 2261, 7785},
-    {"zinter", 1, 6235, 7799},
-    {"zintercard", 1, 6235, 7842},
-    {"zinterstore", 1, 7768, 7853},
-    {"zlexcount", 1, 352, 7869},
-    {"zmpop", 1, 4373, 7891},
-    {"zmscore", 1, 352, 7906},
-    {"zpopmax", 1, 3570, 7917},
-    {"zpopmin", 1, 3570, 7930},
-    {"zrandmember", 1039, 352, 7941},
-    {"zrange", 1, 352, 7964},
-    {"zrangebylex", 1, 352, 8037},
-    {"zrangebyscore", 1, 352, 8058},
-    {"zrangestore", 1, 3491, 8095},
-    {"zrank", 1, 352, 8141},
-    {"zrem", 1, 3680, 8152},
-    {"zremrangebylex", 1, 3680, 8166},
-    {"zremrangebyrank", 1, 3680, 8177},
-    {"zremrangebyscore", 1, 3680, 8188},
-    {"zrevrange", 1, 352, 8199},
-    {"zrevrangebylex", 1, 352, 8220},
-    {"zrevrangebyscore", 1, 352, 8241},
-    {"zrevrank", 1, 352, 8268},
-    {"zscan", 1039, 352, 8279},
-    {"zscore", 1, 352, 8290},
-    {"zunion", 1, 6235, 8301},
-    {"zunionstore", 1, 7768, 8312},
+    {39341, 3, 1, 1, 2},            // acl
+    {39344, 7, 1, 1, 11},           // acl|cat
+    {39351, 11, 1, 1, 30},          // acl|deluser
+    {39362, 10, 1, 1, 49},          // acl|dryrun
+    {39372, 11, 1, 1, 79},          // acl|genpass
+    {39383, 11, 1, 1, 97},          // acl|getuser
+    {39394, 8, 1, 1, 117},          // acl|help
+    {39402, 8, 1, 1, 126},          // acl|list
+    {39410, 8, 1, 1, 135},          // acl|load
+    {39418, 7, 1, 1, 144},          // acl|log
+    {39425, 8, 1, 1, 176},          // acl|save
+    {39433, 11, 1, 1, 185},         // acl|setuser
+    {39444, 9, 1, 1, 210},          // acl|users
+    {39453, 10, 1, 1, 219},         // acl|whoami
+    {11950, 6, 1, 228, 254},        // append
+    {39463, 6, 1, 1, 277},          // asking
+    {39469, 4, 1, 1, 286},          // auth
+    {39473, 12, 1, 1, 316},         // bgrewriteaof
+    {39485, 6, 1, 1, 325},          // bgsave
+    {39491, 8, 1, 352, 362},        // bitcount
+    {39499, 8, 1, 423, 437},        // bitfield
+    {39507, 11, 1, 352, 555},       // bitfield_ro
+    {39518, 5, 1, 581, 620},        // bitop
+    {39523, 6, 1, 352, 652},        // bitpos
+    {39529, 6, 1, 692, 710},        // blmove
+    {39535, 6, 1, 768, 786},        // blmpop
+    {39541, 5, 1, 828, 846},        // blpop
+    {39546, 5, 1, 828, 864},        // brpop
+    {39551, 10, 1, 692, 877},       // brpoplpush
+    {39561, 6, 1, 768, 900},        // bzmpop
+    {39567, 8, 1, 828, 936},        // bzpopmax
+    {39575, 8, 1, 828, 949},        // bzpopmin
+    {39583, 6, 1, 1, 962},          // client
+    {39589, 14, 1, 1, 971},         // client|caching
+    {39603, 14, 1, 1, 1003},        // client|getname
+    {39617, 15, 1, 1, 1012},        // client|getredir
+    {39632, 11, 1, 1, 1021},        // client|help
+    {39643, 9, 1, 1, 1030},         // client|id
+    {39652, 11, 1039, 1, 1041},     // client|info
+    {39663, 11, 1, 1, 1050},        // client|kill
+    {39674, 11, 1039, 1, 1202},     // client|list
+    {39685, 15, 1, 1, 1282},        // client|no-evict
+    {39700, 12, 1, 1, 1314},        // client|pause
+    {39712, 12, 1, 1, 1360},        // client|reply
+    {39724, 14, 1, 1, 1387},        // client|setname
+    {39738, 15, 1, 1, 1403},        // client|tracking
+    {39753, 19, 1, 1, 1475},        // client|trackinginfo
+    {39772, 14, 1, 1, 1484},        // client|unblock
+    {39786, 14, 1, 1, 1523},        // client|unpause
+    {1875, 7, 1, 1, 1532},          // cluster
+    {39800, 16, 1, 1, 1541},        // cluster|addslots
+    {39816, 21, 1, 1, 1559},        // cluster|addslotsrange
+    {39837, 17, 1039, 1, 1589},     // cluster|bumpepoch
+    {39854, 29, 1039, 1, 1598},     // cluster|count-failure-reports
+    {39883, 23, 1, 1, 1614},        // cluster|countkeysinslot
+    {39906, 16, 1, 1, 1630},        // cluster|delslots
+    {39922, 21, 1, 1, 1641},        // cluster|delslotsrange
+    {39943, 16, 1, 1, 1652},        // cluster|failover
+    {39959, 18, 1, 1, 1686},        // cluster|flushslots
+    {39977, 14, 1, 1, 1695},        // cluster|forget
+    {39991, 21, 1039, 1, 1706},     // cluster|getkeysinslot
+    {40012, 12, 1, 1, 1719},        // cluster|help
+    {40024, 12, 1039, 1, 1728},     // cluster|info
+    {40036, 15, 1, 1, 1737},        // cluster|keyslot
+    {40051, 13, 1039, 1, 1753},     // cluster|links
+    {40064, 12, 1, 1, 1762},        // cluster|meet
+    {40076, 12, 1, 1, 1797},        // cluster|myid
+    {40088, 13, 1039, 1, 1806},     // cluster|nodes
+    {40101, 16, 1039, 1, 1815},     // cluster|replicas
+    {40117, 17, 1, 1, 1826},        // cluster|replicate
+    {40134, 13, 1, 1, 1837},        // cluster|reset
+    {40147, 18, 1, 1, 1871},        // cluster|saveconfig
+    {40165, 24, 1, 1, 1880},        // cluster|set-config-epoch
+    {40189, 15, 1, 1, 1896},        // cluster|setslot
+    {40204, 14, 1039, 1, 1943},     // cluster|shards
+    {40218, 14, 1039, 1, 1952},     // cluster|slaves
+    {40232, 13, 1039, 1, 1969},     // cluster|slots
+    {480, 7, 1992, 1, 1994},        // command
+    {40245, 13, 1, 1, 2003},        // command|count
+    {40258, 12, 1992, 1, 2012},     // command|docs
+    {40270, 15, 1, 1, 2030},        // command|getkeys
+    {40285, 23, 1, 1, 2039},        // command|getkeysandflags
+    {40308, 12, 1, 1, 2048},        // command|help
+    {40320, 12, 1992, 1, 2057},     // command|info
+    {40332, 12, 1992, 1, 2073},     // command|list
+    {40344, 6, 1, 1, 2116},         // config
+    {40350, 10, 1, 1, 2125},        // config|get
+    {40360, 11, 1, 1, 2048},        // config|help
+    {40371, 16, 1, 1, 2155},        // config|resetstat
+    {40387, 14, 1, 1, 2164},        // config|rewrite
+    {40401, 10, 2173, 1, 2176},     // config|set
+    {20192, 4, 1, 2203, 2206},      // copy
+    {40411, 6, 2237, 1, 2240},      // dbsize
+    {40417, 5, 1, 1, 2249},         // debug
+    {40422, 4, 1, 2261, 2272},      // decr
+    {40426, 6, 1, 2261, 2284},      // decrby
+    {40432, 3, 2301, 2304, 2314},   // del
+    {40435, 7, 1, 1, 2326},         // discard
+    {40442, 4, 1039, 352, 2335},    // dump
+    {40446, 4, 1, 1, 2346},         // echo
+    {40450, 4, 1, 2362, 2372},      // eval
+    {40454, 7, 1, 2399, 2409},      // eval_ro
+    {40461, 7, 1, 2420, 2428},      // evalsha
+    {40468, 10, 1, 2447, 2455},     // evalsha_ro
+    {40478, 4, 1, 1, 2466},         // exec
+    {40482, 6, 2301, 2475, 2484},   // exists
+    {40488, 6, 1, 2500, 2510},      // expire
+    {40494, 8, 1, 2500, 2571},      // expireat
+    {40502, 10, 1, 352, 2591},      // expiretime
+    {40512, 8, 1, 1, 2602},         // failover
+    {40520, 5, 1, 2362, 2657},      // fcall
+    {40525, 8, 1, 2399, 2676},      // fcall_ro
+    {40533, 8, 2687, 1, 2690},      // flushall
+    {40541, 7, 2687, 1, 2736},      // flushdb
+    {10978, 8, 1, 1, 2749},         // function
+    {40548, 15, 2687, 1, 2758},     // function|delete
+    {40563, 13, 1, 1, 2774},        // function|dump
+    {40576, 14, 2687, 1, 2783},     // function|flush
+    {40590, 13, 1, 1, 2817},        // function|help
+    {40603, 13, 2826, 1, 2829},     // function|kill
+    {40616, 13, 1992, 1, 2838},     // function|list
+    {40629, 13, 2687, 1, 2867},     // function|load
+    {40642, 16, 2687, 1, 2884},     // function|restore
+    {40658, 14, 2930, 1, 2934},     // function|stats
+    {40672, 6, 1, 2500, 2943},      // geoadd
+    {40678, 7, 1, 352, 3008},       // geodist
+    {40685, 7, 1, 352, 3067},       // geohash
+    {40692, 6, 1, 352, 3086},       // geopos
+    {40698, 9, 1, 3097, 3129},      // georadius
+    {40707, 12, 1, 352, 3268},      // georadius_ro
+    {40719, 17, 1, 3298, 3330},     // georadiusbymember
+    {40736, 20, 1, 352, 3379},      // georadiusbymember_ro
+    {40756, 9, 1, 352, 3405},       // geosearch
+    {40765, 14, 1, 3491, 3506},     // geosearchstore
+    {26139, 3, 1, 352, 3546},       // get
+    {40779, 6, 1, 352, 3557},       // getbit
+    {40785, 6, 1, 3570, 3572},      // getdel
+    {40791, 5, 1, 3583, 3593},      // getex
+    {40796, 8, 1, 352, 3649},       // getrange
+    {40804, 6, 1, 2261, 3663},      // getset
+    {40810, 4, 1, 3680, 3690},      // hdel
+    {40814, 5, 1, 1, 3714},         // hello
+    {40819, 7, 1, 3766, 3774},      // hexists
+    {40826, 4, 1, 352, 3791},       // hget
+    {40830, 7, 1992, 352, 3802},    // hgetall
+    {40837, 7, 1, 2261, 3813},      // hincrby
+    {40844, 12, 1, 2261, 3827},     // hincrbyfloat
+    {40856, 5, 1992, 352, 3845},    // hkeys
+    {40861, 4, 1, 3766, 3856},      // hlen
+    {40865, 5, 1, 352, 3867},       // hmget
+    {40870, 5, 1, 2500, 3878},      // hmset
+    {40875, 10, 1039, 352, 3907},   // hrandfield
+    {40885, 5, 1039, 352, 3938},    // hscan
+    {40890, 4, 1, 2500, 3965},      // hset
+    {40894, 6, 1, 228, 3981},       // hsetnx
+    {40900, 7, 1, 3766, 3995},      // hstrlen
+    {40907, 5, 1992, 352, 4006},    // hvals
+    {40912, 4, 1, 2261, 4017},      // incr
+    {40916, 6, 1, 2261, 4028},      // incrby
+    {40922, 11, 1, 2261, 4041},     // incrbyfloat
+    {40933, 4, 2930, 1, 4054},      // info
+    {40937, 4, 4077, 1, 4080},      // keys
+    {40941, 8, 1039, 1, 4096},      // lastsave
+    {40949, 7, 1, 1, 4105},         // latency
+    {40956, 14, 4114, 1, 4118},     // latency|doctor
+    {40970, 13, 4114, 1, 4127},     // latency|graph
+    {40983, 12, 1, 1, 4143},        // latency|help
+    {40995, 17, 4114, 1, 4152},     // latency|histogram
+    {41012, 15, 4114, 1, 4170},     // latency|history
+    {41027, 14, 4114, 1, 4181},     // latency|latest
+    {41041, 13, 2173, 1, 4190},     // latency|reset
+    {41054, 3, 1, 4208, 4226},      // lcs
+    {41057, 6, 1, 352, 4287},       // lindex
+    {41063, 7, 1, 228, 4304},       // linsert
+    {41070, 4, 1, 3766, 4347},      // llen
+    {41074, 5, 1, 692, 4358},       // lmove
+    {41079, 5, 1, 4373, 4381},      // lmpop
+    {41084, 6, 1, 1, 4396},         // lolwut
+    {41090, 4, 1, 3570, 4414},      // lpop
+    {41094, 4, 1, 352, 4440},       // lpos
+    {41098, 5, 1, 228, 4480},       // lpush
+    {41103, 6, 1, 228, 4504},       // lpushx
+    {41109, 6, 1, 352, 4520},       // lrange
+    {41115, 4, 1, 3680, 4538},      // lrem
+    {41119, 4, 1, 2500, 4552},      // lset
+    {41123, 5, 1, 3680, 4566},      // ltrim
+    {41128, 6, 1, 1, 4577},         // memory
+    {41134, 13, 2930, 1, 4586},     // memory|doctor
+    {41147, 11, 1, 1, 4595},        // memory|help
+    {41158, 19, 2930, 1, 4604},     // memory|malloc-stats
+    {41177, 12, 2687, 1, 4613},     // memory|purge
+    {41189, 12, 2930, 1, 4622},     // memory|stats
+    {41201, 12, 1, 4631, 4639},     // memory|usage
+    {41213, 4, 4660, 4662, 4670},   // mget
+    {41217, 7, 1039, 4681, 4708},   // migrate
+    {41224, 6, 1, 1, 4824},         // module
+    {41230, 11, 1, 1, 2048},        // module|help
+    {41241, 11, 1992, 1, 4833},     // module|list
+    {41252, 11, 1, 1, 4842},        // module|load
+    {41263, 13, 1, 1, 4859},        // module|loadex
+    {41276, 13, 1, 1, 4904},        // module|unload
+    {41289, 7, 1, 1, 4916},         // monitor
+    {41296, 4, 1, 2261, 4923},      // move
+    {41300, 4, 4940, 4943, 4961},   // mset
+    {41304, 6, 4981, 4984, 4994},   // msetnx
+    {41310, 5, 1, 1, 5005},         // multi
+    {41315, 6, 1, 1, 5014},         // object
+    {41321, 15, 1039, 4631, 5023},  // object|encoding
+    {41336, 11, 1039, 4631, 5034},  // object|freq
+    {41347, 11, 1, 1, 5045},        // object|help
+    {41358, 15, 1039, 4631, 5054},  // object|idletime
+    {41373, 15, 1039, 4631, 5065},  // object|refcount
+    {14373, 7, 1, 2500, 5076},      // persist
+    {41388, 7, 1, 2500, 5087},      // pexpire
+    {41395, 9, 1, 2500, 5107},      // pexpireat
+    {41404, 11, 1, 352, 5127},      // pexpiretime
+    {41415, 5, 1, 228, 5138},       // pfadd
+    {41420, 7, 1, 5157, 5169},      // pfcount
+    {41427, 7, 1, 5180, 5188},      // pfdebug
+    {41434, 7, 1, 5207, 5225},      // pfmerge
+    {41441, 10, 1, 1, 5246},        // pfselftest
+    {41451, 4, 2687, 1, 5257},      // ping
+    {41455, 6, 1, 5275, 5277},      // psetex
+    {41461, 10, 1, 1, 5291},        // psubscribe
+    {41471, 5, 1, 1, 5311},         // psync
+    {41476, 4, 1039, 352, 5326},    // pttl
+    {41480, 7, 1, 1, 5342},         // publish
+    {4801, 6, 1, 1, 5359},          // pubsub
+    {41487, 15, 1, 1, 5368},        // pubsub|channels
+    {41502, 11, 1, 1, 5386},        // pubsub|help
+    {41513, 13, 1, 1, 5395},        // pubsub|numpat
+    {41526, 13, 1, 1, 5404},        // pubsub|numsub
+    {41539, 20, 1, 1, 5422},        // pubsub|shardchannels
+    {41559, 18, 1, 1, 5433},        // pubsub|shardnumsub
+    {41577, 12, 1, 1, 5451},        // punsubscribe
+    {41589, 4, 1, 1, 5469},         // quit
+    {41593, 9, 5478, 1, 5481},      // randomkey
+    {41602, 8, 1, 1, 5490},         // readonly
+    {41610, 9, 1, 1, 5499},         // readwrite
+    {41619, 6, 1, 5508, 5511},      // rename
+    {41625, 8, 1, 5530, 5539},      // renamenx
+    {41633, 8, 1, 1, 5555},         // replconf
+    {41641, 9, 1, 1, 5566},         // replicaof
+    {1146, 5, 1, 1, 5608},          // reset
+    {41650, 7, 1, 5275, 5617},      // restore
+    {41657, 14, 1, 5275, 5680},     // restore-asking
+    {41671, 4, 1, 1, 5695},         // role
+    {41675, 4, 1, 3570, 5704},      // rpop
+    {41679, 9, 1, 692, 5717},       // rpoplpush
+    {41688, 5, 1, 228, 5736},       // rpush
+    {41693, 6, 1, 228, 5749},       // rpushx
+    {41699, 4, 1, 228, 5762},       // sadd
+    {26835, 4, 1, 1, 5778},         // save
+    {41703, 4, 5787, 1, 5790},      // scan
+    {41707, 5, 1, 3766, 5820},      // scard
+    {10269, 6, 1, 1, 5831},         // script
+    {41712, 12, 1, 1, 5840},        // script|debug
+    {41724, 13, 5861, 1, 5864},     // script|exists
+    {41737, 12, 2173, 1, 5882},     // script|flush
+    {41749, 11, 1, 1, 5909},        // script|help
+    {41760, 11, 2826, 1, 5918},     // script|kill
+    {41771, 11, 2173, 1, 5927},     // script|load
+    {41782, 5, 1992, 4662, 5939},   // sdiff
+    {41787, 10, 1, 5950, 5953},     // sdiffstore
+    {41797, 6, 1, 1, 5966},         // select
+    {24764, 3, 1, 5978, 5988},      // set
+    {41803, 6, 1, 2261, 6091},      // setbit
+    {41809, 5, 1, 5275, 6105},      // setex
+    {41814, 5, 1, 6119, 6127},      // setnx
+    {41819, 8, 1, 2500, 6138},      // setrange
+    {41827, 8, 1, 1, 6152},         // shutdown
+    {41835, 6, 1992, 4662, 6224},   // sinter
+    {41841, 10, 1, 6235, 6243},     // sintercard
+    {41851, 11, 1, 6265, 6268},     // sinterstore
+    {41862, 9, 1, 3766, 6279},      // sismember
+    {41871, 7, 1, 1, 6292},         // slaveof
+    {41878, 7, 1, 1, 6309},         // slowlog
+    {41885, 11, 6318, 1, 6321},     // slowlog|get
+    {41896, 12, 1, 1, 6344},        // slowlog|help
+    {41908, 11, 6353, 1, 6357},     // slowlog|len
+    {41919, 13, 2173, 1, 6366},     // slowlog|reset
+    {41932, 8, 1992, 352, 6375},    // smembers
+    {41940, 10, 1, 352, 6386},      // smismember
+    {41950, 5, 1, 692, 6397},       // smove
+    {41955, 4, 1, 6411, 6435},      // sort
+    {41959, 7, 1, 6503, 6506},      // sort_ro
+    {41966, 4, 1039, 3570, 6523},   // spop
+    {41970, 8, 1, 6549, 6558},      // spublish
+    {41978, 11, 1039, 352, 6575},   // srandmember
+    {41989, 4, 1, 3680, 6601},      // srem
+    {41993, 5, 1039, 352, 6614},    // sscan
+    {41998, 10, 1, 6625, 6633},     // ssubscribe
+    {42008, 6, 1, 3766, 6651},      // strlen
+    {42014, 9, 1, 1, 6662},         // subscribe
+    {42023, 6, 1, 352, 6680},       // substr
+    {42029, 6, 1992, 4662, 6697},   // sunion
+    {42035, 11, 1, 5950, 6708},     // sunionstore
+    {42046, 12, 1, 6625, 6719},     // sunsubscribe
+    {42058, 6, 1, 1, 6730},         // swapdb
+    {11195, 4, 1, 1, 6751},         // sync
+    {42064, 4, 1039, 1, 6758},      // time
+    {42068, 5, 2301, 2475, 6767},   // touch
+    {24329, 3, 1039, 352, 6778},    // ttl
+    {242, 4, 1, 3766, 6791},        // type
+    {42073, 6, 2301, 2304, 6802},   // unlink
+    {42079, 11, 1, 1, 6813},        // unsubscribe
+    {42090, 7, 1, 1, 6824},         // unwatch
+    {42097, 4, 6833, 1, 6836},      // wait
+    {42101, 5, 1, 2475, 6853},      // watch
+    {42106, 4, 1, 2500, 6864},      // xack
+    {42110, 4, 1039, 6888, 6898},   // xadd
+    {42114, 10, 1039, 3680, 7020},  // xautoclaim
+    {42124, 6, 1039, 2500, 7063},   // xclaim
+    {42130, 4, 1, 3680, 7117},      // xdel
+    {42134, 6, 1, 1, 7130},         // xgroup
+    {42140, 13, 1, 7139, 7141},     // xgroup|create
+    {42153, 21, 1, 7139, 7196},     // xgroup|createconsumer
+    {42174, 18, 1, 7214, 7222},     // xgroup|delconsumer
+    {42192, 14, 1, 7214, 7233},     // xgroup|destroy
+    {42206, 11, 1, 1, 7246},        // xgroup|help
+    {42217, 12, 1, 7255, 7263},     // xgroup|setid
+    {42229, 5, 1, 1, 7283},         // xinfo
+    {42234, 15, 1039, 7292, 7294},  // xinfo|consumers
+    {42249, 12, 1, 7292, 7305},     // xinfo|groups
+    {42261, 10, 1, 1, 7246},        // xinfo|help
+    {42271, 12, 1, 7292, 7321},     // xinfo|stream
+    {42283, 4, 1, 3766, 7353},      // xlen
+    {42287, 8, 1039, 352, 7364},    // xpending
+    {42295, 6, 1, 352, 7416},       // xrange
+    {42301, 5, 1, 7436, 7462},      // xread
+    {42306, 10, 1, 7494, 7510},     // xreadgroup
+    {42316, 9, 1, 352, 7544},       // xrevrange
+    {42325, 6, 1, 2500, 7561},      // xsetid
+    {42331, 5, 1039, 3680, 7605},   // xtrim
+    {42336, 4, 1, 2500, 7629},      // zadd
+    {42340, 5, 1, 3766, 7713},      // zcard
+    {42345, 6, 1, 352, 7724},       // zcount
+    {42351, 5, 1, 6235, 7746},      // zdiff
+    {42356, 10, 1, 7768, 7771},     // zdiffstore
+    {42366, 7, 1, 2261, 7785},      // zincrby
+    {42373, 6, 1, 6235, 7799},      // zinter
+    {42379, 10, 1, 6235, 7842},     // zintercard
+    {42389, 11, 1, 7768, 7853},     // zinterstore
+    {42400, 9, 1, 352, 7869},       // zlexcount
+    {42409, 5, 1, 4373, 7891},      // zmpop
+    {42414, 7, 1, 352, 7906},       // zmscore
+    {42421, 7, 1, 3570, 7917},      // zpopmax
+    {42428, 7, 1, 3570, 7930},      // zpopmin
+    {42435, 11, 1039, 352, 7941},   // zrandmember
+    {42446, 6, 1, 352, 7964},       // zrange
+    {42452, 11, 1, 352, 8037},      // zrangebylex
+    {42463, 13, 1, 352, 8058},      // zrangebyscore
+    {42476, 11, 1, 3491, 8095},     // zrangestore
+    {42487, 5, 1, 352, 8141},       // zrank
+    {42492, 4, 1, 3680, 8152},      // zrem
+    {42496, 14, 1, 3680, 8166},     // zremrangebylex
+    {42510, 15, 1, 3680, 8177},     // zremrangebyrank
+    {42525, 16, 1, 3680, 8188},     // zremrangebyscore
+    {42541, 9, 1, 352, 8199},       // zrevrange
+    {42550, 14, 1, 352, 8220},      // zrevrangebylex
+    {42564, 16, 1, 352, 8241},      // zrevrangebyscore
+    {42580, 8, 1, 352, 8268},       // zrevrank
+    {42588, 5, 1039, 352, 8279},    // zscan
+    {42593, 6, 1, 352, 8290},       // zscore
+    {42599, 6, 1, 6235, 8301},      // zunion
+    {42605, 11, 1, 7768, 8312},     // zunionstore
 };
 
 }  // namespace
+
+std::string_view DocNode::text() const { return {kText + text_offset, text_size}; }
+
+std::string_view CommandDoc::fullname() const { return {kText + name_offset, name_size}; }
 
 std::span<const DocNode> DocNodes() { return kNodes; }
 
@@ -8878,8 +10286,8 @@ std::span<const CommandDoc> CommandDocs() { return kDocs; }
 const CommandDoc* FindCommandDoc(std::string_view fullname) {
   const CommandDoc* it = std::lower_bound(
       std::begin(kDocs), std::end(kDocs), fullname,
-      [](const CommandDoc& doc, std::string_view name) { return doc.fullname < name; });
-  return it != std::end(kDocs) && it->fullname == fullname ? it : nullptr;
+      [](const CommandDoc& doc, std::string_view name) { return doc.fullname() < name; });
+  return it != std::end(kDocs) && it->fullname() == fullname ? it : nullptr;
 }
 
 }  // namespace respd::server

@@ -25,20 +25,29 @@ struct DocNode {
     kInteger,  // `number`
   };
   Kind kind;
-  std::string_view text;
-  int64_t number;
-  uint32_t first_child;  // Index into the node array.
+  int32_t number;  // kInteger (key-spec indexes and steps: small).
+  // kBulk and kStatus: where text() lies in the generated text pool. The
+  // tables hold offsets, not pointers, so they need no relocation when the
+  // binary loads and their pages are only read in when a command asks.
+  uint32_t text_offset;
+  uint32_t text_size;
+  uint32_t first_child;  // Containers: index into the node array.
   uint32_t child_count;
+
+  std::string_view text() const;
 };
 
 struct CommandDoc {
-  std::string_view fullname;  // "get", "client|list".
+  uint32_t name_offset;  // fullname() in the text pool.
+  uint32_t name_size;
   // Node indexes of: the tips array, the key-specs array (COMMAND INFO), and
   // the docs map without its "subcommands" field (COMMAND DOCS), which the
   // server adds from the table so only implemented subcommands appear.
   uint32_t tips;
   uint32_t key_specs;
   uint32_t docs;
+
+  std::string_view fullname() const;  // "get", "client|list".
 };
 
 // All generated metadata: the node array and one CommandDoc per command,

@@ -87,10 +87,10 @@ void ReplyDocNode(uint32_t index, protocol::ReplyBuilder& reply) {
       reply.SetHeader(node.child_count);
       break;
     case DocNode::kBulk:
-      reply.Bulk(node.text);
+      reply.Bulk(node.text());
       return;
     case DocNode::kStatus:
-      reply.SimpleString(node.text);
+      reply.SimpleString(node.text());
       return;
     case DocNode::kInteger:
       reply.Integer(node.number);

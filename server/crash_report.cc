@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
+#include <unwind.h>
 
 #include <cstdio>
 #include <cstring>
@@ -20,6 +21,30 @@ char g_log_path[4096];
 const Client* g_client = nullptr;
 const std::string_view* g_argv = nullptr;
 size_t g_argc = 0;
+
+// The stack walk is libgcc's unwinder, called directly: glibc's backtrace()
+// is the same walk behind a dlopen of libgcc_s on first use, which would
+// either allocate inside the handler or, done at startup, cost a shared
+// object load (page faults that are most of a fast start).
+struct Trace {
+  void** frames;
+  int capacity;
+  int depth;
+};
+
+_Unwind_Reason_Code CollectFrame(_Unwind_Context* context, void* arg) {
+  auto* trace = static_cast<Trace*>(arg);
+  const uintptr_t ip = _Unwind_GetIP(context);
+  if (ip == 0 || trace->depth >= trace->capacity) return _URC_END_OF_STACK;
+  trace->frames[trace->depth++] = reinterpret_cast<void*>(ip);
+  return _URC_NO_REASON;
+}
+
+int StackTrace(void** frames, int capacity) {
+  Trace trace{frames, capacity, 0};
+  _Unwind_Backtrace(CollectFrame, &trace);
+  return trace.depth;
+}
 
 // Only write(2) and fixed buffers from here on: the heap may be the thing
 // that is broken.
@@ -63,7 +88,7 @@ extern "C" void OnFatalSignal(int sig, siginfo_t* info, void*) {
   }
   Write(fd, "\n------ STACK TRACE ------\n");
   void* frames[64];
-  const int depth = backtrace(frames, 64);
+  const int depth = StackTrace(frames, 64);
   backtrace_symbols_fd(frames, depth, fd);
   Write(fd, "\n------ CURRENT CLIENT INFO ------\n");
   if (g_client != nullptr) {
@@ -86,10 +111,6 @@ extern "C" void OnFatalSignal(int sig, siginfo_t* info, void*) {
 
 void InstallCrashHandlers(const char* log_path) {
   std::snprintf(g_log_path, sizeof(g_log_path), "%s", log_path);
-  // backtrace() loads libgcc on first use, which allocates: do that now,
-  // not in the handler.
-  void* warm[1];
-  backtrace(warm, 1);
   struct sigaction sa {};
   sa.sa_sigaction = OnFatalSignal;
   sa.sa_flags = SA_SIGINFO | SA_RESETHAND | SA_NODEFER;

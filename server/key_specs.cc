@@ -13,7 +13,7 @@ const DocNode* MapField(const DocNode& map, std::string_view name) {
   const auto nodes = DocNodes();
   for (uint32_t i = 0; i + 1 < map.child_count; i += 2) {
     const DocNode& key = nodes[map.first_child + i];
-    if (key.text == name) return &nodes[map.first_child + i + 1];
+    if (key.text() == name) return &nodes[map.first_child + i + 1];
   }
   return nullptr;
 }
@@ -27,7 +27,7 @@ int64_t IntField(const DocNode* map, std::string_view name, int64_t fallback = 0
 std::string_view TextField(const DocNode* map, std::string_view name) {
   if (map == nullptr) return {};
   const DocNode* v = MapField(*map, name);
-  return v != nullptr ? v->text : std::string_view();
+  return v != nullptr ? v->text() : std::string_view();
 }
 
 std::vector<std::string_view> Flags(const DocNode& spec) {
@@ -35,7 +35,7 @@ std::vector<std::string_view> Flags(const DocNode& spec) {
   const DocNode* flags = MapField(spec, "flags");
   if (flags == nullptr) return out;
   for (uint32_t i = 0; i < flags->child_count; ++i) {
-    out.push_back(DocNodes()[flags->first_child + i].text);
+    out.push_back(DocNodes()[flags->first_child + i].text());
   }
   return out;
 }

@@ -325,6 +325,8 @@ TEST_F(Abuse, CrashReportNamesTheCommand) {
   EXPECT_NE(log.find("=== RESPD BUG REPORT START"), std::string::npos) << log;
   EXPECT_NE(log.find("crashed by signal: 11"), std::string::npos) << log;
   EXPECT_NE(log.find("------ STACK TRACE ------"), std::string::npos) << log;
+  // The walk crossed the signal frame into the command path, with names.
+  EXPECT_NE(log.find("ProcessCommand"), std::string::npos) << log;
   EXPECT_NE(log.find("argv[0]: 'DEBUG'"), std::string::npos) << log;
   EXPECT_NE(log.find("argv[1]: 'SEGFAULT'"), std::string::npos) << log;
   EXPECT_NE(log.find("=== RESPD BUG REPORT END"), std::string::npos) << log;
