@@ -10,7 +10,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <iostream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -470,8 +469,8 @@ TEST(ConfigIneffective, ListsChangedUnimplementedDirectives) {
       "protected-mode no\n"
       "lazyfree-lazy-eviction yes\n");
   // port and protected-mode are implemented, so they are not listed.
-  EXPECT_EQ(c.ineffective, (std::set<std::string, std::less<>>{"appendonly", "lazyfree-lazy-eviction",
-                                                               "maxmemory"}));
+  EXPECT_EQ(c.ineffective, (std::set<std::string, std::less<>>{
+                               "appendonly", "lazyfree-lazy-eviction", "maxmemory"}));
   EXPECT_FALSE(c.protected_mode);
 }
 
@@ -721,15 +720,24 @@ TEST(ConfigCommandLine, StrayValueIsAnError) {
   EXPECT_TRUE(cl.error);
 }
 
-// Feeds `text` to std::cin for the scope.
+// Makes file descriptor 0 a pipe holding `text` for the scope.
 class ScopedStdin {
  public:
-  explicit ScopedStdin(const std::string& text) : in_(text), old_(std::cin.rdbuf(in_.rdbuf())) {}
-  ~ScopedStdin() { std::cin.rdbuf(old_); }
+  explicit ScopedStdin(const std::string& text) : saved_(dup(STDIN_FILENO)) {
+    int fds[2];
+    EXPECT_EQ(pipe(fds), 0);
+    EXPECT_EQ(write(fds[1], text.data(), text.size()), static_cast<ssize_t>(text.size()));
+    close(fds[1]);
+    dup2(fds[0], STDIN_FILENO);
+    close(fds[0]);
+  }
+  ~ScopedStdin() {
+    dup2(saved_, STDIN_FILENO);
+    close(saved_);
+  }
 
  private:
-  std::istringstream in_;
-  std::streambuf* old_;
+  int saved_;
 };
 
 TEST(ConfigCommandLine, DashReadsStandardInput) {
@@ -784,6 +792,16 @@ TEST(ConfigCommandLine, MissingConfigFile) {
   auto err = LoadConfig(Parse({"respd", "/nonexistent-respd-dir/x.conf", "--port", "1"}), &c);
   ASSERT_TRUE(err);
   EXPECT_NE(err->reason.find("can't open config file"), std::string::npos);
+}
+
+TEST(ConfigCommandLine, DirectoryReadsAsAnEmptyFile) {
+  // redis-server fopen()s a directory and reads no lines from it.
+  TempDir tmp;
+  Config c;
+  auto err = LoadConfig(Parse({"respd", tmp.path(), "--port", "7054"}), &c);
+  ASSERT_FALSE(err) << err->reason;
+  EXPECT_EQ(c.port, 7054);
+  EXPECT_EQ(c.databases, 16);
 }
 
 // ---------------------------------------------------------------------------
