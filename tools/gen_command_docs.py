@@ -291,7 +291,9 @@ def render(version, commands):
     for index, node in enumerate(table.nodes):
         comment = table.root_comments.get(index)
         if comment is None and node[0] in "$+":
-            comment = cpp_string(node[1])[:60]
+            # Cut to fit a line; never end on a backslash, which would
+            # continue the // comment onto the next node.
+            comment = cpp_string(node[1])[:60].rstrip("\\")
         elif comment is not None:
             comment = "%d: %s" % (index, comment)
         suffix = "  // %s" % comment if comment else ""
