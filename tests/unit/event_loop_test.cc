@@ -680,6 +680,29 @@ TEST_F(EventLoopTest, ResizeRefusesToDropARegisteredFd) {
   EXPECT_TRUE(loop_->Resize(sp.a));  // Nothing registered at or above sp.a now.
 }
 
+TEST_F(EventLoopTest, TableGrowsForAHighFdAndKeepsEarlierRegistrations) {
+  // The fd table starts small and grows on demand up to setsize.
+  SocketPair low;
+  Calls calls;
+  ASSERT_TRUE(loop_->CreateFileEvent(low.a, kReadable, &RecordProc, &calls));
+  SocketPair high_pair;
+  const int high = dup2(high_pair.a, 1000);
+  ASSERT_EQ(high, 1000) << std::strerror(errno);
+  EXPECT_EQ(loop_->GetFileEvents(high), kNone);  // Beyond the table so far.
+  ASSERT_TRUE(loop_->CreateFileEvent(high, kReadable | kWritable, &RecordProc, &calls));
+  EXPECT_EQ(loop_->GetFileEvents(low.a), kReadable);
+  EXPECT_EQ(loop_->GetFileEvents(high), kReadable | kWritable);
+  EXPECT_EQ(loop_->GetFileEvents(999), kNone);
+  loop_->DeleteFileEvent(high, kWritable);
+  WriteByte(low.b);
+  WriteByte(high_pair.b);
+  Poll();
+  EXPECT_EQ(calls.count, 2);
+  loop_->DeleteFileEvent(high, kReadable);
+  EXPECT_EQ(loop_->GetFileEvents(high), kNone);
+  close(high);
+}
+
 TEST_F(EventLoopTest, ManyFdsAllFire) {
   std::vector<std::unique_ptr<Pipe>> pipes;
   Calls calls;
