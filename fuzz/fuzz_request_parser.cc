@@ -49,8 +49,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           // inline line is refused once it passes max_inline_size without
           // a newline, so one that completes is at most that plus the last
           // piece (as in Redis, where the piece is one read).
-          const bool in_buffer =
-              arg.data() >= buffer.data() && arg.data() + arg.size() <= buffer.data() + buffer.size();
+          const bool in_buffer = arg.data() >= buffer.data() &&
+                                 arg.data() + arg.size() <= buffer.data() + buffer.size();
           Check(in_buffer || arg.size() <= limits.max_inline_size + piece);
         }
         buffer.erase(0, consumed);

@@ -252,8 +252,7 @@ void BM_DbSetStringOverwrite(benchmark::State& state) {
   size_t i = 0;
   char buf[16];
   for (auto _ : state) {
-    d.db.SetString(FormatKey(buf, order[i]), (i & 1) ? kValue16 : other,
-                   Database::TtlMode::kClear);
+    d.db.SetString(FormatKey(buf, order[i]), (i & 1) ? kValue16 : other, Database::TtlMode::kClear);
     if (++i == n) i = 0;
   }
   state.SetItemsProcessed(state.iterations());

@@ -75,9 +75,9 @@ void ParseAll(benchmark::State& state, const std::string& buf) {
   }
   state.SetItemsProcessed(state.iterations() * kCommands);
   state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(buf.size()));
-  state.counters["ns_per_cmd"] = benchmark::Counter(
-      static_cast<double>(state.iterations()) * kCommands,
-      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["ns_per_cmd"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * kCommands,
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 void BM_ParseMultibulkSet16(benchmark::State& state) {
@@ -115,7 +115,8 @@ void BM_ParseMultibulkSetByteByByte(benchmark::State& state) {
     int commands = 0;
     for (size_t end = start + 1; end <= buf.size(); ++end) {
       size_t consumed = 0;
-      const ParseStatus st = parser.Parse(std::string_view(buf).substr(start, end - start), &consumed);
+      const ParseStatus st =
+          parser.Parse(std::string_view(buf).substr(start, end - start), &consumed);
       start += consumed;
       if (st == ParseStatus::kCommand) ++commands;
       if (st == ParseStatus::kError) {
@@ -127,9 +128,9 @@ void BM_ParseMultibulkSetByteByByte(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * kCommands);
   state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(buf.size()));
-  state.counters["ns_per_cmd"] = benchmark::Counter(
-      static_cast<double>(state.iterations()) * kCommands,
-      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["ns_per_cmd"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * kCommands,
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_ParseMultibulkSetByteByByte);
 

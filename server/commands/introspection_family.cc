@@ -53,7 +53,6 @@ void SubcommandSyntaxError(CommandContext& ctx) {
   ctx.Error(out);
 }
 
-
 // What was allocated when the command table was built, during server start
 // (Redis's initial_memory_usage): MEMORY STATS' startup.allocated. One server
 // per process, so one figure.

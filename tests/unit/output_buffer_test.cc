@@ -325,7 +325,8 @@ std::string Pending(const OutputBuffer& b) {
   iovec iov[64];
   const size_t n = b.Segments(iov);
   std::string out;
-  for (size_t i = 0; i < n; ++i) out.append(static_cast<const char*>(iov[i].iov_base), iov[i].iov_len);
+  for (size_t i = 0; i < n; ++i)
+    out.append(static_cast<const char*>(iov[i].iov_base), iov[i].iov_len);
   return out;
 }
 
