@@ -196,13 +196,13 @@ void Server::ProcessInput(Client& c) {
       // batch, then this command, now.
       ExecuteBatch(c);
       if (c.close_asap || c.close_after_reply) break;
-      ProcessCommand(c, args);
+      ProcessCommand(c, args, commands_.Lookup(args));
       CloseIfOutputLimitReached(c);
       c.query.Consume(parsed);
       parsed = 0;
       continue;
     }
-    batch_.commands.push_back({batch_.args.size(), args.size()});
+    batch_.commands.push_back({batch_.args.size(), args.size(), nullptr});
     batch_.args.insert(batch_.args.end(), args.begin(), args.end());
     if (batch_.commands.size() == kMaxBatch) run_batch();
   }
@@ -211,28 +211,28 @@ void Server::ProcessInput(Client& c) {
 }
 
 void Server::ExecuteBatch(Client& c) {
-  const size_t n = batch_.commands.size();
-  if (n > 1) {
-    // Two passes over the batch's keys: bucket slots, then entries.
-    store::Database& db = *databases_[static_cast<size_t>(c.db_index)];
-    batch_.hashes.clear();
-    for (const BatchedCommand& b : batch_.commands) {
-      const std::span<const std::string_view> argv(&batch_.args[b.first_arg], b.argc);
-      const Command* cmd = commands_.Lookup(argv);
-      const int first_key = cmd != nullptr ? cmd->spec->first_key : 0;
-      if (first_key > 0 && static_cast<size_t>(first_key) < b.argc) {
-        batch_.hashes.push_back(db.PrefetchSlot(argv[static_cast<size_t>(first_key)]));
-      }
+  // Each command is looked up once, here: warming needs its key position,
+  // and ProcessCommand takes the result.
+  const bool warm = batch_.commands.size() > 1;
+  store::Database& db = *databases_[static_cast<size_t>(c.db_index)];
+  batch_.hashes.clear();
+  for (BatchedCommand& b : batch_.commands) {
+    const std::span<const std::string_view> argv(&batch_.args[b.first_arg], b.argc);
+    b.cmd = commands_.Lookup(argv);
+    const int first_key = warm && b.cmd != nullptr ? b.cmd->spec->first_key : 0;
+    if (first_key > 0 && static_cast<size_t>(first_key) < b.argc) {
+      batch_.hashes.push_back(db.PrefetchSlot(argv[static_cast<size_t>(first_key)]));
     }
-    unsigned sink = 0;
-    for (uint64_t h : batch_.hashes) sink += db.TouchEntry(h);
-    batch_.sink += sink;
   }
+  // Two passes over the batch's keys: bucket slots (above), then entries.
+  unsigned sink = 0;
+  for (uint64_t h : batch_.hashes) sink += db.TouchEntry(h);
+  batch_.sink += sink;
   in_batch_ = true;
   batch_clock_us_ = 0;
   for (const BatchedCommand& b : batch_.commands) {
     if (c.close_asap || c.close_after_reply) break;  // QUIT, a kill: the rest is dropped.
-    ProcessCommand(c, std::span<const std::string_view>(&batch_.args[b.first_arg], b.argc));
+    ProcessCommand(c, std::span<const std::string_view>(&batch_.args[b.first_arg], b.argc), b.cmd);
     CloseIfOutputLimitReached(c);
   }
   in_batch_ = false;

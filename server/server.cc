@@ -242,17 +242,16 @@ std::string Server::ApplyConfig(Config next, std::string* failed_name) {
 
 void Server::Run() { loop_->Run(); }
 
-void Server::ProcessCommand(Client& c, std::span<const std::string_view> argv) {
+void Server::ProcessCommand(Client& c, std::span<const std::string_view> argv, const Command* cmd) {
   // CLIENT REPLY OFF/SKIP: run as usual, then take the reply back.
   const size_t reply_mark = c.output.size();
-  Dispatch(c, argv);
+  Dispatch(c, argv, cmd);
   if (c.reply_off || c.reply_skip) c.output.TruncateTo(reply_mark);
   c.reply_skip = c.reply_skip_next;
   c.reply_skip_next = false;
 }
 
-void Server::Dispatch(Client& c, std::span<const std::string_view> argv) {
-  const Command* cmd = commands_.Lookup(argv);
+void Server::Dispatch(Client& c, std::span<const std::string_view> argv, const Command* cmd) {
   // A command refused here also dooms an open transaction (EXECABORT).
   auto reject = [this, &c](std::string_view error) {
     c.reply.Error(error);

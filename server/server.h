@@ -126,13 +126,14 @@ class Server : public store::KeyspaceObserver {
   // and tests; works before Start().
   std::string RunDetachedClient(std::string_view input);
 
-  // Runs one command for `c` (the dispatcher: lookup, arity, auth, MULTI
-  // queueing, call).
-  void ProcessCommand(Client& c, std::span<const std::string_view> argv);
+  // Runs one command for `c` (the dispatcher: arity, auth, MULTI queueing,
+  // call). `cmd` is commands_.Lookup(argv), nullptr for an unknown command:
+  // the caller looks it up, once (a batch needs it earlier, to warm keys).
+  void ProcessCommand(Client& c, std::span<const std::string_view> argv, const Command* cmd);
   // Calls a command's handler and accounts for it (also used by EXEC).
   void Call(Client& c, const Command& cmd, std::span<const std::string_view> argv);
-  // Lookup, arity, auth and MULTI checks, then Call.
-  void Dispatch(Client& c, std::span<const std::string_view> argv);
+  // Arity, auth and MULTI checks of the looked-up `cmd`, then Call.
+  void Dispatch(Client& c, std::span<const std::string_view> argv, const Command* cmd);
   // Whether `c` may run a kCmdProtected command (enable-debug-command).
   bool ProtectedCommandAllowed(const Client& c) const;
 
@@ -223,6 +224,7 @@ class Server : public store::KeyspaceObserver {
   struct BatchedCommand {
     size_t first_arg;
     size_t argc;
+    const Command* cmd;  // Looked up by ExecuteBatch.
   };
   struct Batch {
     std::vector<BatchedCommand> commands;
