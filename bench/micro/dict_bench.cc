@@ -207,14 +207,21 @@ struct Db {
   Database db{0, clock, Seed()};
 };
 
+// A database holding n keys (16-byte values), fully rehashed, and a shuffled
+// order to visit them in.
+struct FilledDb : Db {
+  explicit FilledDb(size_t n) : order(Shuffled(n)) {
+    for (const auto& k : MakeKeys(n)) db.SetString(k, kValue16, Database::TtlMode::kClear);
+    while (db.RehashStep(1000)) {
+    }
+  }
+  std::vector<uint32_t> order;
+};
+
 void BM_DbGetStringHit(benchmark::State& state) {
   const size_t n = static_cast<size_t>(state.range(0));
-  Db d;
-  const auto keys = MakeKeys(n);
-  for (const auto& k : keys) d.db.SetString(k, kValue16, Database::TtlMode::kClear);
-  while (d.db.RehashStep(1000)) {
-  }
-  const auto order = Shuffled(n);
+  FilledDb d(n);
+  const auto& order = d.order;
   size_t i = 0;
   char buf[16];
   for (auto _ : state) {
@@ -242,12 +249,8 @@ BENCHMARK(BM_DbSetStringNew)->Arg(1000)->Arg(1000000)->Unit(benchmark::kMillisec
 
 void BM_DbSetStringOverwrite(benchmark::State& state) {
   const size_t n = static_cast<size_t>(state.range(0));
-  Db d;
-  const auto keys = MakeKeys(n);
-  for (const auto& k : keys) d.db.SetString(k, kValue16, Database::TtlMode::kClear);
-  while (d.db.RehashStep(1000)) {
-  }
-  const auto order = Shuffled(n);
+  FilledDb d(n);
+  const auto& order = d.order;
   const std::string other = "wwwwwwwwwwwwwwww";
   size_t i = 0;
   char buf[16];
@@ -263,12 +266,8 @@ BENCHMARK(BM_DbSetStringOverwrite)->Arg(1000)->Arg(1000000);
 // operation; the pair is reported, see BM_DbSetStringOverwrite for SET alone).
 void BM_DbDeleteAndSet(benchmark::State& state) {
   const size_t n = static_cast<size_t>(state.range(0));
-  Db d;
-  const auto keys = MakeKeys(n);
-  for (const auto& k : keys) d.db.SetString(k, kValue16, Database::TtlMode::kClear);
-  while (d.db.RehashStep(1000)) {
-  }
-  const auto order = Shuffled(n);
+  FilledDb d(n);
+  const auto& order = d.order;
   size_t i = 0;
   char buf[16];
   for (auto _ : state) {

@@ -16,6 +16,16 @@ using respd::protocol::RequestParser;
 
 constexpr int kCommands = 1000;
 
+// Items are commands and bytes are the input parsed; ns_per_cmd is the
+// figure bench/run.py reports.
+void ReportCommands(benchmark::State& state, size_t input_bytes) {
+  state.SetItemsProcessed(state.iterations() * kCommands);
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(input_bytes));
+  state.counters["ns_per_cmd"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * kCommands,
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
 // `SET key:000000000042 value:0000000042` x kCommands, as multibulk.
 std::string MultibulkSets(int n, size_t value_len) {
   std::string out;
@@ -73,11 +83,7 @@ void ParseAll(benchmark::State& state, const std::string& buf) {
     benchmark::DoNotOptimize(args);
     if (commands != kCommands) state.SkipWithError("wrong command count");
   }
-  state.SetItemsProcessed(state.iterations() * kCommands);
-  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(buf.size()));
-  state.counters["ns_per_cmd"] =
-      benchmark::Counter(static_cast<double>(state.iterations()) * kCommands,
-                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  ReportCommands(state, buf.size());
 }
 
 void BM_ParseMultibulkSet16(benchmark::State& state) {
@@ -126,11 +132,7 @@ void BM_ParseMultibulkSetByteByByte(benchmark::State& state) {
     }
     if (commands != kCommands) state.SkipWithError("wrong command count");
   }
-  state.SetItemsProcessed(state.iterations() * kCommands);
-  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(buf.size()));
-  state.counters["ns_per_cmd"] =
-      benchmark::Counter(static_cast<double>(state.iterations()) * kCommands,
-                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  ReportCommands(state, buf.size());
 }
 BENCHMARK(BM_ParseMultibulkSetByteByByte);
 
