@@ -1,11 +1,17 @@
 # Shared by scripts/run and scripts/test: install only the Debian packages
 # that are missing, as root or through sudo.
 
-# Installs the named packages that `dpkg -s` does not report as installed.
+# Whether a package is installed now. Not `dpkg -s` alone: it also succeeds
+# for a package that was removed but left its config files behind.
+package_installed() {
+  [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
+}
+
+# Installs the named packages that are not installed.
 ensure_packages() {
   local missing=()
   for pkg in "$@"; do
-    if ! dpkg -s "$pkg" >/dev/null 2>&1; then
+    if ! package_installed "$pkg"; then
       missing+=("$pkg")
     fi
   done
