@@ -19,6 +19,10 @@ Sections (--only takes a comma-separated subset):
               16-byte values), and again with 100-byte values: bytes per key
   growth      GET round-trip percentiles on one connection while another
               pipelines SETs of 2M new keys (incremental rehashing at work)
+  floor       CPU per request of PING (inline) at -P 1 and -P 16 for respd,
+              Redis and bench/floor_server.cc, a server with the same system
+              calls per request and no work at all: the part of every figure
+              that is the kernel's loopback TCP and epoll on this machine
   micro       Google Benchmark micro-benchmarks (bench/micro/), built into
               build-bench/ with -DRESPD_BUILD_BENCH=ON
 
@@ -50,7 +54,7 @@ REDIS_SERVER = "/usr/bin/redis-server"
 REDIS_BENCHMARK = shutil.which("redis-benchmark") or "/usr/bin/redis-benchmark"
 REDIS_CLI = shutil.which("redis-cli") or "/usr/bin/redis-cli"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
-SECTIONS = ("startup", "throughput", "memory", "growth", "micro")
+SECTIONS = ("startup", "throughput", "floor", "memory", "growth", "micro")
 
 # Workloads for redis-benchmark. n is chosen so a run takes ~3-5 s on the
 # 2-core reference machine when quiet (both servers ~35-50k rps at -P 1,
@@ -68,6 +72,12 @@ WORKLOADS = [
     ("GET 1KiB P1", "get", 1, 150_000, 10_000, 1024, 100_000, 0),
     ("SET +1000 idle", "set", 1, 150_000, 10_000, 3, 0, 1000),
     ("GET +1000 idle", "get", 1, 150_000, 10_000, 3, 100_000, 1000),
+]
+# The floor section: redis-benchmark's inline PING, the one command the
+# floor server answers like a Redis (same fields as WORKLOADS).
+FLOOR_WORKLOADS = [
+    ("PING P1", "ping_inline", 1, 150_000, 10_000, 3, 0, 0),
+    ("PING P16", "ping_inline", 16, 2_000_000, 50_000, 3, 0, 0),
 ]
 KEYSPACE = 100_000  # redis-benchmark -r
 CLIENTS = 50
@@ -224,8 +234,11 @@ class Server:
         self.port = None
 
     def command(self, port, pin=True):
-        cmd = [self.binary, "--port", str(port), "--bind", "127.0.0.1",
-               "--save", "", "--appendonly", "no"]
+        if self.kind == "floor":  # Takes --port only; loopback, nothing to save.
+            cmd = [self.binary, "--port", str(port)]
+        else:
+            cmd = [self.binary, "--port", str(port), "--bind", "127.0.0.1",
+                   "--save", "", "--appendonly", "no"]
         return pinned(cmd, 0) if pin else cmd
 
     def start(self, timeout=15.0, guard=True):
@@ -422,9 +435,11 @@ def run_workload(server, wl, quick, workdir):
             problems.append("expected 1 CSV row, got %d: %s" % (len(rows), p.stdout[:300]))
         if not server.alive():
             problems.append("server died (exit %s)" % server.proc.returncode)
-        c = Conn(server.port)
-        dbsize = c.call("DBSIZE")
-        c.close()
+        dbsize = None
+        if server.kind != "floor":  # It has no keyspace to ask about.
+            c = Conn(server.port)
+            dbsize = c.call("DBSIZE")
+            c.close()
         for s in idle_socks:  # idle clients must still be connected
             s.sock.sendall(Conn.encode("PING"))
         lost = 0
@@ -564,16 +579,23 @@ def run_growth(server):
         server.stop()
 
 
-def run_micro(quick, build_dir, log):
+def build_bench_targets(build_dir, targets):
+    """Builds bench/ targets (Release, -DRESPD_BUILD_BENCH=ON) into build_dir;
+    returns the directory holding the executables."""
     bdir = os.path.join(ROOT, build_dir)
     subprocess.run(["cmake", "-S", ROOT, "-B", bdir, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release",
                     "-DRESPD_BUILD_BENCH=ON", "-DRESPD_BUILD_TESTS=OFF"], check=True,
                    stdout=subprocess.DEVNULL)
-    subprocess.run(["cmake", "--build", bdir, "--target", "parser_bench", "dict_bench",
-                    "reply_bench"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["cmake", "--build", bdir, "--target"] + list(targets), check=True,
+                   stdout=subprocess.DEVNULL)
+    return os.path.join(bdir, "bench")
+
+
+def run_micro(quick, build_dir, log):
+    exe_dir = build_bench_targets(build_dir, ("parser_bench", "dict_bench", "reply_bench"))
     out = {}
     for name in ("parser_bench", "dict_bench", "reply_bench"):
-        exe = os.path.join(bdir, "bench", name)
+        exe = os.path.join(exe_dir, name)
         cmd = pinned([exe, "--benchmark_format=json",
                       "--benchmark_min_time=%s" % ("0.05" if quick else "0.5")], 1)
         log("  " + " ".join(cmd))
@@ -712,6 +734,32 @@ def report(res, args):
             md.extend("- " + p for p in problems)
             md.append("")
 
+    if res.get("floor"):
+        md.append("### The kernel's floor (redis-benchmark -t ping_inline, %d clients)" % CLIENTS)
+        md.append("")
+        md.append("`floor` is bench/floor_server.cc: the same system calls per request as "
+                  "Redis and respd (epoll_wait, one read per readable client, one write per "
+                  "client with replies) and no other work. Its CPU per request is the cost of "
+                  "loopback TCP and epoll here, which no server of this shape goes below. "
+                  "Medians over rounds; CPU = server utime+stime per request (µs).")
+        md.append("")
+        rows = []
+        for wl in FLOOR_WORKLOADS:
+            per = res["floor"].get(wl[0], {})
+            cpu = {k: med([r.get("cpu_us_per_req") for r in per.get(k, [])])
+                   for k in ("floor", "respd", "redis")}
+            rps = {k: med([r.get("rps") for r in per.get(k, [])])
+                   for k in ("floor", "respd", "redis")}
+            rows.append([wl[0], fmt(cpu["floor"]), fmt(cpu["respd"]), fmt(cpu["redis"]),
+                         fmt(ratio(cpu["respd"], cpu["redis"])),
+                         fmt(ratio(cpu["floor"], cpu["redis"])),
+                         fmt(cpu["respd"] - cpu["floor"]), fmt(cpu["redis"] - cpu["floor"]),
+                         fmt(rps["floor"], 0), fmt(rps["respd"], 0), fmt(rps["redis"], 0)])
+        md.append(md_table(["workload", "CPU µs/req floor", "respd", "Redis", "respd/Redis",
+                            "floor/Redis", "respd − floor", "Redis − floor", "rps floor",
+                            "rps respd", "rps Redis"], rows))
+        md.append("")
+
     if res.get("memory"):
         md.append("### Memory (%s keys of 16 bytes)" % "{:,}".format(MEMORY_KEYS))
         md.append("")
@@ -805,7 +853,8 @@ def report(res, args):
     md.append("```")
     md.append("")
     md.append("-n per workload: " + ", ".join(
-        "%s %s" % (w[0], "{:,}".format(w[4] if args.quick else w[3])) for w in WORKLOADS) + ".")
+        "%s %s" % (w[0], "{:,}".format(w[4] if args.quick else w[3]))
+        for w in WORKLOADS + FLOOR_WORKLOADS) + ".")
     return "\n".join(md)
 
 
@@ -864,11 +913,16 @@ def main():
     respd = Server("respd", os.path.join(build_dir, "respd"), workdir)
     redis = Server("redis", REDIS_SERVER, workdir)
     servers = [respd, redis]
+    floor = None
+    if "floor" in sections:
+        log("== building the floor server")
+        exe_dir = build_bench_targets(args.bench_build_dir, ("floor_server",))
+        floor = Server("floor", os.path.join(exe_dir, "floor_server"), workdir)
 
     res = {"date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
            "rounds": rounds, "quick": args.quick, "pinned": PINNING["enabled"],
            "machine": machine_description(), "load_start": loadavg(),
-           "throughput": {}, "memory": {}, "growth": {}, "loads": []}
+           "throughput": {}, "floor": {}, "memory": {}, "growth": {}, "loads": []}
     t_begin = time.perf_counter()
     try:
         if "startup" in sections:
@@ -890,6 +944,17 @@ def main():
                                               row["cpu_us_per_req"], row["wall_s"],
                                               ("  PROBLEMS: " + "; ".join(row["problems"]))
                                               if row["problems"] else ""))
+            if "floor" in sections:
+                # The floor goes between the two servers, in either order.
+                for wl in FLOOR_WORKLOADS:
+                    for s in (order[0], floor, order[1]):
+                        row = run_workload(s, wl, args.quick, workdir)
+                        res["floor"].setdefault(wl[0], {}).setdefault(s.kind, []).append(row)
+                        log("  %-15s %-5s %9.0f rps  cpu %5.2f µs/req  (%.1f s)%s" % (
+                            wl[0], s.kind, row.get("rps", float("nan")),
+                            row["cpu_us_per_req"], row["wall_s"],
+                            ("  PROBLEMS: " + "; ".join(row["problems"]))
+                            if row["problems"] else ""))
             if "memory" in sections:
                 for vs in (16, 100):
                     for s in order:
