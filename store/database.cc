@@ -111,7 +111,7 @@ void Database::SetString(std::string_view key, std::string_view value, TtlMode m
     // key then costs no malloc at all.
     e = KeyEntry::ResizeValue(e, value.size(), /*greedy=*/false);
     if (!value.empty()) std::memcpy(e->mutable_value(), value.data(), value.size());
-    e->set_raw_encoding(false);
+    e->set_string_form(KeyEntry::StringForm::kWhole);
     e = KeyEntry::SetExpire(e, new_expire);
   } else {
     KeyEntry* fresh = KeyEntry::CreateString(key, value, new_expire);

@@ -88,11 +88,19 @@ class KeyEntry {
     return Payload() + l.key_offset + l.key_len;
   }
 
-  // Redis reports a string's encoding from how it was written: APPEND and
-  // SETRANGE produce "raw" even for short values. This bit remembers that.
-  bool raw_encoding() const { return flags_ & kRawEncoding; }
-  void set_raw_encoding(bool raw) {
-    flags_ = static_cast<uint8_t>(raw ? flags_ | kRawEncoding : flags_ & ~kRawEncoding);
+  // Redis reports a string's encoding from how it was written, not only
+  // from its bytes; these two bits remember how.
+  enum class StringForm : uint8_t {
+    kWhole = 0,  // Written whole (SET, MSET, ...): an int if it parses as one.
+    kBuilt = 1,  // Built as a string (INCRBYFLOAT's result): never an int.
+    kRaw = 2,    // Changed in place (APPEND, SETRANGE): raw, whatever its size.
+  };
+  StringForm string_form() const {
+    return static_cast<StringForm>((flags_ & kStringFormMask) >> kStringFormShift);
+  }
+  void set_string_form(StringForm form) {
+    flags_ = static_cast<uint8_t>((flags_ & ~kStringFormMask) |
+                                  (static_cast<uint8_t>(form) << kStringFormShift));
   }
 
   // Bytes this entry occupies on the heap (as the allocator reports it).
@@ -102,9 +110,10 @@ class KeyEntry {
   static constexpr uint8_t kTypeMask = 0x0F;
   static constexpr uint8_t kHasExpire = 0x10;
   static constexpr uint8_t kWideLengths = 0x20;
-  static constexpr uint8_t kRawEncoding = 0x40;
+  static constexpr int kStringFormShift = 6;
+  static constexpr uint8_t kStringFormMask = 0xC0;
   // What a copy keeps of the original's flags (the layout bits are its own).
-  static constexpr uint8_t kCopiedFlags = kTypeMask | kRawEncoding;
+  static constexpr uint8_t kCopiedFlags = kTypeMask | kStringFormMask;
   static constexpr size_t kHeaderSize = sizeof(KeyEntry*) + 4;  // next + flags + lru
 
   struct Layout {

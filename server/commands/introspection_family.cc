@@ -26,6 +26,7 @@
 #include "server/command_context.h"
 #include "server/commands/families.h"
 #include "server/errors.h"
+#include "server/object_encoding.h"
 #include "server/server.h"
 #include "server/string_util.h"
 
@@ -732,29 +733,18 @@ void DebugObject(CommandContext& ctx) {
     return;
   }
   const std::string_view value = e->string_value();
-  // Redis's encodings for a string written whole: an integer that
-  // round-trips (at most 20 bytes), else embstr up to 44 bytes (a robj and
-  // its sds in one 64-byte allocation); APPEND and SETRANGE make it raw.
-  constexpr size_t kEmbstrSizeLimit = 44;
-  int64_t v = 0;
-  const bool parses = value.size() <= 20 && protocol::ParseInt64(value, &v);
-  const bool is_int = parses && !e->raw_encoding();
-  const char* encoding = is_int                                                   ? "int"
-                         : !e->raw_encoding() && value.size() <= kEmbstrSizeLimit ? "embstr"
-                                                                                  : "raw";
-  // Integers 0..9999 are Redis's shared objects, whose refcount is INT_MAX.
-  constexpr int64_t kSharedIntegers = 10000;
-  const int refcount =
-      is_int && v >= 0 && v < kSharedIntegers ? std::numeric_limits<int32_t>::max() : 1;
+  const RedisStringObject object = DescribeStringObject(*e);
   // The RDB writer stores a string that is a 32-bit integer (up to 11
   // bytes) as an int, whatever its in-memory encoding.
-  size_t serialized = parses && value.size() <= 11 ? RdbIntSize(v) : 0;
+  int64_t v = 0;
+  const bool parses = value.size() <= 11 && protocol::ParseInt64(value, &v);
+  size_t serialized = parses ? RdbIntSize(v) : 0;
   if (serialized == 0) serialized = RdbLenSize(value.size()) + value.size();
   char buf[256];
   std::snprintf(buf, sizeof(buf),
                 "Value at:%p refcount:%d encoding:%s serializedlength:%zu lru:%" PRIu32
                 " lru_seconds_idle:%" PRIu64,
-                static_cast<const void*>(e), refcount, encoding, serialized, e->lru(),
+                static_cast<const void*>(e), object.refcount, object.encoding, serialized, e->lru(),
                 ctx.db.IdleSeconds(e));
   ctx.reply.SimpleString(buf);
 }

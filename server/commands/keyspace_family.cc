@@ -19,6 +19,7 @@
 #include "server/commands/families.h"
 #include "server/errors.h"
 #include "server/glob.h"
+#include "server/object_encoding.h"
 #include "server/server.h"
 #include "server/string_util.h"
 
@@ -462,40 +463,18 @@ const KeyEntry* ObjectLookupOrReply(CommandContext& ctx) {
   return e;
 }
 
-// Whether Redis would hold this string as an OBJ_ENCODING_INT (what
-// tryObjectEncoding makes of any value written whole).
-bool IsIntEncoded(const KeyEntry* e, int64_t* value) {
-  const std::string_view s = e->string_value();
-  return !e->raw_encoding() && s.size() <= 20 && protocol::ParseInt64(s, value);
-}
-
 // OBJECT ENCODING key
 void ObjectEncodingCommand(CommandContext& ctx) {
   const KeyEntry* e = ObjectLookupOrReply(ctx);
   if (e == nullptr) return;
-  int64_t v;
-  // Redis's embstr limit: a robj and a 44-byte sds fill a 64-byte allocation.
-  constexpr size_t kEmbstrSizeLimit = 44;
-  if (IsIntEncoded(e, &v)) {
-    ctx.reply.Bulk("int");
-  } else if (!e->raw_encoding() && e->string_value().size() <= kEmbstrSizeLimit) {
-    ctx.reply.Bulk("embstr");
-  } else {
-    ctx.reply.Bulk("raw");
-  }
+  ctx.reply.Bulk(DescribeStringObject(*e).encoding);
 }
 
 // OBJECT REFCOUNT key
 void ObjectRefcountCommand(CommandContext& ctx) {
   const KeyEntry* e = ObjectLookupOrReply(ctx);
   if (e == nullptr) return;
-  // Redis shares one object for each integer in [0, 10000) (OBJ_SHARED_
-  // INTEGERS) and reports such shared objects with refcount INT_MAX.
-  constexpr int64_t kSharedIntegers = 10000;
-  constexpr int64_t kSharedRefcount = std::numeric_limits<int32_t>::max();
-  int64_t v;
-  const bool shared = IsIntEncoded(e, &v) && v >= 0 && v < kSharedIntegers;
-  ctx.reply.Integer(shared ? kSharedRefcount : 1);
+  ctx.reply.Integer(DescribeStringObject(*e).refcount);
 }
 
 // OBJECT IDLETIME key

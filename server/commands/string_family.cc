@@ -7,8 +7,9 @@
 // back in Redis's format, so INCR and INCRBYFLOAT results read back exactly
 // as Redis would store them. Writes that keep the key's deadline (INCR*,
 // APPEND, SETRANGE) go through TtlMode::kKeep or ResizeString; every SET-like
-// write clears it. APPEND and SETRANGE leave the entry's raw_encoding bit set,
-// as Redis turns the value into a "raw" sds there.
+// write clears it. The entry's string form records what OBJECT ENCODING
+// reports: APPEND and SETRANGE make it raw (Redis turns the value into a raw
+// sds there), INCRBYFLOAT built (a string object, never an int).
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -349,7 +350,7 @@ void AppendCommand(CommandContext& ctx) {
   e = ctx.db.ResizeString(key, old_len + tail.size(), /*greedy=*/true);
   if (!tail.empty()) std::memcpy(e->mutable_value() + old_len, tail.data(), tail.size());
   // Redis unshares the value into a raw sds even when appending nothing.
-  e->set_raw_encoding(true);
+  e->set_string_form(KeyEntry::StringForm::kRaw);
   ctx.reply.Integer(static_cast<int64_t>(old_len + tail.size()));
 }
 
@@ -488,6 +489,9 @@ void IncrByFloatCommand(CommandContext& ctx) {
   char buf[kMaxLongDoubleChars];
   const std::string_view formatted(buf, FormatLongDouble(value, buf));
   ctx.db.SetString(key, formatted, Database::TtlMode::kKeep);
+  // Redis stores the result with createStringObject, not tryObjectEncoding:
+  // "3" is then an embstr, not an int.
+  ctx.db.Find(key, Database::Touch::kNo)->set_string_form(KeyEntry::StringForm::kBuilt);
   ctx.reply.Bulk(formatted);
 }
 
@@ -571,7 +575,7 @@ void SetRangeCommand(CommandContext& ctx) {
   if (at > old_len) std::memset(bytes + old_len, 0, at - old_len);
   std::memcpy(bytes + at, patch.data(), patch.size());
   // Redis's result is a raw sds, also for a key it just created.
-  e->set_raw_encoding(true);
+  e->set_string_form(KeyEntry::StringForm::kRaw);
   ctx.reply.Integer(static_cast<int64_t>(new_len));
 }
 

@@ -86,11 +86,13 @@ TEST_F(DatabaseTest, SetAndGetString) {
   EXPECT_EQ(db_.expires_size(), 0u);
 }
 
-TEST_F(DatabaseTest, SetStringResetsRawEncoding) {
-  db_.SetString("k", "v", Database::TtlMode::kClear);
-  db_.Find("k")->set_raw_encoding(true);
-  db_.SetString("k", "w", Database::TtlMode::kClear);
-  EXPECT_FALSE(db_.Find("k")->raw_encoding());
+TEST_F(DatabaseTest, SetStringResetsTheStringForm) {
+  for (KeyEntry::StringForm form : {KeyEntry::StringForm::kRaw, KeyEntry::StringForm::kBuilt}) {
+    db_.SetString("k", "v", Database::TtlMode::kClear);
+    db_.Find("k")->set_string_form(form);
+    db_.SetString("k", "w", Database::TtlMode::kKeep);  // Overwritten in place.
+    EXPECT_EQ(db_.Find("k")->string_form(), KeyEntry::StringForm::kWhole);
+  }
 }
 
 TEST_F(DatabaseTest, TtlModeSetClearKeep) {

@@ -49,7 +49,7 @@ TEST(KeyEntry, CreateSmallWithoutExpiry) {
   EntryHolder h(KeyEntry::CreateString("foo", "bar", KeyEntry::kNoExpire));
   ExpectEntry(h.e, "foo", "bar", KeyEntry::kNoExpire);
   EXPECT_EQ(h.e->next(), nullptr);
-  EXPECT_FALSE(h.e->raw_encoding());
+  EXPECT_EQ(h.e->string_form(), KeyEntry::StringForm::kWhole);
   // Header 9 bytes + 2 length bytes + 6 bytes of data, rounded by malloc.
   EXPECT_GE(h.e->MemoryUsage(), 17u);
   EXPECT_LE(h.e->MemoryUsage(), 32u);
@@ -126,15 +126,24 @@ TEST(KeyEntry, WideLayoutCostsMoreThanSmall) {
   EXPECT_LE(tiny.e->MemoryUsage(), 32u);  // 12 + 2 + 2 bytes: the smallest classes.
 }
 
-TEST(KeyEntry, RawEncodingBitIsIndependent) {
+TEST(KeyEntry, StringFormBitsAreIndependent) {
   EntryHolder h(KeyEntry::CreateString("k", "v", 10));
-  EXPECT_FALSE(h.e->raw_encoding());
-  h.e->set_raw_encoding(true);
-  EXPECT_TRUE(h.e->raw_encoding());
-  ExpectEntry(h.e, "k", "v", 10);
-  h.e->set_raw_encoding(false);
-  EXPECT_FALSE(h.e->raw_encoding());
-  ExpectEntry(h.e, "k", "v", 10);
+  EXPECT_EQ(h.e->string_form(), KeyEntry::StringForm::kWhole);
+  for (KeyEntry::StringForm form :
+       {KeyEntry::StringForm::kRaw, KeyEntry::StringForm::kBuilt, KeyEntry::StringForm::kWhole}) {
+    h.e->set_string_form(form);
+    EXPECT_EQ(h.e->string_form(), form);
+    EXPECT_EQ(h.e->type(), ValueType::kString);
+    ExpectEntry(h.e, "k", "v", 10);
+  }
+}
+
+TEST(KeyEntry, CopyKeepsTheStringForm) {
+  EntryHolder h(KeyEntry::CreateString("k", "3", KeyEntry::kNoExpire));
+  h.e->set_string_form(KeyEntry::StringForm::kBuilt);
+  EntryHolder copy(KeyEntry::CloneWithKey(h.e, "k2"));
+  EXPECT_EQ(copy.e->string_form(), KeyEntry::StringForm::kBuilt);
+  ExpectEntry(copy.e, "k2", "3", KeyEntry::kNoExpire);
 }
 
 TEST(KeyEntry, TraitsExposeKeyAndLink) {
@@ -147,12 +156,12 @@ TEST(KeyEntry, TraitsExposeKeyAndLink) {
 }
 
 // Resizes h.e to new_len, fills the new tail with `fill`, and checks that key,
-// prefix, deadline, raw bit and link all survived.
+// prefix, deadline, string form and link all survived.
 void ResizeAndCheck(EntryHolder& h, size_t new_len, bool greedy, char fill) {
   const std::string key(h.e->key());
   const std::string old_value(h.e->string_value());
   const int64_t at = h.e->expire_at();
-  const bool raw = h.e->raw_encoding();
+  const KeyEntry::StringForm form = h.e->string_form();
   KeyEntry* link = h.e->next();
   h.e = KeyEntry::ResizeValue(h.e, new_len, greedy);
   const size_t keep = std::min(old_value.size(), new_len);
@@ -160,7 +169,7 @@ void ResizeAndCheck(EntryHolder& h, size_t new_len, bool greedy, char fill) {
   ASSERT_EQ(h.e->key(), key);
   ASSERT_EQ(h.e->string_value().substr(0, keep), std::string_view(old_value).substr(0, keep));
   ASSERT_EQ(h.e->expire_at(), at);
-  ASSERT_EQ(h.e->raw_encoding(), raw);
+  ASSERT_EQ(h.e->string_form(), form);
   ASSERT_EQ(h.e->next(), link);
   ASSERT_EQ(h.e->type(), ValueType::kString);
   if (new_len > keep) std::memset(h.e->mutable_value() + keep, fill, new_len - keep);
@@ -176,7 +185,7 @@ TEST(KeyEntry, ResizeValueAcrossTheSmallWideBoundary) {
                      " greedy=" + std::to_string(greedy));
         EntryHolder h(KeyEntry::CreateString(Pattern(klen, 'K'), "abc", at));
         h.e->next() = fake_link;
-        h.e->set_raw_encoding(true);
+        h.e->set_string_form(KeyEntry::StringForm::kRaw);
         // Grow: small -> wide (unless the key already made it wide).
         for (size_t len :
              {size_t{10}, size_t{255}, size_t{256}, size_t{300}, size_t{5000}, size_t{256},
@@ -287,11 +296,11 @@ TEST(KeyEntry, SetExpireAddChangeRemove) {
       const std::string value = Pattern(vlen, 'v');
       EntryHolder h(KeyEntry::CreateString(key, value, KeyEntry::kNoExpire));
       h.e->next() = fake_link;
-      h.e->set_raw_encoding(true);
+      h.e->set_string_form(KeyEntry::StringForm::kBuilt);
       h.e = KeyEntry::SetExpire(h.e, 1000);  // Add.
       ExpectEntry(h.e, key, value, 1000);
       EXPECT_EQ(h.e->next(), fake_link);
-      EXPECT_TRUE(h.e->raw_encoding());
+      EXPECT_EQ(h.e->string_form(), KeyEntry::StringForm::kBuilt);
       KeyEntry* before = h.e;
       h.e = KeyEntry::SetExpire(h.e, 2000);  // Change: in place.
       EXPECT_EQ(h.e, before);
@@ -299,7 +308,7 @@ TEST(KeyEntry, SetExpireAddChangeRemove) {
       h.e = KeyEntry::SetExpire(h.e, KeyEntry::kNoExpire);  // Remove.
       ExpectEntry(h.e, key, value, KeyEntry::kNoExpire);
       EXPECT_EQ(h.e->next(), fake_link);
-      EXPECT_TRUE(h.e->raw_encoding());
+      EXPECT_EQ(h.e->string_form(), KeyEntry::StringForm::kBuilt);
       h.e = KeyEntry::SetExpire(h.e, KeyEntry::kNoExpire);  // Remove again: no-op.
       ExpectEntry(h.e, key, value, KeyEntry::kNoExpire);
       h.e = KeyEntry::SetExpire(h.e, 0);  // Add the epoch itself.
