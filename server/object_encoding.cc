@@ -1,5 +1,6 @@
 #include "server/object_encoding.h"
 
+#include <cstdint>
 #include <limits>
 #include <string_view>
 
@@ -22,14 +23,14 @@ constexpr size_t kMaxIntChars = 20;
 RedisStringObject DescribeStringObject(const store::KeyEntry& e) {
   using Form = store::KeyEntry::StringForm;
   const std::string_view value = e.string_value();
-  RedisStringObject o{"raw", false, 0, 1};
+  RedisStringObject o{"raw", 1};
+  int64_t number = 0;
   switch (e.string_form()) {
     case Form::kWhole:
       // tryObjectEncoding: an integer that round-trips, else embstr or raw.
-      if (value.size() <= kMaxIntChars && protocol::ParseInt64(value, &o.int_value)) {
+      if (value.size() <= kMaxIntChars && protocol::ParseInt64(value, &number)) {
         o.encoding = "int";
-        o.is_int = true;
-        if (o.int_value >= 0 && o.int_value < kSharedIntegers) {
+        if (number >= 0 && number < kSharedIntegers) {
           o.refcount = std::numeric_limits<int32_t>::max();
         }
       } else if (value.size() <= kEmbstrSizeLimit) {

@@ -3,17 +3,13 @@
 // OBJECT REFCOUNT and DEBUG OBJECT all answer from here.
 #pragma once
 
-#include <cstdint>
-
 #include "store/key_entry.h"
 
 namespace respd::server {
 
 struct RedisStringObject {
   const char* encoding;  // "int", "embstr" or "raw".
-  bool is_int;           // OBJ_ENCODING_INT; int_value holds the number.
-  int64_t int_value;
-  int refcount;  // INT_MAX for Redis's shared integers 0..9999, else 1.
+  int refcount;          // INT_MAX for Redis's shared integers 0..9999, else 1.
 };
 
 RedisStringObject DescribeStringObject(const store::KeyEntry& e);
