@@ -683,6 +683,20 @@ def machine_description():
             "git": git + (" (with uncommitted changes)" if dirty else "")}
 
 
+def problems_seen(per_workload):
+    """Markdown lines listing every run's problems ({workload: {kind: [rows]}}),
+    or none when there were none."""
+    problems = []
+    for name, per in per_workload.items():
+        for kind, runs in per.items():
+            for i, r in enumerate(runs):
+                for p in r.get("problems", []):
+                    problems.append("%s / %s / run %d: %s" % (name, kind, i + 1, p))
+    if not problems:
+        return []
+    return ["Problems seen:"] + ["- " + p for p in problems] + [""]
+
+
 def report(res, args):
     md = []
     m = res["machine"]
@@ -726,16 +740,7 @@ def report(res, args):
                             "p99 ms respd", "p99 ms Redis", "ratio",
                             "CPU µs/req respd", "CPU µs/req Redis", "ratio"], rows))
         md.append("")
-        problems = []
-        for name, per in res["throughput"].items():
-            for kind, runs in per.items():
-                for i, r in enumerate(runs):
-                    for p in r.get("problems", []):
-                        problems.append("%s / %s / run %d: %s" % (name, kind, i + 1, p))
-        if problems:
-            md.append("Problems seen:")
-            md.extend("- " + p for p in problems)
-            md.append("")
+        md.extend(problems_seen(res["throughput"]))
 
     if res.get("floor"):
         md.append("### The kernel's floor (redis-benchmark -t ping_inline, %d clients)" % CLIENTS)
@@ -762,6 +767,7 @@ def report(res, args):
                             "floor/Redis", "respd − floor", "Redis − floor", "rps floor",
                             "rps respd", "rps Redis"], rows))
         md.append("")
+        md.extend(problems_seen(res["floor"]))
 
     if res.get("memory"):
         md.append("### Memory (%s keys of 16 bytes)" % "{:,}".format(MEMORY_KEYS))
