@@ -86,8 +86,8 @@ void Database::Relink(Dict<KeyEntryTraits>::Slot slot, KeyEntry* e, ExpireRef* r
   }
 }
 
-void Database::SetString(std::string_view key, std::string_view value, TtlMode mode,
-                         int64_t expire_at) {
+KeyEntry* Database::SetString(std::string_view key, std::string_view value, TtlMode mode,
+                              int64_t expire_at) {
   auto slot = keys_.FindSlot(key);
   // A key past its deadline is gone before the write, as Redis's
   // lookupKeyWrite has it: otherwise SET … KEEPTTL would carry the dead
@@ -99,7 +99,7 @@ void Database::SetString(std::string_view key, std::string_view value, TtlMode m
     e->set_lru(LruClock());
     Link(e);
     Notify(key);
-    return;
+    return e;
   }
   KeyEntry* e = slot.entry();
   ExpireRef* ref = e->has_expire() ? expires_.Find(key) : nullptr;
@@ -122,6 +122,7 @@ void Database::SetString(std::string_view key, std::string_view value, TtlMode m
   e->set_lru(LruClock());
   Relink(slot, e, ref);
   Notify(key);
+  return e;
 }
 
 KeyEntry* Database::ResizeString(std::string_view key, size_t new_len, bool greedy) {

@@ -104,9 +104,10 @@ class Database {
     kKeep,   // Keep the old deadline, if any (SET … KEEPTTL).
     kSet,    // Use expire_at (SET … EX/PX/EXAT/PXAT).
   };
-  // Stores a string under `key`, replacing any value of any type.
-  void SetString(std::string_view key, std::string_view value, TtlMode mode,
-                 int64_t expire_at = KeyEntry::kNoExpire);
+  // Stores a string under `key`, replacing any value of any type, and
+  // returns its entry (valid until the next write), written whole.
+  KeyEntry* SetString(std::string_view key, std::string_view value, TtlMode mode,
+                      int64_t expire_at = KeyEntry::kNoExpire);
 
   // Resizes the string at `key` (which must exist and be a string) to
   // `new_len` bytes, keeping its prefix and deadline, and returns the entry

@@ -488,10 +488,10 @@ void IncrByFloatCommand(CommandContext& ctx) {
   }
   char buf[kMaxLongDoubleChars];
   const std::string_view formatted(buf, FormatLongDouble(value, buf));
-  ctx.db.SetString(key, formatted, Database::TtlMode::kKeep);
   // Redis stores the result with createStringObject, not tryObjectEncoding:
   // "3" is then an embstr, not an int.
-  ctx.db.Find(key, Database::Touch::kNo)->set_string_form(KeyEntry::StringForm::kBuilt);
+  ctx.db.SetString(key, formatted, Database::TtlMode::kKeep)
+      ->set_string_form(KeyEntry::StringForm::kBuilt);
   ctx.reply.Bulk(formatted);
 }
 

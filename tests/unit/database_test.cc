@@ -88,10 +88,11 @@ TEST_F(DatabaseTest, SetAndGetString) {
 
 TEST_F(DatabaseTest, SetStringResetsTheStringForm) {
   for (KeyEntry::StringForm form : {KeyEntry::StringForm::kRaw, KeyEntry::StringForm::kBuilt}) {
-    db_.SetString("k", "v", Database::TtlMode::kClear);
-    db_.Find("k")->set_string_form(form);
-    db_.SetString("k", "w", Database::TtlMode::kKeep);  // Overwritten in place.
-    EXPECT_EQ(db_.Find("k")->string_form(), KeyEntry::StringForm::kWhole);
+    db_.SetString("k", "v", Database::TtlMode::kClear)->set_string_form(form);
+    KeyEntry* e = db_.SetString("k", "w", Database::TtlMode::kKeep);  // Overwritten in place.
+    EXPECT_EQ(e, db_.Find("k"));
+    EXPECT_EQ(e->string_value(), "w");
+    EXPECT_EQ(e->string_form(), KeyEntry::StringForm::kWhole);
   }
 }
 
