@@ -7,9 +7,9 @@
 #include <memory>
 #include <string_view>
 
-#include "server/config.h"
-#include "server/log.h"
-#include "server/server.h"
+#include "server/config/config.h"
+#include "server/core/server.h"
+#include "server/sys/log.h"
 
 namespace {
 

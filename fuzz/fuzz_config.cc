@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
-#include "server/config.h"
-#include "server/string_util.h"
+#include "base/ascii.h"
+#include "server/config/config.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);

@@ -3,14 +3,14 @@
 #include <cmath>
 #include <cstdio>
 
-#include "protocol/numbers.h"
+#include "base/numbers.h"
 
 namespace respd::protocol {
 
 void ReplyBuilder::LengthHeader(char type, size_t n) {
-  char buf[kInt64Digits + 3];
+  char buf[base::kInt64Digits + 3];
   buf[0] = type;
-  size_t len = 1 + FormatUint64(n, buf + 1);
+  size_t len = 1 + base::FormatUint64(n, buf + 1);
   buf[len++] = '\r';
   buf[len++] = '\n';
   out_->Append(buf, len);
@@ -50,9 +50,9 @@ void ReplyBuilder::Error(std::string_view text) {
 }
 
 void ReplyBuilder::Integer(int64_t value) {
-  char buf[kInt64Digits + 3];
+  char buf[base::kInt64Digits + 3];
   buf[0] = ':';
-  size_t len = 1 + FormatInt64(value, buf + 1);
+  size_t len = 1 + base::FormatInt64(value, buf + 1);
   buf[len++] = '\r';
   buf[len++] = '\n';
   out_->Append(buf, len);
@@ -62,7 +62,7 @@ void ReplyBuilder::Bulk(std::string_view s) {
   // Header and small payloads go out in one append.
   char buf[128];
   buf[0] = '$';
-  size_t len = 1 + FormatUint64(s.size(), buf + 1);
+  size_t len = 1 + base::FormatUint64(s.size(), buf + 1);
   buf[len++] = '\r';
   buf[len++] = '\n';
   if (s.size() + len + 2 <= sizeof(buf)) {

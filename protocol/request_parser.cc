@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "protocol/numbers.h"
+#include "base/numbers.h"
 
 namespace respd::protocol {
 namespace {
@@ -157,7 +157,7 @@ ParseStatus RequestParser::ParseMultibulk(std::string_view cmd, size_t* consumed
     }
     if (cr + 2 > cmd.size()) return ParseStatus::kNeedMore;  // The '\n' is not here yet.
     int64_t count;
-    if (!ParseInt64(cmd.substr(1, cr - 1), &count) || count > limits_->max_multibulk_len) {
+    if (!base::ParseInt64(cmd.substr(1, cr - 1), &count) || count > limits_->max_multibulk_len) {
       return Fail(ProtocolError::kInvalidMultibulkLength);
     }
     if (!authenticated_ && count > limits_->unauthenticated_max_multibulk_len) {
@@ -190,7 +190,7 @@ ParseStatus RequestParser::ParseMultibulk(std::string_view cmd, size_t* consumed
         return Fail(ProtocolError::kExpectedDollar);
       }
       int64_t len;
-      if (!ParseInt64(cmd.substr(pos_ + 1, cr - pos_ - 1), &len) || len < 0 ||
+      if (!base::ParseInt64(cmd.substr(pos_ + 1, cr - pos_ - 1), &len) || len < 0 ||
           len > limits_->max_bulk_len) {
         return Fail(ProtocolError::kInvalidBulkLength);
       }

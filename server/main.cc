@@ -13,12 +13,12 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "server/config.h"
-#include "server/crash_report.h"
-#include "server/log.h"
-#include "server/process.h"
-#include "server/server.h"
-#include "server/version.h"
+#include "server/config/config.h"
+#include "server/core/server.h"
+#include "server/sys/crash_report.h"
+#include "server/sys/log.h"
+#include "server/sys/process.h"
+#include "server/sys/version.h"
 
 namespace {
 

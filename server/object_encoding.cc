@@ -4,7 +4,7 @@
 #include <limits>
 #include <string_view>
 
-#include "protocol/numbers.h"
+#include "base/numbers.h"
 
 namespace respd::server {
 
@@ -28,7 +28,7 @@ RedisStringObject DescribeStringObject(const store::KeyEntry& e) {
   switch (e.string_form()) {
     case Form::kWhole:
       // tryObjectEncoding: an integer that round-trips, else embstr or raw.
-      if (value.size() <= kMaxIntChars && protocol::ParseInt64(value, &number)) {
+      if (value.size() <= kMaxIntChars && base::ParseInt64(value, &number)) {
         o.encoding = "int";
         if (number >= 0 && number < kSharedIntegers) {
           o.refcount = std::numeric_limits<int32_t>::max();

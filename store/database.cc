@@ -8,7 +8,7 @@
 
 namespace respd::store {
 
-Database::Database(int id, const Clock& clock, const HashSeed& seed)
+Database::Database(int id, const base::Clock& clock, const base::HashSeed& seed)
     : id_(id), clock_(&clock), keys_(seed), expires_(seed) {}
 
 Database::~Database() { Clear(); }

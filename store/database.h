@@ -19,7 +19,7 @@
 #include <string_view>
 #include <vector>
 
-#include "store/clock.h"
+#include "base/clock.h"
 #include "store/dict.h"
 #include "store/key_entry.h"
 #include "store/op_result.h"
@@ -50,7 +50,7 @@ struct ExpireStepResult {
 
 class Database {
  public:
-  Database(int id, const Clock& clock, const HashSeed& seed);
+  Database(int id, const base::Clock& clock, const base::HashSeed& seed);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -212,7 +212,7 @@ class Database {
   bool ExpireIfNeeded(Dict<KeyEntryTraits>::Slot slot);
 
   const int id_;
-  const Clock* clock_;
+  const base::Clock* clock_;
   KeyspaceObserver* observer_ = nullptr;
   bool touch_disabled_ = false;
   Dict<KeyEntryTraits> keys_;

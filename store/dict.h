@@ -29,7 +29,7 @@
 #include <string_view>
 #include <utility>
 
-#include "store/siphash.h"
+#include "base/siphash.h"
 
 namespace respd::store {
 
@@ -51,7 +51,7 @@ class Dict {
   // Redis's HASHTABLE_MIN_FILL: shrink when less than 10% of buckets are used.
   static constexpr size_t kMinFillPercent = 10;
 
-  explicit Dict(const HashSeed& seed)
+  explicit Dict(const base::HashSeed& seed)
       : seed_(&seed), rng_(seed.bytes[0] * 0x9E3779B97F4A7C15ULL + 1) {}
   ~Dict() {
     std::free(tables_[0]);
@@ -75,7 +75,7 @@ class Dict {
   // Bytes of bucket arrays (the entries are the caller's).
   size_t MemoryUsage() const { return bucket_count() * sizeof(Entry*); }
 
-  uint64_t Hash(std::string_view key) const { return HashKey(key, *seed_); }
+  uint64_t Hash(std::string_view key) const { return base::HashKey(key, *seed_); }
 
   // Warming, for callers about to look up several keys (a pipeline): first
   // the bucket slots of all of them, then the entries those slots point at,
@@ -399,7 +399,7 @@ class Dict {
     return rng_ * 0x2545F4914F6CDD1DULL;
   }
 
-  const HashSeed* seed_;
+  const base::HashSeed* seed_;
   Entry** tables_[2] = {nullptr, nullptr};
   size_t size_[2] = {0, 0};
   size_t used_[2] = {0, 0};

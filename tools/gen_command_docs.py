@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Generates server/command_docs.cc from the reference Redis server.
+"""Generates server/commands/generated/command_docs.cc from the reference Redis server.
 
 Starts /usr/bin/redis-server (7.0) on a free 127.0.0.1 port, asks it over
 RESP3 for COMMAND INFO and COMMAND DOCS of every command and subcommand, and
 writes the tips, key specifications and docs of each as a flat node array
-(see server/command_docs.h). Run from anywhere:
+(see server/dispatch/command_docs.h). Run from anywhere:
 
     python3 tools/gen_command_docs.py [--redis-server PATH] [--output PATH]
 
@@ -23,7 +23,7 @@ import tempfile
 import time
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEFAULT_OUTPUT = os.path.join(REPO_ROOT, "server", "command_docs.cc")
+DEFAULT_OUTPUT = os.path.join(REPO_ROOT, "server", "commands", "generated", "command_docs.cc")
 
 
 class RespError(Exception):
@@ -313,7 +313,7 @@ def render(version, commands):
     lines.append("// %d commands and subcommands, %d nodes, %d bytes of distinct text."
                  % (len(docs), len(table.nodes), pool.size))
     lines.append("")
-    lines.append('#include "server/command_docs.h"')
+    lines.append('#include "server/dispatch/command_docs.h"')
     lines.append("")
     lines.append("#include <algorithm>")
     lines.append("#include <iterator>")

@@ -14,25 +14,25 @@
 #include <string>
 #include <vector>
 
-#include "store/clock.h"
+#include "base/clock.h"
+#include "base/siphash.h"
 #include "store/database.h"
 #include "store/dict.h"
 #include "store/key_entry.h"
-#include "store/siphash.h"
 
 namespace {
 
+using respd::base::HashSeed;
+using respd::base::ManualClock;
 using respd::store::Database;
 using respd::store::Dict;
-using respd::store::HashSeed;
 using respd::store::KeyEntry;
 using respd::store::KeyEntryTraits;
-using respd::store::ManualClock;
 
 using KeyDict = Dict<KeyEntryTraits>;
 
-const HashSeed& Seed() {
-  static const HashSeed seed = respd::store::RandomHashSeed();
+const base::HashSeed& Seed() {
+  static const base::HashSeed seed = respd::base::RandomHashSeed();
   return seed;
 }
 
@@ -203,7 +203,7 @@ BENCHMARK(BM_DictRehashPerEntry)->Arg(1000000)->Unit(benchmark::kMillisecond);
 
 // The same through store::Database: what a SET/GET/DEL handler calls.
 struct Db {
-  ManualClock clock{1700000000000};
+  base::ManualClock clock{1700000000000};
   Database db{0, clock, Seed()};
 };
 

@@ -4,13 +4,13 @@
 #include <cstdio>
 
 #include "ae/event_loop.h"
-#include "protocol/numbers.h"
-#include "server/client.h"
-#include "server/command_context.h"
+#include "base/ascii.h"
+#include "base/numbers.h"
 #include "server/commands/families.h"
-#include "server/errors.h"
-#include "server/server.h"
-#include "server/string_util.h"
+#include "server/core/server.h"
+#include "server/dispatch/command_context.h"
+#include "server/dispatch/errors.h"
+#include "server/net/client.h"
 
 namespace respd::server {
 namespace {
@@ -101,16 +101,16 @@ void ClientSetinfoCommand(CommandContext& ctx) {
   const std::string_view attr = ctx.argv[2];
   const std::string_view value = ctx.argv[3];
   std::string* field = nullptr;
-  if (EqualsIgnoreCase(attr, "lib-name")) {
+  if (base::EqualsIgnoreCase(attr, "lib-name")) {
     field = &ctx.client.lib_name;
-  } else if (EqualsIgnoreCase(attr, "lib-ver")) {
+  } else if (base::EqualsIgnoreCase(attr, "lib-ver")) {
     field = &ctx.client.lib_ver;
   } else {
     ctx.Error("ERR Unrecognized option '" + std::string(attr) + "'");
     return;
   }
   if (!ValidName(value)) {
-    ctx.Error("ERR " + AsciiLowerCopy(attr) +
+    ctx.Error("ERR " + base::AsciiLowerCopy(attr) +
               " cannot contain spaces, newlines or special characters.");
     return;
   }
@@ -128,19 +128,19 @@ void ClientListCommand(CommandContext& ctx) {
   const auto& argv = ctx.argv;
   std::vector<uint64_t> ids;
   bool only_none = false;  // A type no respd client ever has.
-  if (argv.size() == 4 && EqualsIgnoreCase(argv[2], "type")) {
+  if (argv.size() == 4 && base::EqualsIgnoreCase(argv[2], "type")) {
     const std::string_view type = argv[3];
-    if (EqualsIgnoreCase(type, "master") || EqualsIgnoreCase(type, "replica") ||
-        EqualsIgnoreCase(type, "slave") || EqualsIgnoreCase(type, "pubsub")) {
+    if (base::EqualsIgnoreCase(type, "master") || base::EqualsIgnoreCase(type, "replica") ||
+        base::EqualsIgnoreCase(type, "slave") || base::EqualsIgnoreCase(type, "pubsub")) {
       only_none = true;
-    } else if (!EqualsIgnoreCase(type, "normal")) {
+    } else if (!base::EqualsIgnoreCase(type, "normal")) {
       ctx.Error("ERR Unknown client type '" + std::string(type) + "'");
       return;
     }
-  } else if (argv.size() > 3 && EqualsIgnoreCase(argv[2], "id")) {
+  } else if (argv.size() > 3 && base::EqualsIgnoreCase(argv[2], "id")) {
     for (size_t j = 3; j < argv.size(); ++j) {
       int64_t id;
-      if (!protocol::ParseInt64(argv[j], &id) || id <= 0) {
+      if (!base::ParseInt64(argv[j], &id) || id <= 0) {
         ctx.Error("ERR Invalid client ID");
         return;
       }
@@ -180,37 +180,37 @@ void ClientKillCommand(CommandContext& ctx) {
     for (size_t i = 2; i < argv.size(); i += 2) {
       const bool more = i + 1 < argv.size();
       const std::string_view opt = argv[i];
-      if (EqualsIgnoreCase(opt, "id") && more) {
+      if (base::EqualsIgnoreCase(opt, "id") && more) {
         int64_t v;
-        if (!protocol::ParseInt64(argv[i + 1], &v) || v < 1) {
+        if (!base::ParseInt64(argv[i + 1], &v) || v < 1) {
           ctx.Error("ERR client-id should be greater than 0");
           return;
         }
         id = static_cast<uint64_t>(v);
-      } else if (EqualsIgnoreCase(opt, "type") && more) {
+      } else if (base::EqualsIgnoreCase(opt, "type") && more) {
         const std::string_view type = argv[i + 1];
-        if (EqualsIgnoreCase(type, "master") || EqualsIgnoreCase(type, "replica") ||
-            EqualsIgnoreCase(type, "slave") || EqualsIgnoreCase(type, "pubsub")) {
+        if (base::EqualsIgnoreCase(type, "master") || base::EqualsIgnoreCase(type, "replica") ||
+            base::EqualsIgnoreCase(type, "slave") || base::EqualsIgnoreCase(type, "pubsub")) {
           no_match = true;
-        } else if (!EqualsIgnoreCase(type, "normal")) {
+        } else if (!base::EqualsIgnoreCase(type, "normal")) {
           ctx.Error("ERR Unknown client type '" + std::string(type) + "'");
           return;
         }
-      } else if (EqualsIgnoreCase(opt, "addr") && more) {
+      } else if (base::EqualsIgnoreCase(opt, "addr") && more) {
         addr = argv[i + 1];
         filter_addr = true;
-      } else if (EqualsIgnoreCase(opt, "laddr") && more) {
+      } else if (base::EqualsIgnoreCase(opt, "laddr") && more) {
         laddr = argv[i + 1];
         filter_laddr = true;
-      } else if (EqualsIgnoreCase(opt, "user") && more) {
+      } else if (base::EqualsIgnoreCase(opt, "user") && more) {
         if (argv[i + 1] != "default") {
           ctx.Error("ERR No such user '" + std::string(argv[i + 1]) + "'");
           return;
         }
-      } else if (EqualsIgnoreCase(opt, "skipme") && more) {
-        if (EqualsIgnoreCase(argv[i + 1], "yes")) {
+      } else if (base::EqualsIgnoreCase(opt, "skipme") && more) {
+        if (base::EqualsIgnoreCase(argv[i + 1], "yes")) {
           skipme = true;
-        } else if (EqualsIgnoreCase(argv[i + 1], "no")) {
+        } else if (base::EqualsIgnoreCase(argv[i + 1], "no")) {
           skipme = false;
         } else {
           ctx.Error(kErrSyntax);
@@ -256,12 +256,12 @@ void ClientKillCommand(CommandContext& ctx) {
 void ClientReplyCommand(CommandContext& ctx) {
   const std::string_view mode = ctx.argv[2];
   Client& c = ctx.client;
-  if (EqualsIgnoreCase(mode, "on")) {
+  if (base::EqualsIgnoreCase(mode, "on")) {
     c.reply_off = c.reply_skip = c.reply_skip_next = false;
     ctx.reply.Ok();
-  } else if (EqualsIgnoreCase(mode, "off")) {
+  } else if (base::EqualsIgnoreCase(mode, "off")) {
     c.reply_off = true;
-  } else if (EqualsIgnoreCase(mode, "skip")) {
+  } else if (base::EqualsIgnoreCase(mode, "skip")) {
     if (!c.reply_off) c.reply_skip_next = true;
   } else {
     ctx.Error(kErrSyntax);
@@ -270,9 +270,9 @@ void ClientReplyCommand(CommandContext& ctx) {
 
 // Parses ON|OFF for NO-EVICT and NO-TOUCH.
 void SetOnOff(CommandContext& ctx, bool* flag) {
-  if (EqualsIgnoreCase(ctx.argv[2], "on")) {
+  if (base::EqualsIgnoreCase(ctx.argv[2], "on")) {
     *flag = true;
-  } else if (EqualsIgnoreCase(ctx.argv[2], "off")) {
+  } else if (base::EqualsIgnoreCase(ctx.argv[2], "off")) {
     *flag = false;
   } else {
     ctx.Error(kErrSyntax);

@@ -5,14 +5,14 @@
 #include <set>
 #include <vector>
 
-#include "server/command_context.h"
+#include "base/ascii.h"
+#include "base/glob.h"
 #include "server/commands/families.h"
-#include "server/config_directives.h"
-#include "server/config_rewrite.h"
-#include "server/errors.h"
-#include "server/glob.h"
-#include "server/server.h"
-#include "server/string_util.h"
+#include "server/config/config_directives.h"
+#include "server/config/config_rewrite.h"
+#include "server/core/server.h"
+#include "server/dispatch/command_context.h"
+#include "server/dispatch/errors.h"
 
 namespace respd::server {
 namespace {
@@ -40,7 +40,7 @@ void ConfigGetCommand(CommandContext& ctx) {
   std::vector<std::pair<std::string, const DirectiveSpec*>> found;
   std::set<std::string> seen;
   auto add = [&](std::string shown, const DirectiveSpec* spec) {
-    if (seen.insert(AsciiLowerCopy(shown)).second) found.emplace_back(std::move(shown), spec);
+    if (seen.insert(base::AsciiLowerCopy(shown)).second) found.emplace_back(std::move(shown), spec);
   };
   for (size_t j = 2; j < ctx.argv.size(); ++j) {
     const std::string_view pattern = ctx.argv[j];
@@ -51,8 +51,8 @@ void ConfigGetCommand(CommandContext& ctx) {
     }
     for (const DirectiveSpec& spec : AllDirectives()) {
       if (spec.flags & (kFileOnly | kHidden)) continue;
-      if (GlobMatch(pattern, spec.name, /*nocase=*/true)) add(std::string(spec.name), &spec);
-      if (!spec.alias.empty() && GlobMatch(pattern, spec.alias, true)) {
+      if (base::GlobMatch(pattern, spec.name, /*nocase=*/true)) add(std::string(spec.name), &spec);
+      if (!spec.alias.empty() && base::GlobMatch(pattern, spec.alias, true)) {
         add(std::string(spec.alias), &spec);
       }
     }

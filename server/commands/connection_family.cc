@@ -1,12 +1,12 @@
 // Connection: PING ECHO QUIT SELECT AUTH HELLO.
-#include "protocol/numbers.h"
-#include "server/client.h"
-#include "server/command_context.h"
+#include "base/ascii.h"
+#include "base/numbers.h"
 #include "server/commands/families.h"
-#include "server/errors.h"
-#include "server/server.h"
-#include "server/string_util.h"
-#include "server/version.h"
+#include "server/core/server.h"
+#include "server/dispatch/command_context.h"
+#include "server/dispatch/errors.h"
+#include "server/net/client.h"
+#include "server/sys/version.h"
 
 namespace respd::server {
 namespace {
@@ -47,7 +47,7 @@ void QuitCommand(CommandContext& ctx) {
 // SELECT index
 void SelectCommand(CommandContext& ctx) {
   int64_t index;
-  if (!protocol::ParseInt64(ctx.argv[1], &index) || index < INT32_MIN || index > INT32_MAX) {
+  if (!base::ParseInt64(ctx.argv[1], &index) || index < INT32_MIN || index > INT32_MAX) {
     ctx.Error(kErrNotInteger);
     return;
   }
@@ -108,7 +108,7 @@ void HelloCommand(CommandContext& ctx) {
   int64_t version = 0;
   size_t next = 1;
   if (argv.size() >= 2) {
-    if (!protocol::ParseInt64(argv[next++], &version)) {
+    if (!base::ParseInt64(argv[next++], &version)) {
       ctx.Error("ERR Protocol version is not an integer or out of range");
       return;
     }
@@ -121,12 +121,12 @@ void HelloCommand(CommandContext& ctx) {
   bool has_auth = false, has_name = false;
   for (size_t j = next; j < argv.size(); ++j) {
     const size_t more = argv.size() - 1 - j;
-    if (EqualsIgnoreCase(argv[j], "auth") && more >= 2) {
+    if (base::EqualsIgnoreCase(argv[j], "auth") && more >= 2) {
       has_auth = true;
       user = argv[j + 1];
       password = argv[j + 2];
       j += 2;
-    } else if (EqualsIgnoreCase(argv[j], "setname") && more >= 1) {
+    } else if (base::EqualsIgnoreCase(argv[j], "setname") && more >= 1) {
       has_name = true;
       name = argv[j + 1];
       if (!ValidClientName(name)) {

@@ -2,7 +2,7 @@
 // adding a command is one handler and one line in its family's table.
 #pragma once
 
-#include "server/command_table.h"
+#include "server/dispatch/command_table.h"
 
 namespace respd::server {
 

@@ -21,14 +21,14 @@
 #include <thread>
 #include <vector>
 
-#include "protocol/numbers.h"
-#include "server/allocator.h"
-#include "server/command_context.h"
+#include "base/ascii.h"
+#include "base/numbers.h"
 #include "server/commands/families.h"
-#include "server/errors.h"
+#include "server/core/server.h"
+#include "server/dispatch/command_context.h"
+#include "server/dispatch/errors.h"
 #include "server/object_encoding.h"
-#include "server/server.h"
-#include "server/string_util.h"
+#include "server/sys/allocator.h"
 
 namespace respd::server {
 namespace {
@@ -299,11 +299,11 @@ constexpr std::string_view kDebugHelp[] = {
 
 // TIME
 void TimeCommand(CommandContext& ctx) {
-  const int64_t now_us = store::SystemTimeUs();
+  const int64_t now_us = base::SystemTimeUs();
   ctx.reply.ArrayHeader(2);
-  char buf[protocol::kInt64Digits];
-  ctx.reply.Bulk({buf, protocol::FormatInt64(now_us / 1000000, buf)});
-  ctx.reply.Bulk({buf, protocol::FormatInt64(now_us % 1000000, buf)});
+  char buf[base::kInt64Digits];
+  ctx.reply.Bulk({buf, base::FormatInt64(now_us / 1000000, buf)});
+  ctx.reply.Bulk({buf, base::FormatInt64(now_us % 1000000, buf)});
 }
 
 // LASTSAVE: nothing has ever been saved, so the time the server started (as
@@ -331,7 +331,8 @@ void SaveCommand(CommandContext& ctx) {
 
 // BGSAVE [SCHEDULE]
 void BgsaveCommand(CommandContext& ctx) {
-  if (ctx.argv.size() > 1 && !(ctx.argv.size() == 2 && EqualsIgnoreCase(ctx.argv[1], "schedule"))) {
+  if (ctx.argv.size() > 1 &&
+      !(ctx.argv.size() == 2 && base::EqualsIgnoreCase(ctx.argv[1], "schedule"))) {
     ctx.Error(kErrSyntax);
     return;
   }
@@ -351,7 +352,7 @@ void SlowlogGetCommand(CommandContext& ctx) {
   const auto& entries = ctx.server.slowlog().entries();
   int64_t count = 10;
   if (ctx.argv.size() == 3) {
-    if (!protocol::ParseInt64(ctx.argv[2], &count) || count < -1) {
+    if (!base::ParseInt64(ctx.argv[2], &count) || count < -1) {
       ctx.Error("ERR count should be greater than or equal to -1");
       return;
     }
@@ -398,9 +399,9 @@ void SlowlogHelpCommand(CommandContext& ctx) { ReplyHelp(ctx, kSlowlogHelp); }
 // two sds there), and SAMPLES changes nothing for strings.
 void MemoryUsageCommand(CommandContext& ctx) {
   for (size_t j = 3; j < ctx.argv.size(); ++j) {
-    if (EqualsIgnoreCase(ctx.argv[j], "samples") && j + 1 < ctx.argv.size()) {
+    if (base::EqualsIgnoreCase(ctx.argv[j], "samples") && j + 1 < ctx.argv.size()) {
       int64_t samples;
-      if (!protocol::ParseInt64(ctx.argv[j + 1], &samples)) {
+      if (!base::ParseInt64(ctx.argv[j + 1], &samples)) {
         ctx.Error(kErrNotInteger);
         return;
       }
@@ -581,11 +582,11 @@ void MemoryHelpCommand(CommandContext& ctx) { ReplyHelp(ctx, kMemoryHelp); }
 void FunctionListCommand(CommandContext& ctx) {
   bool with_code = false, library_name = false;
   for (size_t i = 2; i < ctx.argv.size(); ++i) {
-    if (!with_code && EqualsIgnoreCase(ctx.argv[i], "withcode")) {
+    if (!with_code && base::EqualsIgnoreCase(ctx.argv[i], "withcode")) {
       with_code = true;
       continue;
     }
-    if (!library_name && EqualsIgnoreCase(ctx.argv[i], "libraryname")) {
+    if (!library_name && base::EqualsIgnoreCase(ctx.argv[i], "libraryname")) {
       if (i + 1 >= ctx.argv.size()) {
         ctx.Error("ERR library name argument was not given");
         return;
@@ -606,8 +607,8 @@ void FunctionFlushCommand(CommandContext& ctx) {
     SubcommandSyntaxError(ctx);
     return;
   }
-  if (ctx.argv.size() == 3 && !EqualsIgnoreCase(ctx.argv[2], "sync") &&
-      !EqualsIgnoreCase(ctx.argv[2], "async")) {
+  if (ctx.argv.size() == 3 && !base::EqualsIgnoreCase(ctx.argv[2], "sync") &&
+      !base::EqualsIgnoreCase(ctx.argv[2], "async")) {
     ctx.Error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
     return;
   }
@@ -636,8 +637,8 @@ void FunctionHelpCommand(CommandContext& ctx) { ReplyHelp(ctx, kFunctionHelp); }
 
 // SCRIPT FLUSH [ASYNC|SYNC]
 void ScriptFlushCommand(CommandContext& ctx) {
-  if (ctx.argv.size() == 3 &&
-      (EqualsIgnoreCase(ctx.argv[2], "sync") || EqualsIgnoreCase(ctx.argv[2], "async"))) {
+  if (ctx.argv.size() == 3 && (base::EqualsIgnoreCase(ctx.argv[2], "sync") ||
+                               base::EqualsIgnoreCase(ctx.argv[2], "async"))) {
     ctx.reply.Ok();
   } else if (ctx.argv.size() == 2) {
     ctx.reply.Ok();
@@ -737,7 +738,7 @@ void DebugObject(CommandContext& ctx) {
   // The RDB writer stores a string that is a 32-bit integer (up to 11
   // bytes) as an int, whatever its in-memory encoding.
   int64_t v = 0;
-  const bool parses = value.size() <= 11 && protocol::ParseInt64(value, &v);
+  const bool parses = value.size() <= 11 && base::ParseInt64(value, &v);
   size_t serialized = parses ? RdbIntSize(v) : 0;
   if (serialized == 0) serialized = RdbLenSize(value.size()) + value.size();
   char buf[256];
@@ -768,18 +769,18 @@ void DebugSleep(CommandContext& ctx) {
 void DebugCommand(CommandContext& ctx) {
   const std::string_view sub = ctx.argv[1];
   const size_t argc = ctx.argv.size();
-  if (argc == 2 && EqualsIgnoreCase(sub, "segfault")) {
+  if (argc == 2 && base::EqualsIgnoreCase(sub, "segfault")) {
     // Crash on purpose, as Redis's DEBUG SEGFAULT: tests the crash report.
     volatile char* invalid = reinterpret_cast<volatile char*>(-1);
     *invalid = 'x';
-  } else if (argc == 2 && EqualsIgnoreCase(sub, "help")) {
+  } else if (argc == 2 && base::EqualsIgnoreCase(sub, "help")) {
     ReplyHelp(ctx, kDebugHelp);
-  } else if (argc == 3 && EqualsIgnoreCase(sub, "sleep")) {
+  } else if (argc == 3 && base::EqualsIgnoreCase(sub, "sleep")) {
     DebugSleep(ctx);
-  } else if (argc == 3 && EqualsIgnoreCase(sub, "set-active-expire")) {
+  } else if (argc == 3 && base::EqualsIgnoreCase(sub, "set-active-expire")) {
     ctx.server.set_active_expire_enabled(AtoiNonZero(ctx.argv[2]));
     ctx.reply.Ok();
-  } else if (argc == 3 && EqualsIgnoreCase(sub, "object")) {
+  } else if (argc == 3 && base::EqualsIgnoreCase(sub, "object")) {
     DebugObject(ctx);
   } else {
     SubcommandSyntaxError(ctx);

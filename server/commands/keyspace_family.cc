@@ -14,14 +14,14 @@
 #include <string>
 #include <vector>
 
-#include "protocol/numbers.h"
-#include "server/command_context.h"
+#include "base/ascii.h"
+#include "base/glob.h"
+#include "base/numbers.h"
 #include "server/commands/families.h"
-#include "server/errors.h"
-#include "server/glob.h"
+#include "server/core/server.h"
+#include "server/dispatch/command_context.h"
+#include "server/dispatch/errors.h"
 #include "server/object_encoding.h"
-#include "server/server.h"
-#include "server/string_util.h"
 
 namespace respd::server {
 namespace {
@@ -46,7 +46,7 @@ std::string_view TypeName(const KeyEntry* e) {
 // range error). Replies and returns false on failure.
 bool ParseIntOrReply(CommandContext& ctx, std::string_view arg, std::string_view msg, int* out) {
   int64_t v;
-  if (!protocol::ParseInt64(arg, &v)) {
+  if (!base::ParseInt64(arg, &v)) {
     ctx.Error(msg.empty() ? kErrNotInteger : msg);
     return false;
   }
@@ -106,7 +106,7 @@ void KeysCommand(CommandContext& ctx) {
   std::vector<const KeyEntry*> found;
   ctx.db.ForEach([&](const KeyEntry* e) {
     // Expired keys are skipped but left for lazy or active expiry.
-    if ((all || GlobMatch(pattern, e->key())) && !ctx.db.IsExpired(e)) found.push_back(e);
+    if ((all || base::GlobMatch(pattern, e->key())) && !ctx.db.IsExpired(e)) found.push_back(e);
   });
   ctx.reply.ArrayHeader(found.size());
   for (const KeyEntry* e : found) ctx.reply.Bulk(e->key());
@@ -154,8 +154,8 @@ void ScanCommand(CommandContext& ctx) {
   // last wins), and anything else is a syntax error.
   for (size_t i = 2; i < argv.size(); i += 2) {
     const bool has_value = i + 1 < argv.size();
-    if (EqualsIgnoreCase(argv[i], "count") && has_value) {
-      if (!protocol::ParseInt64(argv[i + 1], &count)) {
+    if (base::EqualsIgnoreCase(argv[i], "count") && has_value) {
+      if (!base::ParseInt64(argv[i + 1], &count)) {
         ctx.Error(kErrNotInteger);
         return;
       }
@@ -163,10 +163,10 @@ void ScanCommand(CommandContext& ctx) {
         ctx.Error(kErrSyntax);
         return;
       }
-    } else if (EqualsIgnoreCase(argv[i], "match") && has_value) {
+    } else if (base::EqualsIgnoreCase(argv[i], "match") && has_value) {
       pattern = argv[i + 1];
       use_pattern = pattern != "*";  // "*" matches everything, "" included.
-    } else if (EqualsIgnoreCase(argv[i], "type") && has_value) {
+    } else if (base::EqualsIgnoreCase(argv[i], "type") && has_value) {
       type = argv[i + 1];
       use_type = true;
     } else {
@@ -186,10 +186,10 @@ void ScanCommand(CommandContext& ctx) {
   // Filter as Redis does, in its order: pattern, then type (a lookup, which
   // reclaims an expired key and then sees "none"), then expiry (reclaiming).
   const auto keep = [&](const std::string& key) {
-    if (use_pattern && !GlobMatch(pattern, key)) return false;
+    if (use_pattern && !base::GlobMatch(pattern, key)) return false;
     if (use_type) {
       const KeyEntry* e = ctx.db.FindForRead(key, kNoTouch);
-      if (!EqualsIgnoreCase(type, TypeName(e))) return false;
+      if (!base::EqualsIgnoreCase(type, TypeName(e))) return false;
       // TYPE none keeps a key just reclaimed: Redis's expiry check that
       // follows no longer finds it.
       if (e == nullptr) return true;
@@ -198,9 +198,9 @@ void ScanCommand(CommandContext& ctx) {
   };
   std::erase_if(keys, [&](const std::string& key) { return !keep(key); });
 
-  char digits[protocol::kInt64Digits];
+  char digits[base::kInt64Digits];
   ctx.reply.ArrayHeader(2);
-  ctx.reply.Bulk({digits, protocol::FormatUint64(cursor, digits)});
+  ctx.reply.Bulk({digits, base::FormatUint64(cursor, digits)});
   ctx.reply.ArrayHeader(keys.size());
   for (const std::string& key : keys) ctx.reply.Bulk(key);
 }
@@ -251,9 +251,9 @@ void CopyCommand(CommandContext& ctx) {
   bool replace = false;
   int dbid = ctx.client.db_index;
   for (size_t j = 3; j < argv.size(); ++j) {
-    if (EqualsIgnoreCase(argv[j], "replace")) {
+    if (base::EqualsIgnoreCase(argv[j], "replace")) {
       replace = true;
-    } else if (EqualsIgnoreCase(argv[j], "db") && j + 1 < argv.size()) {
+    } else if (base::EqualsIgnoreCase(argv[j], "db") && j + 1 < argv.size()) {
       if (!ParseIntOrReply(ctx, argv[j + 1], {}, &dbid)) return;
       if (!ValidDbIndex(ctx, dbid)) {
         ctx.Error(kErrDbIndex);
@@ -335,13 +335,13 @@ void ExpireGeneric(CommandContext& ctx, int64_t basetime, bool seconds) {
   // Options are checked before the number.
   uint32_t flags = 0;
   for (size_t j = 3; j < argv.size(); ++j) {
-    if (EqualsIgnoreCase(argv[j], "nx")) {
+    if (base::EqualsIgnoreCase(argv[j], "nx")) {
       flags |= kExpireNx;
-    } else if (EqualsIgnoreCase(argv[j], "xx")) {
+    } else if (base::EqualsIgnoreCase(argv[j], "xx")) {
       flags |= kExpireXx;
-    } else if (EqualsIgnoreCase(argv[j], "gt")) {
+    } else if (base::EqualsIgnoreCase(argv[j], "gt")) {
       flags |= kExpireGt;
-    } else if (EqualsIgnoreCase(argv[j], "lt")) {
+    } else if (base::EqualsIgnoreCase(argv[j], "lt")) {
       flags |= kExpireLt;
     } else {
       // Redis formats the option with %s: it ends at a NUL byte.
@@ -360,7 +360,7 @@ void ExpireGeneric(CommandContext& ctx, int64_t basetime, bool seconds) {
   }
 
   int64_t when;
-  if (!protocol::ParseInt64(argv[2], &when)) {
+  if (!base::ParseInt64(argv[2], &when)) {
     ctx.Error(kErrNotInteger);
     return;
   }

@@ -2,15 +2,15 @@
 // HELP).
 #include <vector>
 
-#include "server/command_context.h"
-#include "server/command_reply.h"
+#include "base/ascii.h"
+#include "base/glob.h"
 #include "server/commands/families.h"
-#include "server/errors.h"
-#include "server/glob.h"
-#include "server/info.h"
-#include "server/key_specs.h"
-#include "server/server.h"
-#include "server/string_util.h"
+#include "server/core/info.h"
+#include "server/core/server.h"
+#include "server/dispatch/command_context.h"
+#include "server/dispatch/command_reply.h"
+#include "server/dispatch/errors.h"
+#include "server/dispatch/key_specs.h"
 
 namespace respd::server {
 namespace {
@@ -22,8 +22,8 @@ void DbsizeCommand(CommandContext& ctx) { ctx.reply.Integer(static_cast<int64_t>
 // once: with no background thread, ASYNC is served synchronously.
 bool ParseFlushMode(CommandContext& ctx) {
   if (ctx.argv.size() == 1) return true;
-  if (ctx.argv.size() == 2 &&
-      (EqualsIgnoreCase(ctx.argv[1], "async") || EqualsIgnoreCase(ctx.argv[1], "sync"))) {
+  if (ctx.argv.size() == 2 && (base::EqualsIgnoreCase(ctx.argv[1], "async") ||
+                               base::EqualsIgnoreCase(ctx.argv[1], "sync"))) {
     return true;
   }
   ctx.Error(kErrSyntax);
@@ -58,15 +58,15 @@ void ShutdownCommand(CommandContext& ctx) {
   bool save = false, nosave = false, now = false, force = false, abort = false;
   for (size_t j = 1; j < ctx.argv.size(); ++j) {
     const std::string_view opt = ctx.argv[j];
-    if (EqualsIgnoreCase(opt, "nosave")) {
+    if (base::EqualsIgnoreCase(opt, "nosave")) {
       nosave = true;
-    } else if (EqualsIgnoreCase(opt, "save")) {
+    } else if (base::EqualsIgnoreCase(opt, "save")) {
       save = true;
-    } else if (EqualsIgnoreCase(opt, "now")) {
+    } else if (base::EqualsIgnoreCase(opt, "now")) {
       now = true;
-    } else if (EqualsIgnoreCase(opt, "force")) {
+    } else if (base::EqualsIgnoreCase(opt, "force")) {
       force = true;
-    } else if (EqualsIgnoreCase(opt, "abort")) {
+    } else if (base::EqualsIgnoreCase(opt, "abort")) {
       abort = true;
     } else {
       ctx.Error(kErrSyntax);
@@ -154,13 +154,13 @@ void CommandListCommand(CommandContext& ctx) {
   const auto& argv = ctx.argv;
   enum class Filter { kNone, kModule, kAclCat, kPattern } filter = Filter::kNone;
   std::string_view arg;
-  if (argv.size() == 5 && EqualsIgnoreCase(argv[2], "filterby")) {
+  if (argv.size() == 5 && base::EqualsIgnoreCase(argv[2], "filterby")) {
     arg = argv[4];
-    if (EqualsIgnoreCase(argv[3], "module")) {
+    if (base::EqualsIgnoreCase(argv[3], "module")) {
       filter = Filter::kModule;
-    } else if (EqualsIgnoreCase(argv[3], "aclcat")) {
+    } else if (base::EqualsIgnoreCase(argv[3], "aclcat")) {
       filter = Filter::kAclCat;
-    } else if (EqualsIgnoreCase(argv[3], "pattern")) {
+    } else if (base::EqualsIgnoreCase(argv[3], "pattern")) {
       filter = Filter::kPattern;
     } else {
       ctx.Error(kErrSyntax);
@@ -174,7 +174,7 @@ void CommandListCommand(CommandContext& ctx) {
   if (filter == Filter::kAclCat) {
     const auto names = AclCategoryNames();
     for (size_t i = 0; i < names.size(); ++i) {
-      if (EqualsIgnoreCase(names[i], arg)) category = 1u << i;
+      if (base::EqualsIgnoreCase(names[i], arg)) category = 1u << i;
     }
   }
   std::vector<const Command*> matched;
@@ -188,7 +188,7 @@ void CommandListCommand(CommandContext& ctx) {
         if (!(cmd.spec->acl_categories & category)) return;
         break;
       case Filter::kPattern:
-        if (!GlobMatch(arg, cmd.fullname, /*nocase=*/true)) return;
+        if (!base::GlobMatch(arg, cmd.fullname, /*nocase=*/true)) return;
         break;
     }
     matched.push_back(&cmd);

@@ -23,12 +23,12 @@
 #include <string>
 #include <vector>
 
-#include "protocol/numbers.h"
-#include "server/command_context.h"
+#include "base/ascii.h"
+#include "base/numbers.h"
 #include "server/commands/families.h"
-#include "server/errors.h"
-#include "server/server.h"
-#include "server/string_util.h"
+#include "server/core/server.h"
+#include "server/dispatch/command_context.h"
+#include "server/dispatch/errors.h"
 
 namespace respd::server {
 namespace {
@@ -115,7 +115,7 @@ constexpr uint32_t ConflictsOf(uint32_t expire_form) {
 // replies with Redis's error and returns false.
 bool ParseSetExpire(CommandContext& ctx, std::string_view arg, uint32_t flags, int64_t* when) {
   int64_t v;
-  if (!protocol::ParseInt64(arg, &v)) {
+  if (!base::ParseInt64(arg, &v)) {
     ctx.Error(kErrNotInteger);
     return false;
   }
@@ -150,7 +150,7 @@ bool ParseExpireOption(std::span<const std::string_view> argv, size_t* j, uint32
   } kForms[] = {{"ex", kSetEx}, {"px", kSetPx}, {"exat", kSetExAt}, {"pxat", kSetPxAt}};
   if (*j + 1 >= argv.size()) return false;
   for (const auto& form : kForms) {
-    if (!EqualsIgnoreCase(argv[*j], form.name)) continue;
+    if (!base::EqualsIgnoreCase(argv[*j], form.name)) continue;
     if (*flags & ConflictsOf(form.flag)) return false;
     *flags |= form.flag;
     *expire_arg = argv[++*j];
@@ -169,13 +169,13 @@ void SetCommand(CommandContext& ctx) {
   // repeat, but NX/XX and the expiry forms exclude each other.
   for (size_t j = 3; j < argv.size(); ++j) {
     const std::string_view opt = argv[j];
-    if (EqualsIgnoreCase(opt, "nx") && !(flags & kSetXx)) {
+    if (base::EqualsIgnoreCase(opt, "nx") && !(flags & kSetXx)) {
       flags |= kSetNx;
-    } else if (EqualsIgnoreCase(opt, "xx") && !(flags & kSetNx)) {
+    } else if (base::EqualsIgnoreCase(opt, "xx") && !(flags & kSetNx)) {
       flags |= kSetXx;
-    } else if (EqualsIgnoreCase(opt, "get")) {
+    } else if (base::EqualsIgnoreCase(opt, "get")) {
       flags |= kSetGet;
-    } else if (EqualsIgnoreCase(opt, "keepttl") && !(flags & kSetAnyExpire)) {
+    } else if (base::EqualsIgnoreCase(opt, "keepttl") && !(flags & kSetAnyExpire)) {
       flags |= kSetKeepTtl;
     } else if (!ParseExpireOption(argv, &j, &flags, &expire_arg)) {
       ctx.Error(kErrSyntax);
@@ -249,7 +249,7 @@ void GetExCommand(CommandContext& ctx) {
   uint32_t flags = 0;
   std::string_view expire_arg;
   for (size_t j = 2; j < argv.size(); ++j) {
-    if (EqualsIgnoreCase(argv[j], "persist") && !(flags & kSetAnyExpire)) {
+    if (base::EqualsIgnoreCase(argv[j], "persist") && !(flags & kSetAnyExpire)) {
       flags |= kSetPersist;
     } else if (!ParseExpireOption(argv, &j, &flags, &expire_arg)) {
       ctx.Error(kErrSyntax);
@@ -375,7 +375,7 @@ void IncrDecr(CommandContext& ctx, int64_t incr) {
   const KeyEntry* e = FindStringForWrite(ctx, key, &ok);
   if (!ok) return;
   int64_t value = 0;
-  if (e != nullptr && !protocol::ParseInt64(e->string_value(), &value)) {
+  if (e != nullptr && !base::ParseInt64(e->string_value(), &value)) {
     ctx.Error(kErrNotInteger);
     return;
   }
@@ -387,8 +387,8 @@ void IncrDecr(CommandContext& ctx, int64_t incr) {
   value += incr;
   // Formatted on the stack and written over the old bytes: no allocation
   // unless the entry must grow.
-  char digits[protocol::kInt64Digits];
-  const size_t n = protocol::FormatInt64(value, digits);
+  char digits[base::kInt64Digits];
+  const size_t n = base::FormatInt64(value, digits);
   ctx.db.SetString(key, std::string_view(digits, n), Database::TtlMode::kKeep);
   ctx.reply.Integer(value);
 }
@@ -402,7 +402,7 @@ void DecrCommand(CommandContext& ctx) { IncrDecr(ctx, -1); }
 // INCRBY key increment
 void IncrByCommand(CommandContext& ctx) {
   int64_t incr;
-  if (!protocol::ParseInt64(ctx.argv[2], &incr)) {
+  if (!base::ParseInt64(ctx.argv[2], &incr)) {
     ctx.Error(kErrNotInteger);
     return;
   }
@@ -412,7 +412,7 @@ void IncrByCommand(CommandContext& ctx) {
 // DECRBY key decrement
 void DecrByCommand(CommandContext& ctx) {
   int64_t decr;
-  if (!protocol::ParseInt64(ctx.argv[2], &decr)) {
+  if (!base::ParseInt64(ctx.argv[2], &decr)) {
     ctx.Error(kErrNotInteger);
     return;
   }
@@ -424,49 +424,6 @@ void DecrByCommand(CommandContext& ctx) {
   IncrDecr(ctx, -decr);
 }
 
-// Redis's MAX_LONG_DOUBLE_CHARS: the longest float string it reads, and room
-// for any long double in "%.17Lf" (the largest has 4,933 integer digits).
-constexpr size_t kMaxLongDoubleChars = 5 * 1024;
-
-// Redis's string2ld: the whole of `s` must be a strtold number (decimal, hex,
-// "inf"; no leading space, not NaN, no overflow or underflow to zero).
-bool ParseLongDouble(std::string_view s, long double* out) {
-  char buf[kMaxLongDoubleChars];
-  if (s.empty() || s.size() >= sizeof(buf)) return false;
-  std::memcpy(buf, s.data(), s.size());
-  buf[s.size()] = '\0';
-  errno = 0;
-  char* end;
-  const long double value = std::strtold(buf, &end);
-  if (std::isspace(static_cast<unsigned char>(buf[0])) || *end != '\0' ||
-      static_cast<size_t>(end - buf) != s.size() ||
-      (errno == ERANGE &&
-       (value == HUGE_VALL || value == -HUGE_VALL || std::fpclassify(value) == FP_ZERO)) ||
-      errno == EINVAL || std::isnan(value)) {
-    return false;
-  }
-  *out = value;
-  return true;
-}
-
-// Redis's ld2string in human mode: "%.17Lf" with trailing zeros (and a bare
-// point) trimmed, and "-0" written "0". `value` is finite; `buf` holds
-// kMaxLongDoubleChars. Returns the length.
-size_t FormatLongDouble(long double value, char* buf) {
-  int written = std::snprintf(buf, kMaxLongDoubleChars, "%.17Lf", value);
-  if (written <= 0 || static_cast<size_t>(written) >= kMaxLongDoubleChars) std::abort();
-  size_t len = static_cast<size_t>(written);
-  if (std::memchr(buf, '.', len) != nullptr) {
-    while (buf[len - 1] == '0') --len;
-    if (buf[len - 1] == '.') --len;
-  }
-  if (len == 2 && buf[0] == '-' && buf[1] == '0') {
-    buf[0] = '0';
-    len = 1;
-  }
-  return len;
-}
-
 // INCRBYFLOAT key increment  (the new value as a bulk string; the deadline
 // is kept)
 void IncrByFloatCommand(CommandContext& ctx) {
@@ -476,8 +433,8 @@ void IncrByFloatCommand(CommandContext& ctx) {
   if (!ok) return;
   long double value = 0;
   long double incr;
-  if ((e != nullptr && !ParseLongDouble(e->string_value(), &value)) ||
-      !ParseLongDouble(ctx.argv[2], &incr)) {
+  if ((e != nullptr && !base::ParseLongDouble(e->string_value(), &value)) ||
+      !base::ParseLongDouble(ctx.argv[2], &incr)) {
     ctx.Error(kErrNotFloat);
     return;
   }
@@ -486,8 +443,8 @@ void IncrByFloatCommand(CommandContext& ctx) {
     ctx.Error(kErrNanOrInfinity);
     return;
   }
-  char buf[kMaxLongDoubleChars];
-  const std::string_view formatted(buf, FormatLongDouble(value, buf));
+  char buf[base::kMaxLongDoubleChars];
+  const std::string_view formatted(buf, base::FormatLongDouble(value, buf));
   // Redis stores the result with createStringObject, not tryObjectEncoding:
   // "3" is then an embstr, not an int.
   ctx.db.SetString(key, formatted, Database::TtlMode::kKeep)
@@ -499,7 +456,7 @@ void IncrByFloatCommand(CommandContext& ctx) {
 // SUBSTR key start end    (the same, under its old name)
 void GetRangeCommand(CommandContext& ctx) {
   int64_t start, end;
-  if (!protocol::ParseInt64(ctx.argv[2], &start) || !protocol::ParseInt64(ctx.argv[3], &end)) {
+  if (!base::ParseInt64(ctx.argv[2], &start) || !base::ParseInt64(ctx.argv[3], &end)) {
     ctx.Error(kErrNotInteger);
     return;
   }
@@ -537,7 +494,7 @@ void SetRangeCommand(CommandContext& ctx) {
   const std::string_view key = ctx.argv[1];
   const std::string_view patch = ctx.argv[3];
   int64_t offset;
-  if (!protocol::ParseInt64(ctx.argv[2], &offset)) {
+  if (!base::ParseInt64(ctx.argv[2], &offset)) {
     ctx.Error(kErrNotInteger);
     return;
   }
@@ -605,14 +562,14 @@ void LcsCommand(CommandContext& ctx) {
   int64_t min_match_len = 0;
   for (size_t j = 3; j < argv.size(); ++j) {
     const std::string_view opt = argv[j];
-    if (EqualsIgnoreCase(opt, "idx")) {
+    if (base::EqualsIgnoreCase(opt, "idx")) {
       get_idx = true;
-    } else if (EqualsIgnoreCase(opt, "len")) {
+    } else if (base::EqualsIgnoreCase(opt, "len")) {
       get_len = true;
-    } else if (EqualsIgnoreCase(opt, "withmatchlen")) {
+    } else if (base::EqualsIgnoreCase(opt, "withmatchlen")) {
       with_match_len = true;
-    } else if (EqualsIgnoreCase(opt, "minmatchlen") && j + 1 < argv.size()) {
-      if (!protocol::ParseInt64(argv[++j], &min_match_len)) {
+    } else if (base::EqualsIgnoreCase(opt, "minmatchlen") && j + 1 < argv.size()) {
+      if (!base::ParseInt64(argv[++j], &min_match_len)) {
         ctx.Error(kErrNotInteger);
         return;
       }

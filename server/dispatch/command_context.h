@@ -1,0 +1,35 @@
+// What a command handler gets: the command's arguments, the client that sent
+// it, its selected database, and where to write the reply. Handlers return
+// nothing: every outcome, errors included, is a reply.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "protocol/reply_builder.h"
+#include "server/dispatch/errors.h"
+#include "store/database.h"
+
+namespace respd::server {
+
+class Server;
+struct Client;
+struct Command;
+
+struct CommandContext {
+  Server& server;
+  Client& client;
+  const Command& command;
+  // argv[0] is the command name as sent. Views into the client's query
+  // buffer: valid only during the call; the store copies what it keeps.
+  std::span<const std::string_view> argv;
+  store::Database& db;
+  protocol::ReplyBuilder& reply;
+  // The command's time snapshot (unix ms): one "now" for the whole command.
+  int64_t now_ms;
+
+  void Error(std::string_view text) { reply.Error(text); }
+  void WrongArity();
+};
+
+}  // namespace respd::server
