@@ -1,5 +1,6 @@
-// Small string helpers shared by the server: ASCII case folding for command
-// names, options and config directives (Redis compares them with strcasecmp).
+// ASCII case folding for command names, options and config directives
+// (Redis compares them with strcasecmp and upper-cases names in its replies).
+// Locale-free and byte-exact: bytes outside A-Z/a-z are left alone.
 #pragma once
 
 #include <string>
@@ -8,6 +9,8 @@
 namespace respd::base {
 
 inline char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+inline char AsciiUpper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c; }
 
 inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -20,6 +23,12 @@ inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 inline std::string AsciiLowerCopy(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = AsciiLower(c);
+  return out;
+}
+
+inline std::string AsciiUpperCopy(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = AsciiUpper(c);
   return out;
 }
 

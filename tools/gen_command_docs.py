@@ -3,8 +3,10 @@
 
 Starts /usr/bin/redis-server (7.0) on a free 127.0.0.1 port, asks it over
 RESP3 for COMMAND INFO and COMMAND DOCS of every command and subcommand, and
-writes the tips, key specifications and docs of each as a flat node array
-(see server/dispatch/command_docs.h). Run from anywhere:
+writes each one's table row (arity, flags, legacy key positions, ACL
+categories: what the dispatcher obeys) and its tips, key specifications and
+docs as a flat node array (see server/dispatch/command_docs.h). Run from
+anywhere:
 
     python3 tools/gen_command_docs.py [--redis-server PATH] [--output PATH]
 
@@ -156,6 +158,7 @@ def collect(conn):
         elements = entries[0][1]
         if bulk_text(elements[0]) != name:
             raise RespError("COMMAND INFO %s answered for another command" % name)
+        info = command_info(elements)
         tips, key_specs = elements[7], elements[8]
 
         kind, pairs = conn.call("COMMAND", "DOCS", name)
@@ -168,8 +171,66 @@ def collect(conn):
         for i in range(0, len(fields), 2):
             if fields[i] != ("$", b"subcommands"):
                 kept += fields[i:i + 2]
-        result[name] = (tips, key_specs, ("%", kept))
+        result[name] = (info, tips, key_specs, ("%", kept))
     return version, result
+
+
+# COMMAND INFO's flag and ACL category names -> respd's constants
+# (server/dispatch/command_table.h).
+FLAG_CONSTANTS = {
+    "write": "kCmdWrite", "readonly": "kCmdReadOnly", "denyoom": "kCmdDenyOom",
+    "module": "kCmdModule", "admin": "kCmdAdmin", "pubsub": "kCmdPubSub",
+    "noscript": "kCmdNoScript", "blocking": "kCmdBlocking", "loading": "kCmdLoading",
+    "stale": "kCmdStale", "skip_monitor": "kCmdSkipMonitor",
+    "skip_slowlog": "kCmdSkipSlowlog", "asking": "kCmdAsking", "fast": "kCmdFast",
+    "no_auth": "kCmdNoAuth", "no_mandatory_keys": "kCmdNoMandatoryKeys",
+    "no_async_loading": "kCmdNoAsyncLoading", "no_multi": "kCmdNoMulti",
+    "movablekeys": "kCmdMovableKeys", "allow_busy": "kCmdAllowBusy",
+}
+ACL_CONSTANTS = {
+    "keyspace": "kAclKeyspace", "read": "kAclRead", "write": "kAclWrite", "set": "kAclSet",
+    "sortedset": "kAclSortedSet", "list": "kAclList", "hash": "kAclHash",
+    "string": "kAclString", "bitmap": "kAclBitmap", "hyperloglog": "kAclHyperLogLog",
+    "geo": "kAclGeo", "stream": "kAclStream", "pubsub": "kAclPubSub", "admin": "kAclAdmin",
+    "fast": "kAclFast", "slow": "kAclSlow", "blocking": "kAclBlocking",
+    "dangerous": "kAclDangerous", "connection": "kAclConnection",
+    "transaction": "kAclTransaction", "scripting": "kAclScripting",
+}
+
+
+def command_info(elements):
+    """(arity, flag constants, first key, last key, step, ACL constants)."""
+    def integer(reply):
+        kind, value = reply
+        if kind != ":":
+            raise RespError("expected an integer, got %r" % kind)
+        return value
+
+    def names(reply):
+        kind, items = reply
+        if kind not in "*~":
+            raise RespError("expected a set, got %r" % kind)
+        return [value.decode() for _, value in items]
+
+    flags = []
+    for flag in names(elements[2]):
+        if flag not in FLAG_CONSTANTS:
+            raise RespError("unknown command flag %r" % flag)
+        flags.append(FLAG_CONSTANTS[flag])
+    categories = []
+    for category in names(elements[6]):
+        category = category.lstrip("@")
+        if category not in ACL_CONSTANTS:
+            raise RespError("unknown ACL category %r" % category)
+        categories.append(ACL_CONSTANTS[category])
+    return (integer(elements[1]), flags, integer(elements[3]), integer(elements[4]),
+            integer(elements[5]), categories)
+
+
+def info_expr(info):
+    arity, flags, first, last, step, categories = info
+    return "{%d, %s, %d, %d, %d, %s}" % (arity, " | ".join(flags) or "0", first, last, step,
+                                         " | ".join(categories) or "0")
 
 
 class NodeTable:
@@ -280,8 +341,8 @@ def render(version, commands):
     table.add_root(("*", []), "empty array")
     docs = []
     for name in sorted(commands):
-        tips, key_specs, doc = commands[name]
-        docs.append((name,
+        info, tips, key_specs, doc = commands[name]
+        docs.append((name, info,
                      table.add_root(tips, name + " tips"),
                      table.add_root(key_specs, name + " key specs"),
                      table.add_root(doc, name + " docs")))
@@ -299,9 +360,10 @@ def render(version, commands):
         suffix = "  // %s" % comment if comment else ""
         node_lines.append("    %s,%s" % (node_expr(node, pool), suffix))
     doc_lines = []
-    for name, tips, key_specs, doc in docs:
+    for name, info, tips, key_specs, doc in docs:
         offset, size = pool.add(name.encode())
-        doc_lines.append("    {%d, %d, %d, %d, %d},  // %s" % (offset, size, tips, key_specs, doc, name))
+        doc_lines.append("    {%d, %d, %d, %d, %d, %s},  // %s"
+                         % (offset, size, tips, key_specs, doc, info_expr(info), name))
 
     lines = []
     lines.append("// GENERATED by tools/gen_command_docs.py from the COMMAND INFO and COMMAND")
@@ -314,6 +376,8 @@ def render(version, commands):
                  % (len(docs), len(table.nodes), pool.size))
     lines.append("")
     lines.append('#include "server/dispatch/command_docs.h"')
+    lines.append("")
+    lines.append('#include "server/dispatch/command_table.h"')
     lines.append("")
     lines.append("#include <algorithm>")
     lines.append("#include <iterator>")
@@ -348,10 +412,13 @@ def render(version, commands):
     lines.extend(node_lines)
     lines.append("};")
     lines.append("")
-    lines.append("// Sorted by fullname.")
+    lines.append("// Sorted by fullname: name, tips, key specs, docs, {arity, flags, first key,")
+    lines.append("// last key, step, ACL categories}. One row per line, for readable diffs.")
+    lines.append("// clang-format off")
     lines.append("constexpr CommandDoc kDocs[] = {")
     lines.extend(doc_lines)
     lines.append("};")
+    lines.append("// clang-format on")
     lines.append("")
     lines.append("}  // namespace")
     lines.append("")

@@ -148,7 +148,6 @@ void ConfigRewriteCommand(CommandContext& ctx) {
 // CONFIG HELP
 void ConfigHelpCommand(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
-      "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
       "GET <pattern>",
       "    Return parameters matching the glob-like <pattern> and their values.",
       "SET <directive> <value>",
@@ -157,55 +156,24 @@ void ConfigHelpCommand(CommandContext& ctx) {
       "    Reset statistics reported by the INFO command.",
       "REWRITE",
       "    Rewrite the configuration file.",
-      "HELP",
-      "    Prints this help.",
   };
-  ctx.reply.ArrayHeader(std::size(kLines));
-  for (std::string_view line : kLines) ctx.reply.SimpleString(line);
+  ctx.ReplyHelp(kLines);
 }
 
-constexpr uint32_t kAdmin = kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale;
-constexpr uint32_t kAdminAcl = kAclAdmin | kAclSlow | kAclDangerous;
-
 constexpr CommandSpec kConfigSubcommands[] = {
-    {.name = "get",
-     .arity = -3,
-     .flags = kAdmin,
-     .acl_categories = kAdminAcl,
-     .handler = &ConfigGetCommand},
-    {.name = "set",
-     .arity = -4,
-     .flags = kAdmin,
-     .acl_categories = kAdminAcl,
-     .handler = &ConfigSetCommand},
-    {.name = "resetstat",
-     .arity = 2,
-     .flags = kAdmin,
-     .acl_categories = kAdminAcl,
-     .handler = &ConfigResetstatCommand},
-    {.name = "rewrite",
-     .arity = 2,
-     .flags = kAdmin,
-     .acl_categories = kAdminAcl,
-     .handler = &ConfigRewriteCommand},
-    {.name = "help",
-     .arity = 2,
-     .flags = kCmdLoading | kCmdStale,
-     .acl_categories = kAclSlow,
-     .handler = &ConfigHelpCommand},
+    {.name = "get", .handler = &ConfigGetCommand},
+    {.name = "set", .handler = &ConfigSetCommand},
+    {.name = "resetstat", .handler = &ConfigResetstatCommand},
+    {.name = "rewrite", .handler = &ConfigRewriteCommand},
+    {.name = "help", .handler = &ConfigHelpCommand},
 };
 
 constexpr CommandSpec kConfigCommands[] = {
-    {.name = "config",
-     .arity = -2,
-     .flags = 0,
-     .acl_categories = kAclSlow,
-     .handler = nullptr,
-     .subcommands = kConfigSubcommands},
+    {.name = "config", .handler = nullptr, .subcommands = kConfigSubcommands},
 };
 
 }  // namespace
 
-void RegisterConfigFamily(CommandTable& table) { table.Add(kConfigCommands); }
+std::span<const CommandSpec> ConfigCommands() { return kConfigCommands; }
 
 }  // namespace respd::server

@@ -172,41 +172,16 @@ void HelloCommand(CommandContext& ctx) {
 }
 
 constexpr CommandSpec kConnectionCommands[] = {
-    {.name = "ping",
-     .arity = -1,
-     .flags = kCmdFast,
-     .acl_categories = kAclFast | kAclConnection,
-     .handler = &PingCommand},
-    {.name = "echo",
-     .arity = 2,
-     .flags = kCmdLoading | kCmdStale | kCmdFast,
-     .acl_categories = kAclFast | kAclConnection,
-     .handler = &EchoCommand},
-    {.name = "quit",
-     .arity = -1,
-     .flags = kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdNoAuth | kCmdAllowBusy |
-              kCmdTransactionControl,
-     .acl_categories = kAclFast | kAclConnection,
-     .handler = &QuitCommand},
-    {.name = "select",
-     .arity = 2,
-     .flags = kCmdLoading | kCmdStale | kCmdFast,
-     .acl_categories = kAclFast | kAclConnection,
-     .handler = &SelectCommand},
-    {.name = "auth",
-     .arity = -2,
-     .flags = kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdNoAuth | kCmdAllowBusy,
-     .acl_categories = kAclFast | kAclConnection,
-     .handler = &AuthCommand},
-    {.name = "hello",
-     .arity = -1,
-     .flags = kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdNoAuth | kCmdAllowBusy,
-     .acl_categories = kAclFast | kAclConnection,
-     .handler = &HelloCommand},
+    {.name = "ping", .handler = &PingCommand},
+    {.name = "echo", .handler = &EchoCommand},
+    {.name = "quit", .handler = &QuitCommand, .hidden_flags = kCmdTransactionControl},
+    {.name = "select", .handler = &SelectCommand},
+    {.name = "auth", .handler = &AuthCommand},
+    {.name = "hello", .handler = &HelloCommand},
 };
 
 }  // namespace
 
-void RegisterConnectionFamily(CommandTable& table) { table.Add(kConnectionCommands); }
+std::span<const CommandSpec> ConnectionCommands() { return kConnectionCommands; }
 
 }  // namespace respd::server

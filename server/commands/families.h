@@ -1,29 +1,32 @@
-// The command families, one file each. A family registers its table lines;
-// adding a command is one handler and one line in its family's table.
+// The command families: each file serves one group of commands as one table
+// of CommandSpec lines (a name and a handler each; Redis's row for the
+// command comes from the generated data). Adding a command is one handler and
+// one line in its family's table; adding a family is one line in kFamilies
+// (families.cc).
 #pragma once
+
+#include <span>
 
 #include "server/dispatch/command_table.h"
 
 namespace respd::server {
 
-void RegisterStringFamily(CommandTable& table);
-void RegisterKeyspaceFamily(CommandTable& table);
-void RegisterConnectionFamily(CommandTable& table);
-void RegisterServerFamily(CommandTable& table);
-void RegisterTransactionFamily(CommandTable& table);
-void RegisterIntrospectionFamily(CommandTable& table);
-void RegisterClientFamily(CommandTable& table);
-void RegisterConfigFamily(CommandTable& table);
+// Each family's table (defined in its own file).
+std::span<const CommandSpec> StringCommands();
+std::span<const CommandSpec> KeyspaceCommands();
+std::span<const CommandSpec> ConnectionCommands();
+std::span<const CommandSpec> ClientCommands();
+std::span<const CommandSpec> ServerCommands();
+std::span<const CommandSpec> ConfigCommands();
+std::span<const CommandSpec> IntrospectionCommands();
+std::span<const CommandSpec> MemoryCommands();
+std::span<const CommandSpec> DebugCommands();
+std::span<const CommandSpec> TransactionCommands();
+std::span<const CommandSpec> PersistenceCommands();
+std::span<const CommandSpec> ScriptingCommands();
 
-inline void RegisterAllCommands(CommandTable& table) {
-  RegisterStringFamily(table);
-  RegisterKeyspaceFamily(table);
-  RegisterConnectionFamily(table);
-  RegisterServerFamily(table);
-  RegisterTransactionFamily(table);
-  RegisterClientFamily(table);
-  RegisterConfigFamily(table);
-  RegisterIntrospectionFamily(table);
-}
+// Adds every family's commands to `table`, in kFamilies order (which is the
+// order COMMAND lists them in).
+void RegisterAllCommands(CommandTable& table);
 
 }  // namespace respd::server

@@ -185,7 +185,7 @@ void CommandListCommand(CommandContext& ctx) {
       case Filter::kModule:
         return;  // respd has no modules.
       case Filter::kAclCat:
-        if (!(cmd.spec->acl_categories & category)) return;
+        if (!(cmd.acl_categories & category)) return;
         break;
       case Filter::kPattern:
         if (!base::GlobMatch(arg, cmd.fullname, /*nocase=*/true)) return;
@@ -219,7 +219,7 @@ void GetKeys(CommandContext& ctx, bool with_flags) {
   }
   std::vector<KeyRef> keys;
   if (!GetKeysFromSpecs(*cmd, args, &keys)) {
-    if (cmd->spec->flags & kCmdNoMandatoryKeys) {
+    if (cmd->flags & kCmdNoMandatoryKeys) {
       ctx.reply.ArrayHeader(0);
     } else {
       ctx.Error("ERR Invalid arguments specified for command");
@@ -243,7 +243,6 @@ void CommandGetkeysandflagsCommand(CommandContext& ctx) { GetKeys(ctx, true); }
 // COMMAND HELP
 void CommandHelpCommand(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
-      "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
       "(no subcommand)",
       "    Return details about all Redis commands.",
       "COUNT",
@@ -262,90 +261,31 @@ void CommandHelpCommand(CommandContext& ctx) {
       "    Return the keys from a full Redis command.",
       "GETKEYSANDFLAGS <full-command>",
       "    Return the keys and the access flags from a full Redis command.",
-      "HELP",
-      "    Prints this help.",
   };
-  ctx.reply.ArrayHeader(std::size(kLines));
-  for (std::string_view line : kLines) ctx.reply.SimpleString(line);
+  ctx.ReplyHelp(kLines);
 }
 
-constexpr uint32_t kCommandFlags = kCmdLoading | kCmdStale;
-constexpr uint32_t kCommandAcl = kAclSlow | kAclConnection;
-
 constexpr CommandSpec kCommandSubcommands[] = {
-    {.name = "count",
-     .arity = 2,
-     .flags = kCommandFlags,
-     .acl_categories = kCommandAcl,
-     .handler = &CommandCountCommand},
-    {.name = "docs",
-     .arity = -2,
-     .flags = kCommandFlags,
-     .acl_categories = kCommandAcl,
-     .handler = &CommandDocsCommand},
-    {.name = "info",
-     .arity = -2,
-     .flags = kCommandFlags,
-     .acl_categories = kCommandAcl,
-     .handler = &CommandInfoCommand},
-    {.name = "help",
-     .arity = 2,
-     .flags = kCommandFlags,
-     .acl_categories = kCommandAcl,
-     .handler = &CommandHelpCommand},
-    {.name = "list",
-     .arity = -2,
-     .flags = kCommandFlags,
-     .acl_categories = kCommandAcl,
-     .handler = &CommandListCommand},
-    {.name = "getkeys",
-     .arity = -4,
-     .flags = kCommandFlags,
-     .acl_categories = kCommandAcl,
-     .handler = &CommandGetkeysCommand},
-    {.name = "getkeysandflags",
-     .arity = -4,
-     .flags = kCommandFlags,
-     .acl_categories = kCommandAcl,
-     .handler = &CommandGetkeysandflagsCommand},
+    {.name = "count", .handler = &CommandCountCommand},
+    {.name = "docs", .handler = &CommandDocsCommand},
+    {.name = "info", .handler = &CommandInfoCommand},
+    {.name = "help", .handler = &CommandHelpCommand},
+    {.name = "list", .handler = &CommandListCommand},
+    {.name = "getkeys", .handler = &CommandGetkeysCommand},
+    {.name = "getkeysandflags", .handler = &CommandGetkeysandflagsCommand},
 };
 
 constexpr CommandSpec kServerCommands[] = {
-    {.name = "dbsize",
-     .arity = 1,
-     .flags = kCmdReadOnly | kCmdFast,
-     .acl_categories = kAclKeyspace | kAclRead | kAclFast,
-     .handler = &DbsizeCommand},
-    {.name = "flushdb",
-     .arity = -1,
-     .flags = kCmdWrite,
-     .acl_categories = kAclKeyspace | kAclWrite | kAclSlow | kAclDangerous,
-     .handler = &FlushdbCommand},
-    {.name = "flushall",
-     .arity = -1,
-     .flags = kCmdWrite,
-     .acl_categories = kAclKeyspace | kAclWrite | kAclSlow | kAclDangerous,
-     .handler = &FlushallCommand},
-    {.name = "info",
-     .arity = -1,
-     .flags = kCmdLoading | kCmdStale,
-     .acl_categories = kAclSlow | kAclDangerous,
-     .handler = &InfoCommand},
-    {.name = "shutdown",
-     .arity = -1,
-     .flags = kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale | kCmdNoMulti | kCmdAllowBusy,
-     .acl_categories = kAclAdmin | kAclSlow | kAclDangerous,
-     .handler = &ShutdownCommand},
-    {.name = "command",
-     .arity = -1,
-     .flags = kCommandFlags,
-     .acl_categories = kCommandAcl,
-     .handler = &CommandCommand,
-     .subcommands = kCommandSubcommands},
+    {.name = "dbsize", .handler = &DbsizeCommand},
+    {.name = "flushdb", .handler = &FlushdbCommand},
+    {.name = "flushall", .handler = &FlushallCommand},
+    {.name = "info", .handler = &InfoCommand},
+    {.name = "shutdown", .handler = &ShutdownCommand},
+    {.name = "command", .handler = &CommandCommand, .subcommands = kCommandSubcommands},
 };
 
 }  // namespace
 
-void RegisterServerFamily(CommandTable& table) { table.Add(kServerCommands); }
+std::span<const CommandSpec> ServerCommands() { return kServerCommands; }
 
 }  // namespace respd::server

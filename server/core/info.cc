@@ -159,7 +159,7 @@ void PersistenceSection(Server& s, Writer& w) {
   w.Field("async_loading", "0");
   w.Field("rdb_changes_since_last_save", s.stats().dirty);
   w.Field("rdb_bgsave_in_progress", "0");
-  w.Field("rdb_last_save_time", s.start_time_unix_us() / 1000000);
+  w.Field("rdb_last_save_time", s.persistence().last_save_unix_s());
   w.Field("rdb_last_bgsave_status", "ok");
   w.Field("rdb_last_bgsave_time_sec", "-1");
   w.Field("rdb_current_bgsave_time_sec", "-1");

@@ -14,6 +14,7 @@
 #include "server/commands/families.h"
 #include "server/dispatch/command_context.h"
 #include "server/dispatch/errors.h"
+#include "server/sys/allocator.h"
 #include "server/sys/crash_report.h"
 #include "server/sys/process.h"
 #include "server/sys/version.h"
@@ -54,8 +55,6 @@ void InstallSignalHandlers() {
 bool ShutdownSignalReceived() { return g_shutdown_signal != 0; }
 int ShutdownSignal() { return g_shutdown_signal; }
 
-void CommandContext::WrongArity() { reply.Error(WrongArityError(command.fullname)); }
-
 namespace {
 
 // 40 random hex digits: a run id or a replication id.
@@ -79,7 +78,8 @@ Server::Server(Config config, Logger* logger)
       hash_seed_(base::RandomHashSeed()),
       run_id_(RandomHexId()),
       replication_id_(RandomHexId()),
-      start_time_unix_us_(base::SystemTimeUs()) {
+      start_time_unix_us_(base::SystemTimeUs()),
+      persistence_(start_time_unix_us_ / 1000000) {
   parser_limits_.max_bulk_len = config_.proto_max_bulk_len;
   for (int i = 0; i < config_.databases; ++i) {
     databases_.push_back(std::make_unique<store::Database>(i, command_clock_, hash_seed_));
@@ -87,6 +87,7 @@ Server::Server(Config config, Logger* logger)
   watched_keys_.resize(databases_.size());
   RegisterAllCommands(commands_);
   ApplyRenamedCommands();
+  startup_allocated_ = AllocatedBytes();
 }
 
 Server::~Server() {
@@ -272,7 +273,7 @@ void Server::Dispatch(Client& c, std::span<const std::string_view> argv, const C
     reject(WrongArityError(cmd->fullname));
     return;
   }
-  const uint32_t flags = cmd->spec->flags;
+  const uint32_t flags = cmd->flags;
   if ((flags & kCmdProtected) && !ProtectedCommandAllowed(c)) {
     ++cmd->rejected_calls;
     reject(
@@ -333,12 +334,12 @@ void Server::Call(Client& c, const Command& cmd, std::span<const std::string_vie
   const int64_t end_us = base::SystemTimeUs();
   const int64_t duration_us = end_us - start_us;
   if (in_batch_) batch_clock_us_ = end_us;
-  if (!monitors_.empty() && !(cmd.spec->flags & (kCmdAdmin | kCmdSkipMonitor))) {
+  if (!monitors_.empty() && !(cmd.flags & (kCmdAdmin | kCmdSkipMonitor))) {
     FeedMonitors(c, argv, start_us);
   }
   ++cmd.calls;
   cmd.microseconds += static_cast<uint64_t>(duration_us);
-  if (!(cmd.spec->flags & kCmdSkipSlowlog)) {
+  if (!(cmd.flags & kCmdSkipSlowlog)) {
     slowlog_.MaybeRecord(duration_us, config_.slowlog_log_slower_than,
                          static_cast<size_t>(config_.slowlog_max_len), argv, c.addr, c.name,
                          start_us / 1000000);
@@ -347,7 +348,7 @@ void Server::Call(Client& c, const Command& cmd, std::span<const std::string_vie
   // Errors of commands run inside (EXEC) were counted by their own Call.
   if (AccountErrors(c) > 0) {
     ++cmd.failed_calls;
-  } else if (cmd.spec->flags & kCmdWrite) {
+  } else if (cmd.flags & kCmdWrite) {
     ++stats_.dirty;
   }
 }

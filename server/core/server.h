@@ -24,6 +24,7 @@
 #include "server/core/slowlog.h"
 #include "server/dispatch/command_table.h"
 #include "server/net/client.h"
+#include "server/persistence/persistence.h"
 #include "server/sys/log.h"
 #include "store/database.h"
 
@@ -90,6 +91,10 @@ class Server : public store::KeyspaceObserver {
   const std::map<std::string, uint64_t, std::less<>>& error_stats() const { return error_stats_; }
   void ResetStats();
   Slowlog& slowlog() { return slowlog_; }
+  Persistence& persistence() { return persistence_; }
+  // What was allocated once the server was built (Redis's
+  // initial_memory_usage): MEMORY STATS' startup.allocated.
+  uint64_t startup_allocated() const { return startup_allocated_; }
   const std::string& run_id() const { return run_id_; }
   const std::string& replication_id() const { return replication_id_; }
   int64_t start_time_unix_us() const { return start_time_unix_us_; }
@@ -248,10 +253,12 @@ class Server : public store::KeyspaceObserver {
   int64_t start_time_ms_ = 0;
   ServerStats stats_;
   Slowlog slowlog_;
+  uint64_t startup_allocated_ = 0;
   std::map<std::string, uint64_t, std::less<>> error_stats_;
   std::string run_id_;
   std::string replication_id_;
   int64_t start_time_unix_us_ = 0;
+  Persistence persistence_;  // After start_time_unix_us_: built from it.
   int64_t last_metric_sample_ms_ = 0;
   uint64_t memory_peak_ = 0;
   InstantaneousMetric ops_metric_, input_metric_, output_metric_;

@@ -29,7 +29,20 @@ struct CommandContext {
   int64_t now_ms;
 
   void Error(std::string_view text) { reply.Error(text); }
+  // "ERR wrong number of arguments for '<fullname>' command".
   void WrongArity();
+  // Redis's addReplyHelp: "<COMMAND> <subcommand> [<arg> [value] [opt] ...].
+  // Subcommands are:", the `body` lines, then HELP's own two lines, as status
+  // replies; the command is argv[0] upper-cased, as sent.
+  void ReplyHelp(std::span<const std::string_view> body);
+  // Redis's addReplySubcommandSyntaxError, for commands that parse their own
+  // subcommands (DEBUG) or their own argument counts (SLOWLOG GET): "ERR
+  // unknown subcommand or wrong number of arguments for 'x'. Try SLOWLOG
+  // HELP." (argv[1] as sent, clipped to 128 bytes).
+  void SubcommandSyntaxError();
+  // The reply of a read that found nothing or failed: nil for a missing key,
+  // else the status's error (WRONGTYPE, ...).
+  void ReplyNilOrError(store::OpStatus status);
 };
 
 }  // namespace respd::server

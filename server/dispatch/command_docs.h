@@ -1,12 +1,15 @@
-// Descriptive command metadata that dispatch never reads: COMMAND INFO's tips
-// and key specifications, and COMMAND DOCS's summary, since, group,
-// complexity, history and argument tree.
+// Redis 7.0.15's data about every command and subcommand, generated
+// (tools/gen_command_docs.py) from its COMMAND INFO and COMMAND DOCS replies,
+// never typed by hand:
 //
-// The data is generated (tools/gen_command_docs.py) from Redis 7.0's own
-// documentation of each command respd implements, as a flat array of nodes
-// forming small trees; command_table.cc attaches each tree to its command by
-// full name. A tree is written out with ReplyBuilder, so maps come out as
-// RESP3 maps or RESP2 flat arrays exactly as Redis sends them.
+//   - the table row the dispatcher obeys (CommandInfo: arity, flags, legacy
+//     key positions, ACL categories), which command_table.cc attaches to each
+//     command a family serves, by full name;
+//   - descriptive metadata dispatch never reads: COMMAND INFO's tips and key
+//     specifications, and COMMAND DOCS's summary, since, group, complexity,
+//     history and argument tree, as a flat array of nodes forming small
+//     trees. A tree is written out with ReplyBuilder, so maps come out as
+//     RESP3 maps or RESP2 flat arrays exactly as Redis sends them.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +17,18 @@
 #include <string_view>
 
 namespace respd::server {
+
+// What COMMAND INFO says of a command besides its tips and key specs, and
+// what dispatch obeys. `flags` and `acl_categories` are CommandFlag and
+// AclCategory bits (command_table.h).
+struct CommandInfo {
+  int32_t arity;  // Including the name; negative means "at least -arity".
+  uint32_t flags;
+  int32_t first_key;  // Legacy key positions, as COMMAND INFO reports them.
+  int32_t last_key;
+  int32_t key_step;
+  uint32_t acl_categories;
+};
 
 struct DocNode {
   enum Kind : uint8_t {
@@ -46,6 +61,7 @@ struct CommandDoc {
   uint32_t tips;
   uint32_t key_specs;
   uint32_t docs;
+  CommandInfo info;
 
   std::string_view fullname() const;  // "get", "client|list".
 };

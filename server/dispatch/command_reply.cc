@@ -100,15 +100,14 @@ void ReplyDocNode(uint32_t index, protocol::ReplyBuilder& reply) {
 }
 
 void ReplyCommandInfo(const Command& cmd, protocol::ReplyBuilder& reply) {
-  const CommandSpec& spec = *cmd.spec;
   reply.ArrayHeader(10);
   reply.Bulk(cmd.fullname);
-  reply.Integer(spec.arity);
-  ReplyNameSet(spec.flags, CommandFlagNames(), "", reply);
-  reply.Integer(spec.first_key);
-  reply.Integer(spec.last_key);
-  reply.Integer(spec.key_step);
-  ReplyNameSet(spec.acl_categories, AclCategoryNames(), "@", reply);
+  reply.Integer(cmd.arity);
+  ReplyNameSet(cmd.flags & kVisibleCommandFlags, CommandFlagNames(), "", reply);
+  reply.Integer(cmd.first_key);
+  reply.Integer(cmd.last_key);
+  reply.Integer(cmd.key_step);
+  ReplyNameSet(cmd.acl_categories, AclCategoryNames(), "@", reply);
   if (cmd.doc != nullptr) {
     ReplyDocNode(cmd.doc->tips, reply);
     ReplyDocNode(cmd.doc->key_specs, reply);

@@ -1,5 +1,8 @@
 #include "server/dispatch/command_table.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 #include "base/ascii.h"
 #include "server/dispatch/command_docs.h"
 
@@ -24,6 +27,19 @@ std::unique_ptr<Command> MakeCommand(const CommandSpec& spec, const Command* par
   cmd->fullname =
       parent != nullptr ? parent->fullname + "|" + std::string(spec.name) : std::string(spec.name);
   cmd->doc = FindCommandDoc(cmd->fullname);
+  if ((cmd->doc == nullptr) == (spec.own_info == nullptr)) {
+    std::fprintf(stderr, "command table: '%s' %s\n", cmd->fullname.c_str(),
+                 spec.own_info == nullptr ? "is not a Redis 7.0 command and has no own_info"
+                                          : "is a Redis 7.0 command: its row must not be typed");
+    std::abort();
+  }
+  const CommandInfo& info = cmd->doc != nullptr ? cmd->doc->info : *spec.own_info;
+  cmd->arity = info.arity;
+  cmd->flags = info.flags | spec.hidden_flags;
+  cmd->first_key = info.first_key;
+  cmd->last_key = info.last_key;
+  cmd->key_step = info.key_step;
+  cmd->acl_categories = info.acl_categories;
   for (const CommandSpec& sub : spec.subcommands) {
     cmd->subcommands.push_back(MakeCommand(sub, cmd.get()));
   }

@@ -1,8 +1,9 @@
 // The command table: every command respd serves is one CommandSpec line —
-// name, arity, flags, key positions, ACL categories and a handler — and
-// nothing else decides how a command is dispatched. COMMAND, COMMAND COUNT,
-// INFO, DOCS and LIST are generated from the same table, so what clients are
-// told can never drift from what is served.
+// its name and handler — joined to Redis 7.0.15's generated row for it
+// (arity, flags, key positions, ACL categories), and nothing else decides how
+// a command is dispatched. COMMAND, COMMAND COUNT, INFO, DOCS and LIST are
+// answered from the same table, so what clients are told can never drift from
+// what is served.
 //
 // Container commands (COMMAND, CONFIG, CLIENT, …) carry their subcommands as
 // a nested table; a subcommand's full name is "parent|sub", which is how Redis
@@ -20,10 +21,11 @@
 #include <string_view>
 #include <vector>
 
+#include "server/dispatch/command_docs.h"
+
 namespace respd::server {
 
 struct CommandContext;
-struct CommandDoc;
 using CommandHandler = void (*)(CommandContext& ctx);
 
 // Command flags, in the order COMMAND INFO lists them (Redis's order).
@@ -87,25 +89,39 @@ enum AclCategory : uint32_t {
 // "keyspace", "read", … index i naming bit i.
 std::span<const std::string_view> AclCategoryNames();
 
+// What a family writes for a command: its name and handler. Arity, flags,
+// key positions and ACL categories are not typed here: the table takes them
+// from Redis 7.0.15's generated row for the command's full name
+// (command_docs.h), so a row can never drift from Redis's.
 struct CommandSpec {
-  std::string_view name;  // Lower case.
-  int arity;              // Including the name; negative means "at least -arity".
-  uint32_t flags;
-  int first_key;  // Legacy key positions, as COMMAND INFO reports them.
-  int last_key;
-  int key_step;
-  uint32_t acl_categories;
+  std::string_view name;   // Lower case.
   CommandHandler handler;  // Null only for containers called without a subcommand.
+  // respd's flags that COMMAND INFO never shows (kCmdProtected,
+  // kCmdMayReplicate, kCmdTransactionControl), added to Redis's.
+  uint32_t hidden_flags = 0;
   std::span<const CommandSpec> subcommands = {};
+  // Only for a command Redis 7.0 does not have, so there is no generated
+  // row: its own (CLIENT SETINFO and NO-TOUCH, which 7.2 clients send).
+  const CommandInfo* own_info = nullptr;
 };
 
-// A command as the table serves it: its spec plus what the server derives or
-// counts at run time.
+// The flags COMMAND INFO shows: everything below bit 24.
+inline constexpr uint32_t kVisibleCommandFlags = (1u << 24) - 1;
+
+// A command as the table serves it: its spec, Redis's row for it, and what
+// the server counts at run time.
 struct Command {
   const CommandSpec* spec;
   std::string fullname;   // "get", "command|count".
   const Command* parent;  // Null for top-level commands.
-  const CommandDoc* doc;  // Null if no metadata was generated.
+  const CommandDoc* doc;  // Null for a command with own_info.
+  // Redis's row (or the spec's own_info), with hidden_flags added to flags.
+  int arity;  // Including the name; negative means "at least -arity".
+  uint32_t flags;
+  int first_key;
+  int last_key;
+  int key_step;
+  uint32_t acl_categories;
   std::vector<std::unique_ptr<Command>> subcommands;
   // INFO commandstats.
   mutable uint64_t calls = 0;
@@ -116,7 +132,6 @@ struct Command {
   bool IsContainer() const { return !subcommands.empty(); }
   const Command* FindSubcommand(std::string_view name) const;
   bool ArityOk(size_t argc) const {
-    const int arity = spec->arity;
     return arity > 0 ? argc == static_cast<size_t>(arity) : argc >= static_cast<size_t>(-arity);
   }
 };
@@ -128,6 +143,9 @@ class CommandTable {
   CommandTable(const CommandTable&) = delete;
   CommandTable& operator=(const CommandTable&) = delete;
 
+  // Serves `spec` (and its subcommands). A spec without own_info must name a
+  // command Redis 7.0 has, and one with own_info one it lacks: anything else
+  // is a broken invariant and aborts at startup.
   void Add(const CommandSpec& spec);
   void Add(std::span<const CommandSpec> specs) {
     for (const CommandSpec& s : specs) Add(s);

@@ -1,5 +1,7 @@
 #include "server/dispatch/errors.h"
 
+#include "base/ascii.h"
+
 namespace respd::server {
 namespace {
 
@@ -43,7 +45,7 @@ std::string UnknownSubcommandError(std::string_view container, std::string_view 
   std::string out = "ERR unknown subcommand '";
   out += Clip(sub);
   out += "'. Try ";
-  for (char c : container) out += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+  out += base::AsciiUpperCopy(container);
   out += " HELP.";
   return out;
 }

@@ -219,7 +219,7 @@ void Server::ExecuteBatch(Client& c) {
   for (BatchedCommand& b : batch_.commands) {
     const std::span<const std::string_view> argv(&batch_.args[b.first_arg], b.argc);
     b.cmd = commands_.Lookup(argv);
-    const int first_key = warm && b.cmd != nullptr ? b.cmd->spec->first_key : 0;
+    const int first_key = warm && b.cmd != nullptr ? b.cmd->first_key : 0;
     if (first_key > 0 && static_cast<size_t>(first_key) < b.argc) {
       batch_.hashes.push_back(db.PrefetchSlot(argv[static_cast<size_t>(first_key)]));
     }

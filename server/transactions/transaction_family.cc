@@ -78,41 +78,16 @@ void UnwatchCommand(CommandContext& ctx) {
   ctx.reply.Ok();
 }
 
-constexpr uint32_t kControl = kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdAllowBusy;
-
 constexpr CommandSpec kTransactionCommands[] = {
-    {.name = "multi",
-     .arity = 1,
-     .flags = kControl | kCmdTransactionControl,
-     .acl_categories = kAclFast | kAclTransaction,
-     .handler = &MultiCommand},
-    {.name = "exec",
-     .arity = 1,
-     .flags = kCmdNoScript | kCmdLoading | kCmdStale | kCmdSkipSlowlog | kCmdTransactionControl,
-     .acl_categories = kAclSlow | kAclTransaction,
-     .handler = &ExecCommand},
-    {.name = "discard",
-     .arity = 1,
-     .flags = kControl | kCmdTransactionControl,
-     .acl_categories = kAclFast | kAclTransaction,
-     .handler = &DiscardCommand},
-    {.name = "watch",
-     .arity = -2,
-     .flags = kControl | kCmdTransactionControl,
-     .first_key = 1,
-     .last_key = -1,
-     .key_step = 1,
-     .acl_categories = kAclFast | kAclTransaction,
-     .handler = &WatchCommand},
-    {.name = "unwatch",
-     .arity = 1,
-     .flags = kControl,
-     .acl_categories = kAclFast | kAclTransaction,
-     .handler = &UnwatchCommand},
+    {.name = "multi", .handler = &MultiCommand, .hidden_flags = kCmdTransactionControl},
+    {.name = "exec", .handler = &ExecCommand, .hidden_flags = kCmdTransactionControl},
+    {.name = "discard", .handler = &DiscardCommand, .hidden_flags = kCmdTransactionControl},
+    {.name = "watch", .handler = &WatchCommand, .hidden_flags = kCmdTransactionControl},
+    {.name = "unwatch", .handler = &UnwatchCommand},
 };
 
 }  // namespace
 
-void RegisterTransactionFamily(CommandTable& table) { table.Add(kTransactionCommands); }
+std::span<const CommandSpec> TransactionCommands() { return kTransactionCommands; }
 
 }  // namespace respd::server

@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <iterator>
 
+#include "server/dispatch/command_table.h"
+
 namespace respd::server {
 namespace {
 
@@ -9903,375 +9905,378 @@ constexpr DocNode kNodes[] = {
     Array(7864, 5),
 };
 
-// Sorted by fullname.
+// Sorted by fullname: name, tips, key specs, docs, {arity, flags, first key,
+// last key, step, ACL categories}. One row per line, for readable diffs.
+// clang-format off
 constexpr CommandDoc kDocs[] = {
-    {39341, 3, 1, 1, 2},            // acl
-    {39344, 7, 1, 1, 11},           // acl|cat
-    {39351, 11, 1, 1, 30},          // acl|deluser
-    {39362, 10, 1, 1, 49},          // acl|dryrun
-    {39372, 11, 1, 1, 79},          // acl|genpass
-    {39383, 11, 1, 1, 97},          // acl|getuser
-    {39394, 8, 1, 1, 117},          // acl|help
-    {39402, 8, 1, 1, 126},          // acl|list
-    {39410, 8, 1, 1, 135},          // acl|load
-    {39418, 7, 1, 1, 144},          // acl|log
-    {39425, 8, 1, 1, 176},          // acl|save
-    {39433, 11, 1, 1, 185},         // acl|setuser
-    {39444, 9, 1, 1, 210},          // acl|users
-    {39453, 10, 1, 1, 219},         // acl|whoami
-    {11950, 6, 1, 228, 254},        // append
-    {39463, 6, 1, 1, 277},          // asking
-    {39469, 4, 1, 1, 286},          // auth
-    {39473, 12, 1, 1, 316},         // bgrewriteaof
-    {39485, 6, 1, 1, 325},          // bgsave
-    {39491, 8, 1, 352, 362},        // bitcount
-    {39499, 8, 1, 423, 437},        // bitfield
-    {39507, 11, 1, 352, 555},       // bitfield_ro
-    {39518, 5, 1, 581, 620},        // bitop
-    {39523, 6, 1, 352, 652},        // bitpos
-    {39529, 6, 1, 692, 710},        // blmove
-    {39535, 6, 1, 768, 786},        // blmpop
-    {39541, 5, 1, 828, 846},        // blpop
-    {39546, 5, 1, 828, 864},        // brpop
-    {39551, 10, 1, 692, 877},       // brpoplpush
-    {39561, 6, 1, 768, 900},        // bzmpop
-    {39567, 8, 1, 828, 936},        // bzpopmax
-    {39575, 8, 1, 828, 949},        // bzpopmin
-    {39583, 6, 1, 1, 962},          // client
-    {39589, 14, 1, 1, 971},         // client|caching
-    {39603, 14, 1, 1, 1003},        // client|getname
-    {39617, 15, 1, 1, 1012},        // client|getredir
-    {39632, 11, 1, 1, 1021},        // client|help
-    {39643, 9, 1, 1, 1030},         // client|id
-    {39652, 11, 1039, 1, 1041},     // client|info
-    {39663, 11, 1, 1, 1050},        // client|kill
-    {39674, 11, 1039, 1, 1202},     // client|list
-    {39685, 15, 1, 1, 1282},        // client|no-evict
-    {39700, 12, 1, 1, 1314},        // client|pause
-    {39712, 12, 1, 1, 1360},        // client|reply
-    {39724, 14, 1, 1, 1387},        // client|setname
-    {39738, 15, 1, 1, 1403},        // client|tracking
-    {39753, 19, 1, 1, 1475},        // client|trackinginfo
-    {39772, 14, 1, 1, 1484},        // client|unblock
-    {39786, 14, 1, 1, 1523},        // client|unpause
-    {1875, 7, 1, 1, 1532},          // cluster
-    {39800, 16, 1, 1, 1541},        // cluster|addslots
-    {39816, 21, 1, 1, 1559},        // cluster|addslotsrange
-    {39837, 17, 1039, 1, 1589},     // cluster|bumpepoch
-    {39854, 29, 1039, 1, 1598},     // cluster|count-failure-reports
-    {39883, 23, 1, 1, 1614},        // cluster|countkeysinslot
-    {39906, 16, 1, 1, 1630},        // cluster|delslots
-    {39922, 21, 1, 1, 1641},        // cluster|delslotsrange
-    {39943, 16, 1, 1, 1652},        // cluster|failover
-    {39959, 18, 1, 1, 1686},        // cluster|flushslots
-    {39977, 14, 1, 1, 1695},        // cluster|forget
-    {39991, 21, 1039, 1, 1706},     // cluster|getkeysinslot
-    {40012, 12, 1, 1, 1719},        // cluster|help
-    {40024, 12, 1039, 1, 1728},     // cluster|info
-    {40036, 15, 1, 1, 1737},        // cluster|keyslot
-    {40051, 13, 1039, 1, 1753},     // cluster|links
-    {40064, 12, 1, 1, 1762},        // cluster|meet
-    {40076, 12, 1, 1, 1797},        // cluster|myid
-    {40088, 13, 1039, 1, 1806},     // cluster|nodes
-    {40101, 16, 1039, 1, 1815},     // cluster|replicas
-    {40117, 17, 1, 1, 1826},        // cluster|replicate
-    {40134, 13, 1, 1, 1837},        // cluster|reset
-    {40147, 18, 1, 1, 1871},        // cluster|saveconfig
-    {40165, 24, 1, 1, 1880},        // cluster|set-config-epoch
-    {40189, 15, 1, 1, 1896},        // cluster|setslot
-    {40204, 14, 1039, 1, 1943},     // cluster|shards
-    {40218, 14, 1039, 1, 1952},     // cluster|slaves
-    {40232, 13, 1039, 1, 1969},     // cluster|slots
-    {480, 7, 1992, 1, 1994},        // command
-    {40245, 13, 1, 1, 2003},        // command|count
-    {40258, 12, 1992, 1, 2012},     // command|docs
-    {40270, 15, 1, 1, 2030},        // command|getkeys
-    {40285, 23, 1, 1, 2039},        // command|getkeysandflags
-    {40308, 12, 1, 1, 2048},        // command|help
-    {40320, 12, 1992, 1, 2057},     // command|info
-    {40332, 12, 1992, 1, 2073},     // command|list
-    {40344, 6, 1, 1, 2116},         // config
-    {40350, 10, 1, 1, 2125},        // config|get
-    {40360, 11, 1, 1, 2048},        // config|help
-    {40371, 16, 1, 1, 2155},        // config|resetstat
-    {40387, 14, 1, 1, 2164},        // config|rewrite
-    {40401, 10, 2173, 1, 2176},     // config|set
-    {20192, 4, 1, 2203, 2206},      // copy
-    {40411, 6, 2237, 1, 2240},      // dbsize
-    {40417, 5, 1, 1, 2249},         // debug
-    {40422, 4, 1, 2261, 2272},      // decr
-    {40426, 6, 1, 2261, 2284},      // decrby
-    {40432, 3, 2301, 2304, 2314},   // del
-    {40435, 7, 1, 1, 2326},         // discard
-    {40442, 4, 1039, 352, 2335},    // dump
-    {40446, 4, 1, 1, 2346},         // echo
-    {40450, 4, 1, 2362, 2372},      // eval
-    {40454, 7, 1, 2399, 2409},      // eval_ro
-    {40461, 7, 1, 2420, 2428},      // evalsha
-    {40468, 10, 1, 2447, 2455},     // evalsha_ro
-    {40478, 4, 1, 1, 2466},         // exec
-    {40482, 6, 2301, 2475, 2484},   // exists
-    {40488, 6, 1, 2500, 2510},      // expire
-    {40494, 8, 1, 2500, 2571},      // expireat
-    {40502, 10, 1, 352, 2591},      // expiretime
-    {40512, 8, 1, 1, 2602},         // failover
-    {40520, 5, 1, 2362, 2657},      // fcall
-    {40525, 8, 1, 2399, 2676},      // fcall_ro
-    {40533, 8, 2687, 1, 2690},      // flushall
-    {40541, 7, 2687, 1, 2736},      // flushdb
-    {10978, 8, 1, 1, 2749},         // function
-    {40548, 15, 2687, 1, 2758},     // function|delete
-    {40563, 13, 1, 1, 2774},        // function|dump
-    {40576, 14, 2687, 1, 2783},     // function|flush
-    {40590, 13, 1, 1, 2817},        // function|help
-    {40603, 13, 2826, 1, 2829},     // function|kill
-    {40616, 13, 1992, 1, 2838},     // function|list
-    {40629, 13, 2687, 1, 2867},     // function|load
-    {40642, 16, 2687, 1, 2884},     // function|restore
-    {40658, 14, 2930, 1, 2934},     // function|stats
-    {40672, 6, 1, 2500, 2943},      // geoadd
-    {40678, 7, 1, 352, 3008},       // geodist
-    {40685, 7, 1, 352, 3067},       // geohash
-    {40692, 6, 1, 352, 3086},       // geopos
-    {40698, 9, 1, 3097, 3129},      // georadius
-    {40707, 12, 1, 352, 3268},      // georadius_ro
-    {40719, 17, 1, 3298, 3330},     // georadiusbymember
-    {40736, 20, 1, 352, 3379},      // georadiusbymember_ro
-    {40756, 9, 1, 352, 3405},       // geosearch
-    {40765, 14, 1, 3491, 3506},     // geosearchstore
-    {26139, 3, 1, 352, 3546},       // get
-    {40779, 6, 1, 352, 3557},       // getbit
-    {40785, 6, 1, 3570, 3572},      // getdel
-    {40791, 5, 1, 3583, 3593},      // getex
-    {40796, 8, 1, 352, 3649},       // getrange
-    {40804, 6, 1, 2261, 3663},      // getset
-    {40810, 4, 1, 3680, 3690},      // hdel
-    {40814, 5, 1, 1, 3714},         // hello
-    {40819, 7, 1, 3766, 3774},      // hexists
-    {40826, 4, 1, 352, 3791},       // hget
-    {40830, 7, 1992, 352, 3802},    // hgetall
-    {40837, 7, 1, 2261, 3813},      // hincrby
-    {40844, 12, 1, 2261, 3827},     // hincrbyfloat
-    {40856, 5, 1992, 352, 3845},    // hkeys
-    {40861, 4, 1, 3766, 3856},      // hlen
-    {40865, 5, 1, 352, 3867},       // hmget
-    {40870, 5, 1, 2500, 3878},      // hmset
-    {40875, 10, 1039, 352, 3907},   // hrandfield
-    {40885, 5, 1039, 352, 3938},    // hscan
-    {40890, 4, 1, 2500, 3965},      // hset
-    {40894, 6, 1, 228, 3981},       // hsetnx
-    {40900, 7, 1, 3766, 3995},      // hstrlen
-    {40907, 5, 1992, 352, 4006},    // hvals
-    {40912, 4, 1, 2261, 4017},      // incr
-    {40916, 6, 1, 2261, 4028},      // incrby
-    {40922, 11, 1, 2261, 4041},     // incrbyfloat
-    {40933, 4, 2930, 1, 4054},      // info
-    {40937, 4, 4077, 1, 4080},      // keys
-    {40941, 8, 1039, 1, 4096},      // lastsave
-    {40949, 7, 1, 1, 4105},         // latency
-    {40956, 14, 4114, 1, 4118},     // latency|doctor
-    {40970, 13, 4114, 1, 4127},     // latency|graph
-    {40983, 12, 1, 1, 4143},        // latency|help
-    {40995, 17, 4114, 1, 4152},     // latency|histogram
-    {41012, 15, 4114, 1, 4170},     // latency|history
-    {41027, 14, 4114, 1, 4181},     // latency|latest
-    {41041, 13, 2173, 1, 4190},     // latency|reset
-    {41054, 3, 1, 4208, 4226},      // lcs
-    {41057, 6, 1, 352, 4287},       // lindex
-    {41063, 7, 1, 228, 4304},       // linsert
-    {41070, 4, 1, 3766, 4347},      // llen
-    {41074, 5, 1, 692, 4358},       // lmove
-    {41079, 5, 1, 4373, 4381},      // lmpop
-    {41084, 6, 1, 1, 4396},         // lolwut
-    {41090, 4, 1, 3570, 4414},      // lpop
-    {41094, 4, 1, 352, 4440},       // lpos
-    {41098, 5, 1, 228, 4480},       // lpush
-    {41103, 6, 1, 228, 4504},       // lpushx
-    {41109, 6, 1, 352, 4520},       // lrange
-    {41115, 4, 1, 3680, 4538},      // lrem
-    {41119, 4, 1, 2500, 4552},      // lset
-    {41123, 5, 1, 3680, 4566},      // ltrim
-    {41128, 6, 1, 1, 4577},         // memory
-    {41134, 13, 2930, 1, 4586},     // memory|doctor
-    {41147, 11, 1, 1, 4595},        // memory|help
-    {41158, 19, 2930, 1, 4604},     // memory|malloc-stats
-    {41177, 12, 2687, 1, 4613},     // memory|purge
-    {41189, 12, 2930, 1, 4622},     // memory|stats
-    {41201, 12, 1, 4631, 4639},     // memory|usage
-    {41213, 4, 4660, 4662, 4670},   // mget
-    {41217, 7, 1039, 4681, 4708},   // migrate
-    {41224, 6, 1, 1, 4824},         // module
-    {41230, 11, 1, 1, 2048},        // module|help
-    {41241, 11, 1992, 1, 4833},     // module|list
-    {41252, 11, 1, 1, 4842},        // module|load
-    {41263, 13, 1, 1, 4859},        // module|loadex
-    {41276, 13, 1, 1, 4904},        // module|unload
-    {41289, 7, 1, 1, 4916},         // monitor
-    {41296, 4, 1, 2261, 4923},      // move
-    {41300, 4, 4940, 4943, 4961},   // mset
-    {41304, 6, 4981, 4984, 4994},   // msetnx
-    {41310, 5, 1, 1, 5005},         // multi
-    {41315, 6, 1, 1, 5014},         // object
-    {41321, 15, 1039, 4631, 5023},  // object|encoding
-    {41336, 11, 1039, 4631, 5034},  // object|freq
-    {41347, 11, 1, 1, 5045},        // object|help
-    {41358, 15, 1039, 4631, 5054},  // object|idletime
-    {41373, 15, 1039, 4631, 5065},  // object|refcount
-    {14373, 7, 1, 2500, 5076},      // persist
-    {41388, 7, 1, 2500, 5087},      // pexpire
-    {41395, 9, 1, 2500, 5107},      // pexpireat
-    {41404, 11, 1, 352, 5127},      // pexpiretime
-    {41415, 5, 1, 228, 5138},       // pfadd
-    {41420, 7, 1, 5157, 5169},      // pfcount
-    {41427, 7, 1, 5180, 5188},      // pfdebug
-    {41434, 7, 1, 5207, 5225},      // pfmerge
-    {41441, 10, 1, 1, 5246},        // pfselftest
-    {41451, 4, 2687, 1, 5257},      // ping
-    {41455, 6, 1, 5275, 5277},      // psetex
-    {41461, 10, 1, 1, 5291},        // psubscribe
-    {41471, 5, 1, 1, 5311},         // psync
-    {41476, 4, 1039, 352, 5326},    // pttl
-    {41480, 7, 1, 1, 5342},         // publish
-    {4801, 6, 1, 1, 5359},          // pubsub
-    {41487, 15, 1, 1, 5368},        // pubsub|channels
-    {41502, 11, 1, 1, 5386},        // pubsub|help
-    {41513, 13, 1, 1, 5395},        // pubsub|numpat
-    {41526, 13, 1, 1, 5404},        // pubsub|numsub
-    {41539, 20, 1, 1, 5422},        // pubsub|shardchannels
-    {41559, 18, 1, 1, 5433},        // pubsub|shardnumsub
-    {41577, 12, 1, 1, 5451},        // punsubscribe
-    {41589, 4, 1, 1, 5469},         // quit
-    {41593, 9, 5478, 1, 5481},      // randomkey
-    {41602, 8, 1, 1, 5490},         // readonly
-    {41610, 9, 1, 1, 5499},         // readwrite
-    {41619, 6, 1, 5508, 5511},      // rename
-    {41625, 8, 1, 5530, 5539},      // renamenx
-    {41633, 8, 1, 1, 5555},         // replconf
-    {41641, 9, 1, 1, 5566},         // replicaof
-    {1146, 5, 1, 1, 5608},          // reset
-    {41650, 7, 1, 5275, 5617},      // restore
-    {41657, 14, 1, 5275, 5680},     // restore-asking
-    {41671, 4, 1, 1, 5695},         // role
-    {41675, 4, 1, 3570, 5704},      // rpop
-    {41679, 9, 1, 692, 5717},       // rpoplpush
-    {41688, 5, 1, 228, 5736},       // rpush
-    {41693, 6, 1, 228, 5749},       // rpushx
-    {41699, 4, 1, 228, 5762},       // sadd
-    {26835, 4, 1, 1, 5778},         // save
-    {41703, 4, 5787, 1, 5790},      // scan
-    {41707, 5, 1, 3766, 5820},      // scard
-    {10269, 6, 1, 1, 5831},         // script
-    {41712, 12, 1, 1, 5840},        // script|debug
-    {41724, 13, 5861, 1, 5864},     // script|exists
-    {41737, 12, 2173, 1, 5882},     // script|flush
-    {41749, 11, 1, 1, 5909},        // script|help
-    {41760, 11, 2826, 1, 5918},     // script|kill
-    {41771, 11, 2173, 1, 5927},     // script|load
-    {41782, 5, 1992, 4662, 5939},   // sdiff
-    {41787, 10, 1, 5950, 5953},     // sdiffstore
-    {41797, 6, 1, 1, 5966},         // select
-    {24764, 3, 1, 5978, 5988},      // set
-    {41803, 6, 1, 2261, 6091},      // setbit
-    {41809, 5, 1, 5275, 6105},      // setex
-    {41814, 5, 1, 6119, 6127},      // setnx
-    {41819, 8, 1, 2500, 6138},      // setrange
-    {41827, 8, 1, 1, 6152},         // shutdown
-    {41835, 6, 1992, 4662, 6224},   // sinter
-    {41841, 10, 1, 6235, 6243},     // sintercard
-    {41851, 11, 1, 6265, 6268},     // sinterstore
-    {41862, 9, 1, 3766, 6279},      // sismember
-    {41871, 7, 1, 1, 6292},         // slaveof
-    {41878, 7, 1, 1, 6309},         // slowlog
-    {41885, 11, 6318, 1, 6321},     // slowlog|get
-    {41896, 12, 1, 1, 6344},        // slowlog|help
-    {41908, 11, 6353, 1, 6357},     // slowlog|len
-    {41919, 13, 2173, 1, 6366},     // slowlog|reset
-    {41932, 8, 1992, 352, 6375},    // smembers
-    {41940, 10, 1, 352, 6386},      // smismember
-    {41950, 5, 1, 692, 6397},       // smove
-    {41955, 4, 1, 6411, 6435},      // sort
-    {41959, 7, 1, 6503, 6506},      // sort_ro
-    {41966, 4, 1039, 3570, 6523},   // spop
-    {41970, 8, 1, 6549, 6558},      // spublish
-    {41978, 11, 1039, 352, 6575},   // srandmember
-    {41989, 4, 1, 3680, 6601},      // srem
-    {41993, 5, 1039, 352, 6614},    // sscan
-    {41998, 10, 1, 6625, 6633},     // ssubscribe
-    {42008, 6, 1, 3766, 6651},      // strlen
-    {42014, 9, 1, 1, 6662},         // subscribe
-    {42023, 6, 1, 352, 6680},       // substr
-    {42029, 6, 1992, 4662, 6697},   // sunion
-    {42035, 11, 1, 5950, 6708},     // sunionstore
-    {42046, 12, 1, 6625, 6719},     // sunsubscribe
-    {42058, 6, 1, 1, 6730},         // swapdb
-    {11195, 4, 1, 1, 6751},         // sync
-    {42064, 4, 1039, 1, 6758},      // time
-    {42068, 5, 2301, 2475, 6767},   // touch
-    {24329, 3, 1039, 352, 6778},    // ttl
-    {242, 4, 1, 3766, 6791},        // type
-    {42073, 6, 2301, 2304, 6802},   // unlink
-    {42079, 11, 1, 1, 6813},        // unsubscribe
-    {42090, 7, 1, 1, 6824},         // unwatch
-    {42097, 4, 6833, 1, 6836},      // wait
-    {42101, 5, 1, 2475, 6853},      // watch
-    {42106, 4, 1, 2500, 6864},      // xack
-    {42110, 4, 1039, 6888, 6898},   // xadd
-    {42114, 10, 1039, 3680, 7020},  // xautoclaim
-    {42124, 6, 1039, 2500, 7063},   // xclaim
-    {42130, 4, 1, 3680, 7117},      // xdel
-    {42134, 6, 1, 1, 7130},         // xgroup
-    {42140, 13, 1, 7139, 7141},     // xgroup|create
-    {42153, 21, 1, 7139, 7196},     // xgroup|createconsumer
-    {42174, 18, 1, 7214, 7222},     // xgroup|delconsumer
-    {42192, 14, 1, 7214, 7233},     // xgroup|destroy
-    {42206, 11, 1, 1, 7246},        // xgroup|help
-    {42217, 12, 1, 7255, 7263},     // xgroup|setid
-    {42229, 5, 1, 1, 7283},         // xinfo
-    {42234, 15, 1039, 7292, 7294},  // xinfo|consumers
-    {42249, 12, 1, 7292, 7305},     // xinfo|groups
-    {42261, 10, 1, 1, 7246},        // xinfo|help
-    {42271, 12, 1, 7292, 7321},     // xinfo|stream
-    {42283, 4, 1, 3766, 7353},      // xlen
-    {42287, 8, 1039, 352, 7364},    // xpending
-    {42295, 6, 1, 352, 7416},       // xrange
-    {42301, 5, 1, 7436, 7462},      // xread
-    {42306, 10, 1, 7494, 7510},     // xreadgroup
-    {42316, 9, 1, 352, 7544},       // xrevrange
-    {42325, 6, 1, 2500, 7561},      // xsetid
-    {42331, 5, 1039, 3680, 7605},   // xtrim
-    {42336, 4, 1, 2500, 7629},      // zadd
-    {42340, 5, 1, 3766, 7713},      // zcard
-    {42345, 6, 1, 352, 7724},       // zcount
-    {42351, 5, 1, 6235, 7746},      // zdiff
-    {42356, 10, 1, 7768, 7771},     // zdiffstore
-    {42366, 7, 1, 2261, 7785},      // zincrby
-    {42373, 6, 1, 6235, 7799},      // zinter
-    {42379, 10, 1, 6235, 7842},     // zintercard
-    {42389, 11, 1, 7768, 7853},     // zinterstore
-    {42400, 9, 1, 352, 7869},       // zlexcount
-    {42409, 5, 1, 4373, 7891},      // zmpop
-    {42414, 7, 1, 352, 7906},       // zmscore
-    {42421, 7, 1, 3570, 7917},      // zpopmax
-    {42428, 7, 1, 3570, 7930},      // zpopmin
-    {42435, 11, 1039, 352, 7941},   // zrandmember
-    {42446, 6, 1, 352, 7964},       // zrange
-    {42452, 11, 1, 352, 8037},      // zrangebylex
-    {42463, 13, 1, 352, 8058},      // zrangebyscore
-    {42476, 11, 1, 3491, 8095},     // zrangestore
-    {42487, 5, 1, 352, 8141},       // zrank
-    {42492, 4, 1, 3680, 8152},      // zrem
-    {42496, 14, 1, 3680, 8166},     // zremrangebylex
-    {42510, 15, 1, 3680, 8177},     // zremrangebyrank
-    {42525, 16, 1, 3680, 8188},     // zremrangebyscore
-    {42541, 9, 1, 352, 8199},       // zrevrange
-    {42550, 14, 1, 352, 8220},      // zrevrangebylex
-    {42564, 16, 1, 352, 8241},      // zrevrangebyscore
-    {42580, 8, 1, 352, 8268},       // zrevrank
-    {42588, 5, 1039, 352, 8279},    // zscan
-    {42593, 6, 1, 352, 8290},       // zscore
-    {42599, 6, 1, 6235, 8301},      // zunion
-    {42605, 11, 1, 7768, 8312},     // zunionstore
+    {39341, 3, 1, 1, 2, {-2, 0, 0, 0, 0, kAclSlow}},  // acl
+    {39344, 7, 1, 1, 11, {-2, kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclSlow}},  // acl|cat
+    {39351, 11, 1, 1, 30, {-3, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // acl|deluser
+    {39362, 10, 1, 1, 49, {-4, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // acl|dryrun
+    {39372, 11, 1, 1, 79, {-2, kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclSlow}},  // acl|genpass
+    {39383, 11, 1, 1, 97, {3, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // acl|getuser
+    {39394, 8, 1, 1, 117, {2, kCmdLoading | kCmdStale, 0, 0, 0, kAclSlow}},  // acl|help
+    {39402, 8, 1, 1, 126, {2, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // acl|list
+    {39410, 8, 1, 1, 135, {2, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // acl|load
+    {39418, 7, 1, 1, 144, {-2, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // acl|log
+    {39425, 8, 1, 1, 176, {2, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // acl|save
+    {39433, 11, 1, 1, 185, {-3, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // acl|setuser
+    {39444, 9, 1, 1, 210, {2, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // acl|users
+    {39453, 10, 1, 1, 219, {2, kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclSlow}},  // acl|whoami
+    {11950, 6, 1, 228, 254, {3, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, kAclWrite | kAclString | kAclFast}},  // append
+    {39463, 6, 1, 1, 277, {1, kCmdFast, 0, 0, 0, kAclFast | kAclConnection}},  // asking
+    {39469, 4, 1, 1, 286, {-2, kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdNoAuth | kCmdAllowBusy, 0, 0, 0, kAclFast | kAclConnection}},  // auth
+    {39473, 12, 1, 1, 316, {1, kCmdAdmin | kCmdNoScript | kCmdNoAsyncLoading, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // bgrewriteaof
+    {39485, 6, 1, 1, 325, {-1, kCmdAdmin | kCmdNoScript | kCmdNoAsyncLoading, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // bgsave
+    {39491, 8, 1, 352, 362, {-2, kCmdReadOnly, 1, 1, 1, kAclRead | kAclBitmap | kAclSlow}},  // bitcount
+    {39499, 8, 1, 423, 437, {-2, kCmdWrite | kCmdDenyOom, 1, 1, 1, kAclWrite | kAclBitmap | kAclSlow}},  // bitfield
+    {39507, 11, 1, 352, 555, {-2, kCmdReadOnly | kCmdFast, 1, 1, 1, kAclRead | kAclBitmap | kAclFast}},  // bitfield_ro
+    {39518, 5, 1, 581, 620, {-4, kCmdWrite | kCmdDenyOom, 2, -1, 1, kAclWrite | kAclBitmap | kAclSlow}},  // bitop
+    {39523, 6, 1, 352, 652, {-3, kCmdReadOnly, 1, 1, 1, kAclRead | kAclBitmap | kAclSlow}},  // bitpos
+    {39529, 6, 1, 692, 710, {6, kCmdWrite | kCmdDenyOom | kCmdNoScript | kCmdBlocking, 1, 2, 1, kAclWrite | kAclList | kAclSlow | kAclBlocking}},  // blmove
+    {39535, 6, 1, 768, 786, {-5, kCmdWrite | kCmdBlocking | kCmdMovableKeys, 0, 0, 0, kAclWrite | kAclList | kAclSlow | kAclBlocking}},  // blmpop
+    {39541, 5, 1, 828, 846, {-3, kCmdWrite | kCmdNoScript | kCmdBlocking, 1, -2, 1, kAclWrite | kAclList | kAclSlow | kAclBlocking}},  // blpop
+    {39546, 5, 1, 828, 864, {-3, kCmdWrite | kCmdNoScript | kCmdBlocking, 1, -2, 1, kAclWrite | kAclList | kAclSlow | kAclBlocking}},  // brpop
+    {39551, 10, 1, 692, 877, {4, kCmdWrite | kCmdDenyOom | kCmdNoScript | kCmdBlocking, 1, 2, 1, kAclWrite | kAclList | kAclSlow | kAclBlocking}},  // brpoplpush
+    {39561, 6, 1, 768, 900, {-5, kCmdWrite | kCmdBlocking | kCmdMovableKeys, 0, 0, 0, kAclWrite | kAclSortedSet | kAclSlow | kAclBlocking}},  // bzmpop
+    {39567, 8, 1, 828, 936, {-3, kCmdWrite | kCmdNoScript | kCmdBlocking | kCmdFast, 1, -2, 1, kAclWrite | kAclSortedSet | kAclFast | kAclBlocking}},  // bzpopmax
+    {39575, 8, 1, 828, 949, {-3, kCmdWrite | kCmdNoScript | kCmdBlocking | kCmdFast, 1, -2, 1, kAclWrite | kAclSortedSet | kAclFast | kAclBlocking}},  // bzpopmin
+    {39583, 6, 1, 1, 962, {-2, 0, 0, 0, 0, kAclSlow}},  // client
+    {39589, 14, 1, 1, 971, {3, kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclSlow | kAclConnection}},  // client|caching
+    {39603, 14, 1, 1, 1003, {2, kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclSlow | kAclConnection}},  // client|getname
+    {39617, 15, 1, 1, 1012, {2, kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclSlow | kAclConnection}},  // client|getredir
+    {39632, 11, 1, 1, 1021, {2, kCmdLoading | kCmdStale, 0, 0, 0, kAclSlow | kAclConnection}},  // client|help
+    {39643, 9, 1, 1, 1030, {2, kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclSlow | kAclConnection}},  // client|id
+    {39652, 11, 1039, 1, 1041, {2, kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclSlow | kAclConnection}},  // client|info
+    {39663, 11, 1, 1, 1050, {-3, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous | kAclConnection}},  // client|kill
+    {39674, 11, 1039, 1, 1202, {-2, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous | kAclConnection}},  // client|list
+    {39685, 15, 1, 1, 1282, {3, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous | kAclConnection}},  // client|no-evict
+    {39700, 12, 1, 1, 1314, {-3, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous | kAclConnection}},  // client|pause
+    {39712, 12, 1, 1, 1360, {3, kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclSlow | kAclConnection}},  // client|reply
+    {39724, 14, 1, 1, 1387, {3, kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclSlow | kAclConnection}},  // client|setname
+    {39738, 15, 1, 1, 1403, {-3, kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclSlow | kAclConnection}},  // client|tracking
+    {39753, 19, 1, 1, 1475, {2, kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclSlow | kAclConnection}},  // client|trackinginfo
+    {39772, 14, 1, 1, 1484, {-3, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous | kAclConnection}},  // client|unblock
+    {39786, 14, 1, 1, 1523, {2, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous | kAclConnection}},  // client|unpause
+    {1875, 7, 1, 1, 1532, {-2, 0, 0, 0, 0, kAclSlow}},  // cluster
+    {39800, 16, 1, 1, 1541, {-3, kCmdAdmin | kCmdStale | kCmdNoAsyncLoading, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // cluster|addslots
+    {39816, 21, 1, 1, 1559, {-4, kCmdAdmin | kCmdStale | kCmdNoAsyncLoading, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // cluster|addslotsrange
+    {39837, 17, 1039, 1, 1589, {2, kCmdAdmin | kCmdStale | kCmdNoAsyncLoading, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // cluster|bumpepoch
+    {39854, 29, 1039, 1, 1598, {3, kCmdAdmin | kCmdStale, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // cluster|count-failure-reports
+    {39883, 23, 1, 1, 1614, {3, kCmdStale, 0, 0, 0, kAclSlow}},  // cluster|countkeysinslot
+    {39906, 16, 1, 1, 1630, {-3, kCmdAdmin | kCmdStale | kCmdNoAsyncLoading, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // cluster|delslots
+    {39922, 21, 1, 1, 1641, {-4, kCmdAdmin | kCmdStale | kCmdNoAsyncLoading, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // cluster|delslotsrange
+    {39943, 16, 1, 1, 1652, {-2, kCmdAdmin | kCmdStale | kCmdNoAsyncLoading, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // cluster|failover
+    {39959, 18, 1, 1, 1686, {2, kCmdAdmin | kCmdStale | kCmdNoAsyncLoading, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // cluster|flushslots
+    {39977, 14, 1, 1, 1695, {3, kCmdAdmin | kCmdStale | kCmdNoAsyncLoading, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // cluster|forget
+    {39991, 21, 1039, 1, 1706, {4, kCmdStale, 0, 0, 0, kAclSlow}},  // cluster|getkeysinslot
+    {40012, 12, 1, 1, 1719, {2, kCmdLoading | kCmdStale, 0, 0, 0, kAclSlow}},  // cluster|help
+    {40024, 12, 1039, 1, 1728, {2, kCmdStale, 0, 0, 0, kAclSlow}},  // cluster|info
+    {40036, 15, 1, 1, 1737, {3, kCmdStale, 0, 0, 0, kAclSlow}},  // cluster|keyslot
+    {40051, 13, 1039, 1, 1753, {2, kCmdStale, 0, 0, 0, kAclSlow}},  // cluster|links
+    {40064, 12, 1, 1, 1762, {-4, kCmdAdmin | kCmdStale | kCmdNoAsyncLoading, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // cluster|meet
+    {40076, 12, 1, 1, 1797, {2, kCmdStale, 0, 0, 0, kAclSlow}},  // cluster|myid
+    {40088, 13, 1039, 1, 1806, {2, kCmdStale, 0, 0, 0, kAclSlow}},  // cluster|nodes
+    {40101, 16, 1039, 1, 1815, {3, kCmdAdmin | kCmdStale, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // cluster|replicas
+    {40117, 17, 1, 1, 1826, {3, kCmdAdmin | kCmdStale | kCmdNoAsyncLoading, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // cluster|replicate
+    {40134, 13, 1, 1, 1837, {-2, kCmdAdmin | kCmdNoScript | kCmdStale, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // cluster|reset
+    {40147, 18, 1, 1, 1871, {2, kCmdAdmin | kCmdStale | kCmdNoAsyncLoading, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // cluster|saveconfig
+    {40165, 24, 1, 1, 1880, {3, kCmdAdmin | kCmdStale | kCmdNoAsyncLoading, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // cluster|set-config-epoch
+    {40189, 15, 1, 1, 1896, {-4, kCmdAdmin | kCmdStale | kCmdNoAsyncLoading, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // cluster|setslot
+    {40204, 14, 1039, 1, 1943, {2, kCmdStale, 0, 0, 0, kAclSlow}},  // cluster|shards
+    {40218, 14, 1039, 1, 1952, {3, kCmdAdmin | kCmdStale, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // cluster|slaves
+    {40232, 13, 1039, 1, 1969, {2, kCmdStale, 0, 0, 0, kAclSlow}},  // cluster|slots
+    {480, 7, 1992, 1, 1994, {-1, kCmdLoading | kCmdStale, 0, 0, 0, kAclSlow | kAclConnection}},  // command
+    {40245, 13, 1, 1, 2003, {2, kCmdLoading | kCmdStale, 0, 0, 0, kAclSlow | kAclConnection}},  // command|count
+    {40258, 12, 1992, 1, 2012, {-2, kCmdLoading | kCmdStale, 0, 0, 0, kAclSlow | kAclConnection}},  // command|docs
+    {40270, 15, 1, 1, 2030, {-4, kCmdLoading | kCmdStale, 0, 0, 0, kAclSlow | kAclConnection}},  // command|getkeys
+    {40285, 23, 1, 1, 2039, {-4, kCmdLoading | kCmdStale, 0, 0, 0, kAclSlow | kAclConnection}},  // command|getkeysandflags
+    {40308, 12, 1, 1, 2048, {2, kCmdLoading | kCmdStale, 0, 0, 0, kAclSlow | kAclConnection}},  // command|help
+    {40320, 12, 1992, 1, 2057, {-2, kCmdLoading | kCmdStale, 0, 0, 0, kAclSlow | kAclConnection}},  // command|info
+    {40332, 12, 1992, 1, 2073, {-2, kCmdLoading | kCmdStale, 0, 0, 0, kAclSlow | kAclConnection}},  // command|list
+    {40344, 6, 1, 1, 2116, {-2, 0, 0, 0, 0, kAclSlow}},  // config
+    {40350, 10, 1, 1, 2125, {-3, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // config|get
+    {40360, 11, 1, 1, 2048, {2, kCmdLoading | kCmdStale, 0, 0, 0, kAclSlow}},  // config|help
+    {40371, 16, 1, 1, 2155, {2, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // config|resetstat
+    {40387, 14, 1, 1, 2164, {2, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // config|rewrite
+    {40401, 10, 2173, 1, 2176, {-4, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // config|set
+    {20192, 4, 1, 2203, 2206, {-3, kCmdWrite | kCmdDenyOom, 1, 2, 1, kAclKeyspace | kAclWrite | kAclSlow}},  // copy
+    {40411, 6, 2237, 1, 2240, {1, kCmdReadOnly | kCmdFast, 0, 0, 0, kAclKeyspace | kAclRead | kAclFast}},  // dbsize
+    {40417, 5, 1, 1, 2249, {-2, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // debug
+    {40422, 4, 1, 2261, 2272, {2, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, kAclWrite | kAclString | kAclFast}},  // decr
+    {40426, 6, 1, 2261, 2284, {3, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, kAclWrite | kAclString | kAclFast}},  // decrby
+    {40432, 3, 2301, 2304, 2314, {-2, kCmdWrite, 1, -1, 1, kAclKeyspace | kAclWrite | kAclSlow}},  // del
+    {40435, 7, 1, 1, 2326, {1, kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdAllowBusy, 0, 0, 0, kAclFast | kAclTransaction}},  // discard
+    {40442, 4, 1039, 352, 2335, {2, kCmdReadOnly, 1, 1, 1, kAclKeyspace | kAclRead | kAclSlow}},  // dump
+    {40446, 4, 1, 1, 2346, {2, kCmdLoading | kCmdStale | kCmdFast, 0, 0, 0, kAclFast | kAclConnection}},  // echo
+    {40450, 4, 1, 2362, 2372, {-3, kCmdNoScript | kCmdStale | kCmdSkipMonitor | kCmdNoMandatoryKeys | kCmdMovableKeys, 0, 0, 0, kAclSlow | kAclScripting}},  // eval
+    {40454, 7, 1, 2399, 2409, {-3, kCmdReadOnly | kCmdNoScript | kCmdStale | kCmdSkipMonitor | kCmdNoMandatoryKeys | kCmdMovableKeys, 0, 0, 0, kAclSlow | kAclScripting}},  // eval_ro
+    {40461, 7, 1, 2420, 2428, {-3, kCmdNoScript | kCmdStale | kCmdSkipMonitor | kCmdNoMandatoryKeys | kCmdMovableKeys, 0, 0, 0, kAclSlow | kAclScripting}},  // evalsha
+    {40468, 10, 1, 2447, 2455, {-3, kCmdReadOnly | kCmdNoScript | kCmdStale | kCmdSkipMonitor | kCmdNoMandatoryKeys | kCmdMovableKeys, 0, 0, 0, kAclSlow | kAclScripting}},  // evalsha_ro
+    {40478, 4, 1, 1, 2466, {1, kCmdNoScript | kCmdLoading | kCmdStale | kCmdSkipSlowlog, 0, 0, 0, kAclSlow | kAclTransaction}},  // exec
+    {40482, 6, 2301, 2475, 2484, {-2, kCmdReadOnly | kCmdFast, 1, -1, 1, kAclKeyspace | kAclRead | kAclFast}},  // exists
+    {40488, 6, 1, 2500, 2510, {-3, kCmdWrite | kCmdFast, 1, 1, 1, kAclKeyspace | kAclWrite | kAclFast}},  // expire
+    {40494, 8, 1, 2500, 2571, {-3, kCmdWrite | kCmdFast, 1, 1, 1, kAclKeyspace | kAclWrite | kAclFast}},  // expireat
+    {40502, 10, 1, 352, 2591, {2, kCmdReadOnly | kCmdFast, 1, 1, 1, kAclKeyspace | kAclRead | kAclFast}},  // expiretime
+    {40512, 8, 1, 1, 2602, {-1, kCmdAdmin | kCmdNoScript | kCmdStale, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // failover
+    {40520, 5, 1, 2362, 2657, {-3, kCmdNoScript | kCmdStale | kCmdSkipMonitor | kCmdNoMandatoryKeys | kCmdMovableKeys, 0, 0, 0, kAclSlow | kAclScripting}},  // fcall
+    {40525, 8, 1, 2399, 2676, {-3, kCmdReadOnly | kCmdNoScript | kCmdStale | kCmdSkipMonitor | kCmdNoMandatoryKeys | kCmdMovableKeys, 0, 0, 0, kAclSlow | kAclScripting}},  // fcall_ro
+    {40533, 8, 2687, 1, 2690, {-1, kCmdWrite, 0, 0, 0, kAclKeyspace | kAclWrite | kAclSlow | kAclDangerous}},  // flushall
+    {40541, 7, 2687, 1, 2736, {-1, kCmdWrite, 0, 0, 0, kAclKeyspace | kAclWrite | kAclSlow | kAclDangerous}},  // flushdb
+    {10978, 8, 1, 1, 2749, {-2, 0, 0, 0, 0, kAclSlow}},  // function
+    {40548, 15, 2687, 1, 2758, {3, kCmdWrite | kCmdNoScript, 0, 0, 0, kAclWrite | kAclSlow | kAclScripting}},  // function|delete
+    {40563, 13, 1, 1, 2774, {2, kCmdNoScript, 0, 0, 0, kAclSlow | kAclScripting}},  // function|dump
+    {40576, 14, 2687, 1, 2783, {-2, kCmdWrite | kCmdNoScript, 0, 0, 0, kAclWrite | kAclSlow | kAclScripting}},  // function|flush
+    {40590, 13, 1, 1, 2817, {2, kCmdLoading | kCmdStale, 0, 0, 0, kAclSlow | kAclScripting}},  // function|help
+    {40603, 13, 2826, 1, 2829, {2, kCmdNoScript | kCmdAllowBusy, 0, 0, 0, kAclSlow | kAclScripting}},  // function|kill
+    {40616, 13, 1992, 1, 2838, {-2, kCmdNoScript, 0, 0, 0, kAclSlow | kAclScripting}},  // function|list
+    {40629, 13, 2687, 1, 2867, {-3, kCmdWrite | kCmdDenyOom | kCmdNoScript, 0, 0, 0, kAclWrite | kAclSlow | kAclScripting}},  // function|load
+    {40642, 16, 2687, 1, 2884, {-3, kCmdWrite | kCmdDenyOom | kCmdNoScript, 0, 0, 0, kAclWrite | kAclSlow | kAclScripting}},  // function|restore
+    {40658, 14, 2930, 1, 2934, {2, kCmdNoScript | kCmdAllowBusy, 0, 0, 0, kAclSlow | kAclScripting}},  // function|stats
+    {40672, 6, 1, 2500, 2943, {-5, kCmdWrite | kCmdDenyOom, 1, 1, 1, kAclWrite | kAclGeo | kAclSlow}},  // geoadd
+    {40678, 7, 1, 352, 3008, {-4, kCmdReadOnly, 1, 1, 1, kAclRead | kAclGeo | kAclSlow}},  // geodist
+    {40685, 7, 1, 352, 3067, {-2, kCmdReadOnly, 1, 1, 1, kAclRead | kAclGeo | kAclSlow}},  // geohash
+    {40692, 6, 1, 352, 3086, {-2, kCmdReadOnly, 1, 1, 1, kAclRead | kAclGeo | kAclSlow}},  // geopos
+    {40698, 9, 1, 3097, 3129, {-6, kCmdWrite | kCmdDenyOom | kCmdMovableKeys, 1, 1, 1, kAclWrite | kAclGeo | kAclSlow}},  // georadius
+    {40707, 12, 1, 352, 3268, {-6, kCmdReadOnly, 1, 1, 1, kAclRead | kAclGeo | kAclSlow}},  // georadius_ro
+    {40719, 17, 1, 3298, 3330, {-5, kCmdWrite | kCmdDenyOom | kCmdMovableKeys, 1, 1, 1, kAclWrite | kAclGeo | kAclSlow}},  // georadiusbymember
+    {40736, 20, 1, 352, 3379, {-5, kCmdReadOnly, 1, 1, 1, kAclRead | kAclGeo | kAclSlow}},  // georadiusbymember_ro
+    {40756, 9, 1, 352, 3405, {-7, kCmdReadOnly, 1, 1, 1, kAclRead | kAclGeo | kAclSlow}},  // geosearch
+    {40765, 14, 1, 3491, 3506, {-8, kCmdWrite | kCmdDenyOom, 1, 2, 1, kAclWrite | kAclGeo | kAclSlow}},  // geosearchstore
+    {26139, 3, 1, 352, 3546, {2, kCmdReadOnly | kCmdFast, 1, 1, 1, kAclRead | kAclString | kAclFast}},  // get
+    {40779, 6, 1, 352, 3557, {3, kCmdReadOnly | kCmdFast, 1, 1, 1, kAclRead | kAclBitmap | kAclFast}},  // getbit
+    {40785, 6, 1, 3570, 3572, {2, kCmdWrite | kCmdFast, 1, 1, 1, kAclWrite | kAclString | kAclFast}},  // getdel
+    {40791, 5, 1, 3583, 3593, {-2, kCmdWrite | kCmdFast, 1, 1, 1, kAclWrite | kAclString | kAclFast}},  // getex
+    {40796, 8, 1, 352, 3649, {4, kCmdReadOnly, 1, 1, 1, kAclRead | kAclString | kAclSlow}},  // getrange
+    {40804, 6, 1, 2261, 3663, {3, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, kAclWrite | kAclString | kAclFast}},  // getset
+    {40810, 4, 1, 3680, 3690, {-3, kCmdWrite | kCmdFast, 1, 1, 1, kAclWrite | kAclHash | kAclFast}},  // hdel
+    {40814, 5, 1, 1, 3714, {-1, kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdNoAuth | kCmdAllowBusy, 0, 0, 0, kAclFast | kAclConnection}},  // hello
+    {40819, 7, 1, 3766, 3774, {3, kCmdReadOnly | kCmdFast, 1, 1, 1, kAclRead | kAclHash | kAclFast}},  // hexists
+    {40826, 4, 1, 352, 3791, {3, kCmdReadOnly | kCmdFast, 1, 1, 1, kAclRead | kAclHash | kAclFast}},  // hget
+    {40830, 7, 1992, 352, 3802, {2, kCmdReadOnly, 1, 1, 1, kAclRead | kAclHash | kAclSlow}},  // hgetall
+    {40837, 7, 1, 2261, 3813, {4, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, kAclWrite | kAclHash | kAclFast}},  // hincrby
+    {40844, 12, 1, 2261, 3827, {4, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, kAclWrite | kAclHash | kAclFast}},  // hincrbyfloat
+    {40856, 5, 1992, 352, 3845, {2, kCmdReadOnly, 1, 1, 1, kAclRead | kAclHash | kAclSlow}},  // hkeys
+    {40861, 4, 1, 3766, 3856, {2, kCmdReadOnly | kCmdFast, 1, 1, 1, kAclRead | kAclHash | kAclFast}},  // hlen
+    {40865, 5, 1, 352, 3867, {-3, kCmdReadOnly | kCmdFast, 1, 1, 1, kAclRead | kAclHash | kAclFast}},  // hmget
+    {40870, 5, 1, 2500, 3878, {-4, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, kAclWrite | kAclHash | kAclFast}},  // hmset
+    {40875, 10, 1039, 352, 3907, {-2, kCmdReadOnly, 1, 1, 1, kAclRead | kAclHash | kAclSlow}},  // hrandfield
+    {40885, 5, 1039, 352, 3938, {-3, kCmdReadOnly, 1, 1, 1, kAclRead | kAclHash | kAclSlow}},  // hscan
+    {40890, 4, 1, 2500, 3965, {-4, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, kAclWrite | kAclHash | kAclFast}},  // hset
+    {40894, 6, 1, 228, 3981, {4, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, kAclWrite | kAclHash | kAclFast}},  // hsetnx
+    {40900, 7, 1, 3766, 3995, {3, kCmdReadOnly | kCmdFast, 1, 1, 1, kAclRead | kAclHash | kAclFast}},  // hstrlen
+    {40907, 5, 1992, 352, 4006, {2, kCmdReadOnly, 1, 1, 1, kAclRead | kAclHash | kAclSlow}},  // hvals
+    {40912, 4, 1, 2261, 4017, {2, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, kAclWrite | kAclString | kAclFast}},  // incr
+    {40916, 6, 1, 2261, 4028, {3, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, kAclWrite | kAclString | kAclFast}},  // incrby
+    {40922, 11, 1, 2261, 4041, {3, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, kAclWrite | kAclString | kAclFast}},  // incrbyfloat
+    {40933, 4, 2930, 1, 4054, {-1, kCmdLoading | kCmdStale, 0, 0, 0, kAclSlow | kAclDangerous}},  // info
+    {40937, 4, 4077, 1, 4080, {2, kCmdReadOnly, 0, 0, 0, kAclKeyspace | kAclRead | kAclSlow | kAclDangerous}},  // keys
+    {40941, 8, 1039, 1, 4096, {1, kCmdLoading | kCmdStale | kCmdFast, 0, 0, 0, kAclAdmin | kAclFast | kAclDangerous}},  // lastsave
+    {40949, 7, 1, 1, 4105, {-2, 0, 0, 0, 0, kAclSlow}},  // latency
+    {40956, 14, 4114, 1, 4118, {2, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // latency|doctor
+    {40970, 13, 4114, 1, 4127, {3, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // latency|graph
+    {40983, 12, 1, 1, 4143, {2, kCmdLoading | kCmdStale, 0, 0, 0, kAclSlow}},  // latency|help
+    {40995, 17, 4114, 1, 4152, {-2, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // latency|histogram
+    {41012, 15, 4114, 1, 4170, {3, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // latency|history
+    {41027, 14, 4114, 1, 4181, {2, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // latency|latest
+    {41041, 13, 2173, 1, 4190, {-2, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // latency|reset
+    {41054, 3, 1, 4208, 4226, {-3, kCmdReadOnly, 1, 2, 1, kAclRead | kAclString | kAclSlow}},  // lcs
+    {41057, 6, 1, 352, 4287, {3, kCmdReadOnly, 1, 1, 1, kAclRead | kAclList | kAclSlow}},  // lindex
+    {41063, 7, 1, 228, 4304, {5, kCmdWrite | kCmdDenyOom, 1, 1, 1, kAclWrite | kAclList | kAclSlow}},  // linsert
+    {41070, 4, 1, 3766, 4347, {2, kCmdReadOnly | kCmdFast, 1, 1, 1, kAclRead | kAclList | kAclFast}},  // llen
+    {41074, 5, 1, 692, 4358, {5, kCmdWrite | kCmdDenyOom, 1, 2, 1, kAclWrite | kAclList | kAclSlow}},  // lmove
+    {41079, 5, 1, 4373, 4381, {-4, kCmdWrite | kCmdMovableKeys, 0, 0, 0, kAclWrite | kAclList | kAclSlow}},  // lmpop
+    {41084, 6, 1, 1, 4396, {-1, kCmdReadOnly | kCmdFast, 0, 0, 0, kAclRead | kAclFast}},  // lolwut
+    {41090, 4, 1, 3570, 4414, {-2, kCmdWrite | kCmdFast, 1, 1, 1, kAclWrite | kAclList | kAclFast}},  // lpop
+    {41094, 4, 1, 352, 4440, {-3, kCmdReadOnly, 1, 1, 1, kAclRead | kAclList | kAclSlow}},  // lpos
+    {41098, 5, 1, 228, 4480, {-3, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, kAclWrite | kAclList | kAclFast}},  // lpush
+    {41103, 6, 1, 228, 4504, {-3, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, kAclWrite | kAclList | kAclFast}},  // lpushx
+    {41109, 6, 1, 352, 4520, {4, kCmdReadOnly, 1, 1, 1, kAclRead | kAclList | kAclSlow}},  // lrange
+    {41115, 4, 1, 3680, 4538, {4, kCmdWrite, 1, 1, 1, kAclWrite | kAclList | kAclSlow}},  // lrem
+    {41119, 4, 1, 2500, 4552, {4, kCmdWrite | kCmdDenyOom, 1, 1, 1, kAclWrite | kAclList | kAclSlow}},  // lset
+    {41123, 5, 1, 3680, 4566, {4, kCmdWrite, 1, 1, 1, kAclWrite | kAclList | kAclSlow}},  // ltrim
+    {41128, 6, 1, 1, 4577, {-2, 0, 0, 0, 0, kAclSlow}},  // memory
+    {41134, 13, 2930, 1, 4586, {2, 0, 0, 0, 0, kAclSlow}},  // memory|doctor
+    {41147, 11, 1, 1, 4595, {2, kCmdLoading | kCmdStale, 0, 0, 0, kAclSlow}},  // memory|help
+    {41158, 19, 2930, 1, 4604, {2, 0, 0, 0, 0, kAclSlow}},  // memory|malloc-stats
+    {41177, 12, 2687, 1, 4613, {2, 0, 0, 0, 0, kAclSlow}},  // memory|purge
+    {41189, 12, 2930, 1, 4622, {2, 0, 0, 0, 0, kAclSlow}},  // memory|stats
+    {41201, 12, 1, 4631, 4639, {-3, kCmdReadOnly, 2, 2, 1, kAclRead | kAclSlow}},  // memory|usage
+    {41213, 4, 4660, 4662, 4670, {-2, kCmdReadOnly | kCmdFast, 1, -1, 1, kAclRead | kAclString | kAclFast}},  // mget
+    {41217, 7, 1039, 4681, 4708, {-6, kCmdWrite | kCmdMovableKeys, 3, 3, 1, kAclKeyspace | kAclWrite | kAclSlow | kAclDangerous}},  // migrate
+    {41224, 6, 1, 1, 4824, {-2, 0, 0, 0, 0, kAclSlow}},  // module
+    {41230, 11, 1, 1, 2048, {2, kCmdLoading | kCmdStale, 0, 0, 0, kAclSlow}},  // module|help
+    {41241, 11, 1992, 1, 4833, {2, kCmdAdmin | kCmdNoScript, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // module|list
+    {41252, 11, 1, 1, 4842, {-3, kCmdAdmin | kCmdNoScript | kCmdNoAsyncLoading, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // module|load
+    {41263, 13, 1, 1, 4859, {-3, kCmdAdmin | kCmdNoScript | kCmdNoAsyncLoading, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // module|loadex
+    {41276, 13, 1, 1, 4904, {3, kCmdAdmin | kCmdNoScript | kCmdNoAsyncLoading, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // module|unload
+    {41289, 7, 1, 1, 4916, {1, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // monitor
+    {41296, 4, 1, 2261, 4923, {3, kCmdWrite | kCmdFast, 1, 1, 1, kAclKeyspace | kAclWrite | kAclFast}},  // move
+    {41300, 4, 4940, 4943, 4961, {-3, kCmdWrite | kCmdDenyOom, 1, -1, 2, kAclWrite | kAclString | kAclSlow}},  // mset
+    {41304, 6, 4981, 4984, 4994, {-3, kCmdWrite | kCmdDenyOom, 1, -1, 2, kAclWrite | kAclString | kAclSlow}},  // msetnx
+    {41310, 5, 1, 1, 5005, {1, kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdAllowBusy, 0, 0, 0, kAclFast | kAclTransaction}},  // multi
+    {41315, 6, 1, 1, 5014, {-2, 0, 0, 0, 0, kAclSlow}},  // object
+    {41321, 15, 1039, 4631, 5023, {3, kCmdReadOnly, 2, 2, 1, kAclKeyspace | kAclRead | kAclSlow}},  // object|encoding
+    {41336, 11, 1039, 4631, 5034, {3, kCmdReadOnly, 2, 2, 1, kAclKeyspace | kAclRead | kAclSlow}},  // object|freq
+    {41347, 11, 1, 1, 5045, {2, kCmdLoading | kCmdStale, 0, 0, 0, kAclKeyspace | kAclSlow}},  // object|help
+    {41358, 15, 1039, 4631, 5054, {3, kCmdReadOnly, 2, 2, 1, kAclKeyspace | kAclRead | kAclSlow}},  // object|idletime
+    {41373, 15, 1039, 4631, 5065, {3, kCmdReadOnly, 2, 2, 1, kAclKeyspace | kAclRead | kAclSlow}},  // object|refcount
+    {14373, 7, 1, 2500, 5076, {2, kCmdWrite | kCmdFast, 1, 1, 1, kAclKeyspace | kAclWrite | kAclFast}},  // persist
+    {41388, 7, 1, 2500, 5087, {-3, kCmdWrite | kCmdFast, 1, 1, 1, kAclKeyspace | kAclWrite | kAclFast}},  // pexpire
+    {41395, 9, 1, 2500, 5107, {-3, kCmdWrite | kCmdFast, 1, 1, 1, kAclKeyspace | kAclWrite | kAclFast}},  // pexpireat
+    {41404, 11, 1, 352, 5127, {2, kCmdReadOnly | kCmdFast, 1, 1, 1, kAclKeyspace | kAclRead | kAclFast}},  // pexpiretime
+    {41415, 5, 1, 228, 5138, {-2, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, kAclWrite | kAclHyperLogLog | kAclFast}},  // pfadd
+    {41420, 7, 1, 5157, 5169, {-2, kCmdReadOnly, 1, -1, 1, kAclRead | kAclHyperLogLog | kAclSlow}},  // pfcount
+    {41427, 7, 1, 5180, 5188, {3, kCmdWrite | kCmdDenyOom | kCmdAdmin, 2, 2, 1, kAclWrite | kAclHyperLogLog | kAclAdmin | kAclSlow | kAclDangerous}},  // pfdebug
+    {41434, 7, 1, 5207, 5225, {-2, kCmdWrite | kCmdDenyOom, 1, -1, 1, kAclWrite | kAclHyperLogLog | kAclSlow}},  // pfmerge
+    {41441, 10, 1, 1, 5246, {1, kCmdAdmin, 0, 0, 0, kAclHyperLogLog | kAclAdmin | kAclSlow | kAclDangerous}},  // pfselftest
+    {41451, 4, 2687, 1, 5257, {-1, kCmdFast, 0, 0, 0, kAclFast | kAclConnection}},  // ping
+    {41455, 6, 1, 5275, 5277, {4, kCmdWrite | kCmdDenyOom, 1, 1, 1, kAclWrite | kAclString | kAclSlow}},  // psetex
+    {41461, 10, 1, 1, 5291, {-2, kCmdPubSub | kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclPubSub | kAclSlow}},  // psubscribe
+    {41471, 5, 1, 1, 5311, {-3, kCmdAdmin | kCmdNoScript | kCmdNoAsyncLoading | kCmdNoMulti, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // psync
+    {41476, 4, 1039, 352, 5326, {2, kCmdReadOnly | kCmdFast, 1, 1, 1, kAclKeyspace | kAclRead | kAclFast}},  // pttl
+    {41480, 7, 1, 1, 5342, {3, kCmdPubSub | kCmdLoading | kCmdStale | kCmdFast, 0, 0, 0, kAclPubSub | kAclFast}},  // publish
+    {4801, 6, 1, 1, 5359, {-2, 0, 0, 0, 0, kAclSlow}},  // pubsub
+    {41487, 15, 1, 1, 5368, {-2, kCmdPubSub | kCmdLoading | kCmdStale, 0, 0, 0, kAclPubSub | kAclSlow}},  // pubsub|channels
+    {41502, 11, 1, 1, 5386, {2, kCmdLoading | kCmdStale, 0, 0, 0, kAclSlow}},  // pubsub|help
+    {41513, 13, 1, 1, 5395, {2, kCmdPubSub | kCmdLoading | kCmdStale, 0, 0, 0, kAclPubSub | kAclSlow}},  // pubsub|numpat
+    {41526, 13, 1, 1, 5404, {-2, kCmdPubSub | kCmdLoading | kCmdStale, 0, 0, 0, kAclPubSub | kAclSlow}},  // pubsub|numsub
+    {41539, 20, 1, 1, 5422, {-2, kCmdPubSub | kCmdLoading | kCmdStale, 0, 0, 0, kAclPubSub | kAclSlow}},  // pubsub|shardchannels
+    {41559, 18, 1, 1, 5433, {-2, kCmdPubSub | kCmdLoading | kCmdStale, 0, 0, 0, kAclPubSub | kAclSlow}},  // pubsub|shardnumsub
+    {41577, 12, 1, 1, 5451, {-1, kCmdPubSub | kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclPubSub | kAclSlow}},  // punsubscribe
+    {41589, 4, 1, 1, 5469, {-1, kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdNoAuth | kCmdAllowBusy, 0, 0, 0, kAclFast | kAclConnection}},  // quit
+    {41593, 9, 5478, 1, 5481, {1, kCmdReadOnly, 0, 0, 0, kAclKeyspace | kAclRead | kAclSlow}},  // randomkey
+    {41602, 8, 1, 1, 5490, {1, kCmdLoading | kCmdStale | kCmdFast, 0, 0, 0, kAclFast | kAclConnection}},  // readonly
+    {41610, 9, 1, 1, 5499, {1, kCmdLoading | kCmdStale | kCmdFast, 0, 0, 0, kAclFast | kAclConnection}},  // readwrite
+    {41619, 6, 1, 5508, 5511, {3, kCmdWrite, 1, 2, 1, kAclKeyspace | kAclWrite | kAclSlow}},  // rename
+    {41625, 8, 1, 5530, 5539, {3, kCmdWrite | kCmdFast, 1, 2, 1, kAclKeyspace | kAclWrite | kAclFast}},  // renamenx
+    {41633, 8, 1, 1, 5555, {-1, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale | kCmdAllowBusy, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // replconf
+    {41641, 9, 1, 1, 5566, {3, kCmdAdmin | kCmdNoScript | kCmdStale | kCmdNoAsyncLoading, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // replicaof
+    {1146, 5, 1, 1, 5608, {1, kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdNoAuth | kCmdAllowBusy, 0, 0, 0, kAclFast | kAclConnection}},  // reset
+    {41650, 7, 1, 5275, 5617, {-4, kCmdWrite | kCmdDenyOom, 1, 1, 1, kAclKeyspace | kAclWrite | kAclSlow | kAclDangerous}},  // restore
+    {41657, 14, 1, 5275, 5680, {-4, kCmdWrite | kCmdDenyOom | kCmdAsking, 1, 1, 1, kAclKeyspace | kAclWrite | kAclSlow | kAclDangerous}},  // restore-asking
+    {41671, 4, 1, 1, 5695, {1, kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast, 0, 0, 0, kAclAdmin | kAclFast | kAclDangerous}},  // role
+    {41675, 4, 1, 3570, 5704, {-2, kCmdWrite | kCmdFast, 1, 1, 1, kAclWrite | kAclList | kAclFast}},  // rpop
+    {41679, 9, 1, 692, 5717, {3, kCmdWrite | kCmdDenyOom, 1, 2, 1, kAclWrite | kAclList | kAclSlow}},  // rpoplpush
+    {41688, 5, 1, 228, 5736, {-3, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, kAclWrite | kAclList | kAclFast}},  // rpush
+    {41693, 6, 1, 228, 5749, {-3, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, kAclWrite | kAclList | kAclFast}},  // rpushx
+    {41699, 4, 1, 228, 5762, {-3, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, kAclWrite | kAclSet | kAclFast}},  // sadd
+    {26835, 4, 1, 1, 5778, {1, kCmdAdmin | kCmdNoScript | kCmdNoAsyncLoading | kCmdNoMulti, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // save
+    {41703, 4, 5787, 1, 5790, {-2, kCmdReadOnly, 0, 0, 0, kAclKeyspace | kAclRead | kAclSlow}},  // scan
+    {41707, 5, 1, 3766, 5820, {2, kCmdReadOnly | kCmdFast, 1, 1, 1, kAclRead | kAclSet | kAclFast}},  // scard
+    {10269, 6, 1, 1, 5831, {-2, 0, 0, 0, 0, kAclSlow}},  // script
+    {41712, 12, 1, 1, 5840, {3, kCmdNoScript, 0, 0, 0, kAclSlow | kAclScripting}},  // script|debug
+    {41724, 13, 5861, 1, 5864, {-3, kCmdNoScript, 0, 0, 0, kAclSlow | kAclScripting}},  // script|exists
+    {41737, 12, 2173, 1, 5882, {-2, kCmdNoScript, 0, 0, 0, kAclSlow | kAclScripting}},  // script|flush
+    {41749, 11, 1, 1, 5909, {2, kCmdLoading | kCmdStale, 0, 0, 0, kAclSlow | kAclScripting}},  // script|help
+    {41760, 11, 2826, 1, 5918, {2, kCmdNoScript | kCmdAllowBusy, 0, 0, 0, kAclSlow | kAclScripting}},  // script|kill
+    {41771, 11, 2173, 1, 5927, {3, kCmdNoScript | kCmdStale, 0, 0, 0, kAclSlow | kAclScripting}},  // script|load
+    {41782, 5, 1992, 4662, 5939, {-2, kCmdReadOnly, 1, -1, 1, kAclRead | kAclSet | kAclSlow}},  // sdiff
+    {41787, 10, 1, 5950, 5953, {-3, kCmdWrite | kCmdDenyOom, 1, -1, 1, kAclWrite | kAclSet | kAclSlow}},  // sdiffstore
+    {41797, 6, 1, 1, 5966, {2, kCmdLoading | kCmdStale | kCmdFast, 0, 0, 0, kAclFast | kAclConnection}},  // select
+    {24764, 3, 1, 5978, 5988, {-3, kCmdWrite | kCmdDenyOom, 1, 1, 1, kAclWrite | kAclString | kAclSlow}},  // set
+    {41803, 6, 1, 2261, 6091, {4, kCmdWrite | kCmdDenyOom, 1, 1, 1, kAclWrite | kAclBitmap | kAclSlow}},  // setbit
+    {41809, 5, 1, 5275, 6105, {4, kCmdWrite | kCmdDenyOom, 1, 1, 1, kAclWrite | kAclString | kAclSlow}},  // setex
+    {41814, 5, 1, 6119, 6127, {3, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, kAclWrite | kAclString | kAclFast}},  // setnx
+    {41819, 8, 1, 2500, 6138, {4, kCmdWrite | kCmdDenyOom, 1, 1, 1, kAclWrite | kAclString | kAclSlow}},  // setrange
+    {41827, 8, 1, 1, 6152, {-1, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale | kCmdNoMulti | kCmdAllowBusy, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // shutdown
+    {41835, 6, 1992, 4662, 6224, {-2, kCmdReadOnly, 1, -1, 1, kAclRead | kAclSet | kAclSlow}},  // sinter
+    {41841, 10, 1, 6235, 6243, {-3, kCmdReadOnly | kCmdMovableKeys, 0, 0, 0, kAclRead | kAclSet | kAclSlow}},  // sintercard
+    {41851, 11, 1, 6265, 6268, {-3, kCmdWrite | kCmdDenyOom, 1, -1, 1, kAclWrite | kAclSet | kAclSlow}},  // sinterstore
+    {41862, 9, 1, 3766, 6279, {3, kCmdReadOnly | kCmdFast, 1, 1, 1, kAclRead | kAclSet | kAclFast}},  // sismember
+    {41871, 7, 1, 1, 6292, {3, kCmdAdmin | kCmdNoScript | kCmdStale | kCmdNoAsyncLoading, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // slaveof
+    {41878, 7, 1, 1, 6309, {-2, 0, 0, 0, 0, kAclSlow}},  // slowlog
+    {41885, 11, 6318, 1, 6321, {-2, kCmdAdmin | kCmdLoading | kCmdStale, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // slowlog|get
+    {41896, 12, 1, 1, 6344, {2, kCmdLoading | kCmdStale, 0, 0, 0, kAclSlow}},  // slowlog|help
+    {41908, 11, 6353, 1, 6357, {2, kCmdAdmin | kCmdLoading | kCmdStale, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // slowlog|len
+    {41919, 13, 2173, 1, 6366, {2, kCmdAdmin | kCmdLoading | kCmdStale, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // slowlog|reset
+    {41932, 8, 1992, 352, 6375, {2, kCmdReadOnly, 1, 1, 1, kAclRead | kAclSet | kAclSlow}},  // smembers
+    {41940, 10, 1, 352, 6386, {-3, kCmdReadOnly | kCmdFast, 1, 1, 1, kAclRead | kAclSet | kAclFast}},  // smismember
+    {41950, 5, 1, 692, 6397, {4, kCmdWrite | kCmdFast, 1, 2, 1, kAclWrite | kAclSet | kAclFast}},  // smove
+    {41955, 4, 1, 6411, 6435, {-2, kCmdWrite | kCmdDenyOom | kCmdMovableKeys, 1, 1, 1, kAclWrite | kAclSet | kAclSortedSet | kAclList | kAclSlow | kAclDangerous}},  // sort
+    {41959, 7, 1, 6503, 6506, {-2, kCmdReadOnly | kCmdMovableKeys, 1, 1, 1, kAclRead | kAclSet | kAclSortedSet | kAclList | kAclSlow | kAclDangerous}},  // sort_ro
+    {41966, 4, 1039, 3570, 6523, {-2, kCmdWrite | kCmdFast, 1, 1, 1, kAclWrite | kAclSet | kAclFast}},  // spop
+    {41970, 8, 1, 6549, 6558, {3, kCmdPubSub | kCmdLoading | kCmdStale | kCmdFast, 1, 1, 1, kAclPubSub | kAclFast}},  // spublish
+    {41978, 11, 1039, 352, 6575, {-2, kCmdReadOnly, 1, 1, 1, kAclRead | kAclSet | kAclSlow}},  // srandmember
+    {41989, 4, 1, 3680, 6601, {-3, kCmdWrite | kCmdFast, 1, 1, 1, kAclWrite | kAclSet | kAclFast}},  // srem
+    {41993, 5, 1039, 352, 6614, {-3, kCmdReadOnly, 1, 1, 1, kAclRead | kAclSet | kAclSlow}},  // sscan
+    {41998, 10, 1, 6625, 6633, {-2, kCmdPubSub | kCmdNoScript | kCmdLoading | kCmdStale, 1, -1, 1, kAclPubSub | kAclSlow}},  // ssubscribe
+    {42008, 6, 1, 3766, 6651, {2, kCmdReadOnly | kCmdFast, 1, 1, 1, kAclRead | kAclString | kAclFast}},  // strlen
+    {42014, 9, 1, 1, 6662, {-2, kCmdPubSub | kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclPubSub | kAclSlow}},  // subscribe
+    {42023, 6, 1, 352, 6680, {4, kCmdReadOnly, 1, 1, 1, kAclRead | kAclString | kAclSlow}},  // substr
+    {42029, 6, 1992, 4662, 6697, {-2, kCmdReadOnly, 1, -1, 1, kAclRead | kAclSet | kAclSlow}},  // sunion
+    {42035, 11, 1, 5950, 6708, {-3, kCmdWrite | kCmdDenyOom, 1, -1, 1, kAclWrite | kAclSet | kAclSlow}},  // sunionstore
+    {42046, 12, 1, 6625, 6719, {-1, kCmdPubSub | kCmdNoScript | kCmdLoading | kCmdStale, 1, -1, 1, kAclPubSub | kAclSlow}},  // sunsubscribe
+    {42058, 6, 1, 1, 6730, {3, kCmdWrite | kCmdFast, 0, 0, 0, kAclKeyspace | kAclWrite | kAclFast | kAclDangerous}},  // swapdb
+    {11195, 4, 1, 1, 6751, {1, kCmdAdmin | kCmdNoScript | kCmdNoAsyncLoading | kCmdNoMulti, 0, 0, 0, kAclAdmin | kAclSlow | kAclDangerous}},  // sync
+    {42064, 4, 1039, 1, 6758, {1, kCmdLoading | kCmdStale | kCmdFast, 0, 0, 0, kAclFast}},  // time
+    {42068, 5, 2301, 2475, 6767, {-2, kCmdReadOnly | kCmdFast, 1, -1, 1, kAclKeyspace | kAclRead | kAclFast}},  // touch
+    {24329, 3, 1039, 352, 6778, {2, kCmdReadOnly | kCmdFast, 1, 1, 1, kAclKeyspace | kAclRead | kAclFast}},  // ttl
+    {242, 4, 1, 3766, 6791, {2, kCmdReadOnly | kCmdFast, 1, 1, 1, kAclKeyspace | kAclRead | kAclFast}},  // type
+    {42073, 6, 2301, 2304, 6802, {-2, kCmdWrite | kCmdFast, 1, -1, 1, kAclKeyspace | kAclWrite | kAclFast}},  // unlink
+    {42079, 11, 1, 1, 6813, {-1, kCmdPubSub | kCmdNoScript | kCmdLoading | kCmdStale, 0, 0, 0, kAclPubSub | kAclSlow}},  // unsubscribe
+    {42090, 7, 1, 1, 6824, {1, kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdAllowBusy, 0, 0, 0, kAclFast | kAclTransaction}},  // unwatch
+    {42097, 4, 6833, 1, 6836, {3, kCmdNoScript, 0, 0, 0, kAclSlow | kAclConnection}},  // wait
+    {42101, 5, 1, 2475, 6853, {-2, kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdAllowBusy, 1, -1, 1, kAclFast | kAclTransaction}},  // watch
+    {42106, 4, 1, 2500, 6864, {-4, kCmdWrite | kCmdFast, 1, 1, 1, kAclWrite | kAclStream | kAclFast}},  // xack
+    {42110, 4, 1039, 6888, 6898, {-5, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, kAclWrite | kAclStream | kAclFast}},  // xadd
+    {42114, 10, 1039, 3680, 7020, {-6, kCmdWrite | kCmdFast, 1, 1, 1, kAclWrite | kAclStream | kAclFast}},  // xautoclaim
+    {42124, 6, 1039, 2500, 7063, {-6, kCmdWrite | kCmdFast, 1, 1, 1, kAclWrite | kAclStream | kAclFast}},  // xclaim
+    {42130, 4, 1, 3680, 7117, {-3, kCmdWrite | kCmdFast, 1, 1, 1, kAclWrite | kAclStream | kAclFast}},  // xdel
+    {42134, 6, 1, 1, 7130, {-2, 0, 0, 0, 0, kAclSlow}},  // xgroup
+    {42140, 13, 1, 7139, 7141, {-5, kCmdWrite | kCmdDenyOom, 2, 2, 1, kAclWrite | kAclStream | kAclSlow}},  // xgroup|create
+    {42153, 21, 1, 7139, 7196, {5, kCmdWrite | kCmdDenyOom, 2, 2, 1, kAclWrite | kAclStream | kAclSlow}},  // xgroup|createconsumer
+    {42174, 18, 1, 7214, 7222, {5, kCmdWrite, 2, 2, 1, kAclWrite | kAclStream | kAclSlow}},  // xgroup|delconsumer
+    {42192, 14, 1, 7214, 7233, {4, kCmdWrite, 2, 2, 1, kAclWrite | kAclStream | kAclSlow}},  // xgroup|destroy
+    {42206, 11, 1, 1, 7246, {2, kCmdLoading | kCmdStale, 0, 0, 0, kAclStream | kAclSlow}},  // xgroup|help
+    {42217, 12, 1, 7255, 7263, {-5, kCmdWrite, 2, 2, 1, kAclWrite | kAclStream | kAclSlow}},  // xgroup|setid
+    {42229, 5, 1, 1, 7283, {-2, 0, 0, 0, 0, kAclSlow}},  // xinfo
+    {42234, 15, 1039, 7292, 7294, {4, kCmdReadOnly, 2, 2, 1, kAclRead | kAclStream | kAclSlow}},  // xinfo|consumers
+    {42249, 12, 1, 7292, 7305, {3, kCmdReadOnly, 2, 2, 1, kAclRead | kAclStream | kAclSlow}},  // xinfo|groups
+    {42261, 10, 1, 1, 7246, {2, kCmdLoading | kCmdStale, 0, 0, 0, kAclStream | kAclSlow}},  // xinfo|help
+    {42271, 12, 1, 7292, 7321, {-3, kCmdReadOnly, 2, 2, 1, kAclRead | kAclStream | kAclSlow}},  // xinfo|stream
+    {42283, 4, 1, 3766, 7353, {2, kCmdReadOnly | kCmdFast, 1, 1, 1, kAclRead | kAclStream | kAclFast}},  // xlen
+    {42287, 8, 1039, 352, 7364, {-3, kCmdReadOnly, 1, 1, 1, kAclRead | kAclStream | kAclSlow}},  // xpending
+    {42295, 6, 1, 352, 7416, {-4, kCmdReadOnly, 1, 1, 1, kAclRead | kAclStream | kAclSlow}},  // xrange
+    {42301, 5, 1, 7436, 7462, {-4, kCmdReadOnly | kCmdBlocking | kCmdMovableKeys, 0, 0, 0, kAclRead | kAclStream | kAclSlow | kAclBlocking}},  // xread
+    {42306, 10, 1, 7494, 7510, {-7, kCmdWrite | kCmdBlocking | kCmdMovableKeys, 0, 0, 0, kAclWrite | kAclStream | kAclSlow | kAclBlocking}},  // xreadgroup
+    {42316, 9, 1, 352, 7544, {-4, kCmdReadOnly, 1, 1, 1, kAclRead | kAclStream | kAclSlow}},  // xrevrange
+    {42325, 6, 1, 2500, 7561, {-3, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, kAclWrite | kAclStream | kAclFast}},  // xsetid
+    {42331, 5, 1039, 3680, 7605, {-4, kCmdWrite, 1, 1, 1, kAclWrite | kAclStream | kAclSlow}},  // xtrim
+    {42336, 4, 1, 2500, 7629, {-4, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, kAclWrite | kAclSortedSet | kAclFast}},  // zadd
+    {42340, 5, 1, 3766, 7713, {2, kCmdReadOnly | kCmdFast, 1, 1, 1, kAclRead | kAclSortedSet | kAclFast}},  // zcard
+    {42345, 6, 1, 352, 7724, {4, kCmdReadOnly | kCmdFast, 1, 1, 1, kAclRead | kAclSortedSet | kAclFast}},  // zcount
+    {42351, 5, 1, 6235, 7746, {-3, kCmdReadOnly | kCmdMovableKeys, 0, 0, 0, kAclRead | kAclSortedSet | kAclSlow}},  // zdiff
+    {42356, 10, 1, 7768, 7771, {-4, kCmdWrite | kCmdDenyOom | kCmdMovableKeys, 1, 1, 1, kAclWrite | kAclSortedSet | kAclSlow}},  // zdiffstore
+    {42366, 7, 1, 2261, 7785, {4, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, kAclWrite | kAclSortedSet | kAclFast}},  // zincrby
+    {42373, 6, 1, 6235, 7799, {-3, kCmdReadOnly | kCmdMovableKeys, 0, 0, 0, kAclRead | kAclSortedSet | kAclSlow}},  // zinter
+    {42379, 10, 1, 6235, 7842, {-3, kCmdReadOnly | kCmdMovableKeys, 0, 0, 0, kAclRead | kAclSortedSet | kAclSlow}},  // zintercard
+    {42389, 11, 1, 7768, 7853, {-4, kCmdWrite | kCmdDenyOom | kCmdMovableKeys, 1, 1, 1, kAclWrite | kAclSortedSet | kAclSlow}},  // zinterstore
+    {42400, 9, 1, 352, 7869, {4, kCmdReadOnly | kCmdFast, 1, 1, 1, kAclRead | kAclSortedSet | kAclFast}},  // zlexcount
+    {42409, 5, 1, 4373, 7891, {-4, kCmdWrite | kCmdMovableKeys, 0, 0, 0, kAclWrite | kAclSortedSet | kAclSlow}},  // zmpop
+    {42414, 7, 1, 352, 7906, {-3, kCmdReadOnly | kCmdFast, 1, 1, 1, kAclRead | kAclSortedSet | kAclFast}},  // zmscore
+    {42421, 7, 1, 3570, 7917, {-2, kCmdWrite | kCmdFast, 1, 1, 1, kAclWrite | kAclSortedSet | kAclFast}},  // zpopmax
+    {42428, 7, 1, 3570, 7930, {-2, kCmdWrite | kCmdFast, 1, 1, 1, kAclWrite | kAclSortedSet | kAclFast}},  // zpopmin
+    {42435, 11, 1039, 352, 7941, {-2, kCmdReadOnly, 1, 1, 1, kAclRead | kAclSortedSet | kAclSlow}},  // zrandmember
+    {42446, 6, 1, 352, 7964, {-4, kCmdReadOnly, 1, 1, 1, kAclRead | kAclSortedSet | kAclSlow}},  // zrange
+    {42452, 11, 1, 352, 8037, {-4, kCmdReadOnly, 1, 1, 1, kAclRead | kAclSortedSet | kAclSlow}},  // zrangebylex
+    {42463, 13, 1, 352, 8058, {-4, kCmdReadOnly, 1, 1, 1, kAclRead | kAclSortedSet | kAclSlow}},  // zrangebyscore
+    {42476, 11, 1, 3491, 8095, {-5, kCmdWrite | kCmdDenyOom, 1, 2, 1, kAclWrite | kAclSortedSet | kAclSlow}},  // zrangestore
+    {42487, 5, 1, 352, 8141, {3, kCmdReadOnly | kCmdFast, 1, 1, 1, kAclRead | kAclSortedSet | kAclFast}},  // zrank
+    {42492, 4, 1, 3680, 8152, {-3, kCmdWrite | kCmdFast, 1, 1, 1, kAclWrite | kAclSortedSet | kAclFast}},  // zrem
+    {42496, 14, 1, 3680, 8166, {4, kCmdWrite, 1, 1, 1, kAclWrite | kAclSortedSet | kAclSlow}},  // zremrangebylex
+    {42510, 15, 1, 3680, 8177, {4, kCmdWrite, 1, 1, 1, kAclWrite | kAclSortedSet | kAclSlow}},  // zremrangebyrank
+    {42525, 16, 1, 3680, 8188, {4, kCmdWrite, 1, 1, 1, kAclWrite | kAclSortedSet | kAclSlow}},  // zremrangebyscore
+    {42541, 9, 1, 352, 8199, {-4, kCmdReadOnly, 1, 1, 1, kAclRead | kAclSortedSet | kAclSlow}},  // zrevrange
+    {42550, 14, 1, 352, 8220, {-4, kCmdReadOnly, 1, 1, 1, kAclRead | kAclSortedSet | kAclSlow}},  // zrevrangebylex
+    {42564, 16, 1, 352, 8241, {-4, kCmdReadOnly, 1, 1, 1, kAclRead | kAclSortedSet | kAclSlow}},  // zrevrangebyscore
+    {42580, 8, 1, 352, 8268, {3, kCmdReadOnly | kCmdFast, 1, 1, 1, kAclRead | kAclSortedSet | kAclFast}},  // zrevrank
+    {42588, 5, 1039, 352, 8279, {-3, kCmdReadOnly, 1, 1, 1, kAclRead | kAclSortedSet | kAclSlow}},  // zscan
+    {42593, 6, 1, 352, 8290, {3, kCmdReadOnly | kCmdFast, 1, 1, 1, kAclRead | kAclSortedSet | kAclFast}},  // zscore
+    {42599, 6, 1, 6235, 8301, {-3, kCmdReadOnly | kCmdMovableKeys, 0, 0, 0, kAclRead | kAclSortedSet | kAclSlow}},  // zunion
+    {42605, 11, 1, 7768, 8312, {-4, kCmdWrite | kCmdDenyOom | kCmdMovableKeys, 1, 1, 1, kAclWrite | kAclSortedSet | kAclSlow}},  // zunionstore
 };
+// clang-format on
 
 }  // namespace
 

@@ -1,0 +1,19 @@
+#include "server/commands/families.h"
+
+namespace respd::server {
+namespace {
+
+// Every family respd serves, the one list of them.
+constexpr std::span<const CommandSpec> (*kFamilies[])() = {
+    &StringCommands,        &KeyspaceCommands, &ConnectionCommands, &ServerCommands,
+    &TransactionCommands,   &ClientCommands,   &ConfigCommands,     &PersistenceCommands,
+    &IntrospectionCommands, &MemoryCommands,   &ScriptingCommands,  &DebugCommands,
+};
+
+}  // namespace
+
+void RegisterAllCommands(CommandTable& table) {
+  for (auto family : kFamilies) table.Add(family());
+}
+
+}  // namespace respd::server

@@ -1,0 +1,38 @@
+#include "server/dispatch/command_context.h"
+
+#include <string>
+
+#include "base/ascii.h"
+#include "server/dispatch/command_table.h"
+
+namespace respd::server {
+
+void CommandContext::WrongArity() { reply.Error(WrongArityError(command.fullname)); }
+
+void CommandContext::ReplyHelp(std::span<const std::string_view> body) {
+  reply.ArrayHeader(body.size() + 3);
+  reply.SimpleString(base::AsciiUpperCopy(argv[0]) +
+                     " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
+  for (std::string_view line : body) reply.SimpleString(line);
+  reply.SimpleString("HELP");
+  reply.SimpleString("    Prints this help.");
+}
+
+void CommandContext::SubcommandSyntaxError() {
+  std::string out = "ERR unknown subcommand or wrong number of arguments for '";
+  out += argv[1].substr(0, 128);
+  out += "'. Try ";
+  out += base::AsciiUpperCopy(argv[0]);
+  out += " HELP.";
+  reply.Error(out);
+}
+
+void CommandContext::ReplyNilOrError(store::OpStatus status) {
+  if (status == store::OpStatus::kKeyNotFound) {
+    reply.Null();
+  } else {
+    reply.Error(OpStatusError(status));
+  }
+}
+
+}  // namespace respd::server
