@@ -12,4 +12,10 @@ int64_t SystemTimeUs() {
 
 int64_t SystemTimeMs() { return SystemTimeUs() / 1000; }
 
+int64_t MonotonicUs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
+}
+
 }  // namespace respd::base

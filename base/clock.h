@@ -17,6 +17,8 @@ class Clock {
 // Reads the system's real-time clock.
 int64_t SystemTimeMs();
 int64_t SystemTimeUs();
+// A monotonic clock in microseconds, for measuring time slices.
+int64_t MonotonicUs();
 
 // A clock that only moves when told to: for tests, and for the server's
 // per-command snapshot of the system clock.

@@ -34,6 +34,7 @@ respd::server::Server& TheServer() {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  TheServer().RunDetachedClient(std::string_view(reinterpret_cast<const char*>(data), size));
+  TheServer().connections().RunDetachedClient(
+      std::string_view(reinterpret_cast<const char*>(data), size));
   return 0;
 }

@@ -1,28 +1,51 @@
 #include "store/database.h"
 
 #include <cstdlib>
-#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "store/keyspace.h"
+#include "store/value.h"
+
 namespace respd::store {
 
-Database::Database(int id, const base::Clock& clock, const base::HashSeed& seed)
-    : id_(id), clock_(&clock), keys_(seed), expires_(seed) {}
+Database::Database(int id, Keyspace& keyspace)
+    : id_(id),
+      keyspace_(&keyspace),
+      events_(&keyspace.events()),
+      keys_(keyspace.seed()),
+      expires_(keyspace.seed()) {}
 
 Database::~Database() { Clear(); }
+
+int64_t Database::NowMs() const { return keyspace_->clock().NowMs(); }
+
+uint32_t Database::LruClock() const {
+  return static_cast<uint32_t>(NowMs() / 1000) & KeyEntry::kLruClockMax;
+}
+
+bool Database::IsExpired(const KeyEntry* e) const {
+  return e->has_expire() && NowMs() > e->expire_at();
+}
 
 void Database::Clear() {
   avg_ttl_ms_ = 0;
   expire_cursor_ = 0;
   expires_.Clear([](ExpireRef* r) { delete r; });
-  keys_.Clear([](KeyEntry* e) { KeyEntry::Destroy(e); });
+  keys_.Clear([](KeyEntry* e) { DestroyEntry(e); });
+}
+
+DetachedDatabase Database::Detach() {
+  avg_ttl_ms_ = 0;
+  expire_cursor_ = 0;
+  return {keys_.Detach(), expires_.Detach()};
 }
 
 void Database::Link(KeyEntry* e) {
   keys_.Insert(e);
   if (e->has_expire()) expires_.Insert(new ExpireRef{nullptr, e});
+  Emit(KeyEvent::kNew, e->key());
 }
 
 KeyEntry* Database::UnlinkAt(Dict<KeyEntryTraits>::Slot slot) {
@@ -33,22 +56,22 @@ KeyEntry* Database::UnlinkAt(Dict<KeyEntryTraits>::Slot slot) {
   return e;
 }
 
-void Database::DeleteAt(Dict<KeyEntryTraits>::Slot slot) {
+void Database::DeleteAt(Dict<KeyEntryTraits>::Slot slot, KeyEvent event, bool lazy) {
   KeyEntry* e = UnlinkAt(slot);
-  if (observer_ == nullptr) {
-    KeyEntry::Destroy(e);
+  if (events_->empty()) {
+    keyspace_->Dispose(e, lazy);
     return;
   }
-  // Observers hear of a deletion once it is done, by a key that outlives
+  // Listeners hear of a deletion once it is done, by a key that outlives
   // the entry.
   const std::string key(e->key());
-  KeyEntry::Destroy(e);
-  Notify(key);
+  keyspace_->Dispose(e, lazy);
+  events_->Emit(*this, key, event);
 }
 
 bool Database::ExpireIfNeeded(Dict<KeyEntryTraits>::Slot slot) {
   if (!IsExpired(slot.entry())) return false;
-  DeleteAt(slot);
+  DeleteAt(slot, KeyEvent::kExpired, keyspace_->lazyfree_policy().expire);
   ++stats_.expired_keys;
   return true;
 }
@@ -67,13 +90,6 @@ KeyEntry* Database::FindForRead(std::string_view key, Touch touch) {
   return e;
 }
 
-OpResult<std::string_view> Database::GetString(std::string_view key) {
-  const KeyEntry* e = FindForRead(key);
-  if (e == nullptr) return OpStatus::kKeyNotFound;
-  if (e->type() != ValueType::kString) return OpStatus::kWrongType;
-  return e->string_value();
-}
-
 void Database::Relink(Dict<KeyEntryTraits>::Slot slot, KeyEntry* e, ExpireRef* ref) {
   Dict<KeyEntryTraits>::Replace(slot, e);
   if (ref != nullptr) {
@@ -86,61 +102,45 @@ void Database::Relink(Dict<KeyEntryTraits>::Slot slot, KeyEntry* e, ExpireRef* r
   }
 }
 
-KeyEntry* Database::SetString(std::string_view key, std::string_view value, TtlMode mode,
-                              int64_t expire_at) {
-  auto slot = keys_.FindSlot(key);
+Database::WriteSlot Database::FindForWrite(std::string_view key) {
+  WriteSlot w;
+  w.slot_ = keys_.FindSlot(key);
   // A key past its deadline is gone before the write, as Redis's
   // lookupKeyWrite has it: otherwise SET … KEEPTTL would carry the dead
   // deadline over and the new value would vanish on its next read.
-  if (slot && ExpireIfNeeded(slot)) slot = {};
-  if (!slot) {
-    KeyEntry* e =
-        KeyEntry::CreateString(key, value, mode == TtlMode::kSet ? expire_at : KeyEntry::kNoExpire);
-    e->set_lru(LruClock());
-    Link(e);
-    Notify(key);
-    return e;
-  }
-  KeyEntry* e = slot.entry();
-  ExpireRef* ref = e->has_expire() ? expires_.Find(key) : nullptr;
-  int64_t new_expire = KeyEntry::kNoExpire;
-  if (mode == TtlMode::kSet) new_expire = expire_at;
-  if (mode == TtlMode::kKeep) new_expire = e->expire_at();
-  if (e->type() == ValueType::kString) {
-    // Overwrite in place when the allocation fits: the common SET of a hot
-    // key then costs no malloc at all.
-    e = KeyEntry::ResizeValue(e, value.size(), /*greedy=*/false);
-    if (!value.empty()) std::memcpy(e->mutable_value(), value.data(), value.size());
-    e->set_string_form(KeyEntry::StringForm::kWhole);
-    e = KeyEntry::SetExpire(e, new_expire);
+  if (w.slot_ && ExpireIfNeeded(w.slot_)) w.slot_ = {};
+  if (w.slot_ && w.slot_.entry()->has_expire()) w.ref_ = expires_.Find(key);
+  return w;
+}
+
+KeyEntry* Database::Commit(WriteSlot& slot, KeyEntry* e) {
+  e->set_lru(LruClock());
+  if (slot.slot_) {
+    Relink(slot.slot_, e, slot.ref_);
   } else {
-    KeyEntry* fresh = KeyEntry::CreateString(key, value, new_expire);
-    fresh->next() = e->next();
-    KeyEntry::Destroy(e);
-    e = fresh;
+    Link(e);
   }
-  e->set_lru(LruClock());
-  Relink(slot, e, ref);
-  Notify(key);
+  slot = {};  // Spent: the dict may have changed.
   return e;
 }
 
-KeyEntry* Database::ResizeString(std::string_view key, size_t new_len, bool greedy) {
-  auto slot = keys_.FindSlot(key);
-  if (!slot) return nullptr;
-  KeyEntry* e = slot.entry();
-  ExpireRef* ref = e->has_expire() ? expires_.Find(key) : nullptr;
-  e = KeyEntry::ResizeValue(e, new_len, greedy);
-  e->set_lru(LruClock());
-  Relink(slot, e, ref);
-  Notify(key);
-  return e;
+KeyEntry* Database::Overwrite(WriteSlot& slot, KeyEntry* fresh) {
+  KeyEntry* old = slot.slot_.entry();
+  fresh->next() = old->next();
+  // The index node reads its key through the entry: point it at the fresh
+  // one before the old is freed.
+  Relink(slot.slot_, fresh, slot.ref_);
+  fresh->set_lru(LruClock());
+  old->next() = nullptr;
+  keyspace_->Dispose(old, keyspace_->lazyfree_policy().server_del);
+  slot = {};
+  return fresh;
 }
 
-bool Database::Delete(std::string_view key) {
+bool Database::Delete(std::string_view key, bool lazy) {
   auto slot = keys_.FindSlot(key);
   if (!slot || ExpireIfNeeded(slot)) return false;
-  DeleteAt(slot);
+  DeleteAt(slot, KeyEvent::kDel, lazy);
   return true;
 }
 
@@ -150,7 +150,7 @@ bool Database::SetExpire(std::string_view key, int64_t expire_at) {
   KeyEntry* e = slot.entry();
   ExpireRef* ref = e->has_expire() ? expires_.Find(key) : nullptr;
   Relink(slot, KeyEntry::SetExpire(e, expire_at), ref);
-  Notify(key);
+  Emit(KeyEvent::kExpire, key);
   return true;
 }
 
@@ -161,7 +161,7 @@ bool Database::Persist(std::string_view key) {
   if (!e->has_expire()) return false;
   ExpireRef* ref = expires_.Find(key);
   Relink(slot, KeyEntry::SetExpire(e, KeyEntry::kNoExpire), ref);
-  Notify(key);
+  Emit(KeyEvent::kPersist, key);
   return true;
 }
 
@@ -179,16 +179,19 @@ Database::RenameResult Database::Rename(std::string_view src, std::string_view d
   if (src == dst) return RenameResult::kSameKey;
   if (auto target = keys_.FindSlot(dst); target && !ExpireIfNeeded(target)) {
     if (only_if_absent) return RenameResult::kTargetExists;
-    KeyEntry::Destroy(UnlinkAt(target));
+    keyspace_->Dispose(UnlinkAt(target), keyspace_->lazyfree_policy().server_del);
     // The source's slot may have moved (an unlink can take a rehash step).
     slot = keys_.FindSlot(src);
   }
-  KeyEntry* e = UnlinkAt(slot);
-  KeyEntry* renamed = KeyEntry::CloneWithKey(e, dst);
-  KeyEntry::Destroy(e);
+  // Copied first: the views die with the entries.
+  const bool tell = !events_->empty();
+  const std::string src_key = tell ? std::string(src) : std::string();
+  KeyEntry* renamed = RekeyEntry(UnlinkAt(slot), dst);
   Link(renamed);
-  Notify(src);
-  Notify(dst);
+  if (tell) {
+    Emit(KeyEvent::kRenameFrom, src_key);
+    Emit(KeyEvent::kRenameTo, renamed->key());
+  }
   return RenameResult::kRenamed;
 }
 
@@ -197,9 +200,10 @@ bool Database::MoveTo(std::string_view key, Database& dst) {
   if (!slot || ExpireIfNeeded(slot)) return false;
   if (dst.Find(key, Touch::kNo) != nullptr) return false;
   // The entry itself moves: no copy of the value.
-  dst.Link(UnlinkAt(keys_.FindSlot(key)));
-  Notify(key);
-  dst.Notify(key);
+  KeyEntry* e = UnlinkAt(keys_.FindSlot(key));
+  dst.Link(e);
+  Emit(KeyEvent::kMoveFrom, e->key());
+  dst.Emit(KeyEvent::kMoveTo, e->key());
   return true;
 }
 
@@ -207,17 +211,14 @@ OpResult<bool> Database::CopyTo(std::string_view src, Database& dst, std::string
                                 bool replace) {
   const KeyEntry* e = FindForRead(src);
   if (e == nullptr) return OpStatus::kKeyNotFound;
-  KeyEntry* copy = KeyEntry::CloneWithKey(e, dst_key);
-  copy->set_lru(dst.LruClock());
   if (auto target = dst.keys_.FindSlot(dst_key); target && !dst.ExpireIfNeeded(target)) {
-    if (!replace) {
-      KeyEntry::Destroy(copy);
-      return false;
-    }
-    KeyEntry::Destroy(dst.UnlinkAt(target));
+    if (!replace) return false;
+    dst.keyspace_->Dispose(dst.UnlinkAt(target), dst.keyspace_->lazyfree_policy().server_del);
   }
+  KeyEntry* copy = CopyEntry(*e, dst_key);
+  copy->set_lru(dst.LruClock());
   dst.Link(copy);
-  dst.Notify(dst_key);
+  dst.Emit(KeyEvent::kCopyTo, dst_key);
   return true;
 }
 
@@ -225,6 +226,7 @@ void Database::SwapWith(Database& other) {
   keys_.Swap(other.keys_);
   expires_.Swap(other.expires_);
   std::swap(expire_cursor_, other.expire_cursor_);
+  std::swap(avg_ttl_ms_, other.avg_ttl_ms_);
 }
 
 const KeyEntry* Database::RandomKey() {
@@ -255,7 +257,7 @@ ExpireStepResult Database::ActiveExpireStep(size_t count) {
     expire_cursor_ = expires_.Scan(expire_cursor_, [&batch](ExpireRef* r) { batch.push_back(r); });
   } while (batch.size() < count && expire_cursor_ != 0 && --buckets_left > 0);
   result.sampled = batch.size();
-  const int64_t now = clock_->NowMs();
+  const int64_t now = NowMs();
   int64_t ttl_sum = 0;
   int64_t ttl_samples = 0;
   for (ExpireRef* ref : batch) {
@@ -268,7 +270,7 @@ ExpireStepResult Database::ActiveExpireStep(size_t count) {
     }
     auto slot = keys_.FindSlot(ref->entry->key());
     if (!slot) std::abort();  // The index only ever holds live keys.
-    DeleteAt(slot);
+    DeleteAt(slot, KeyEvent::kExpired, keyspace_->lazyfree_policy().expire);
     ++stats_.expired_keys;
     ++result.expired;
   }

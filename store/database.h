@@ -8,39 +8,35 @@
 // Expiry is lazy and active: any lookup of a key whose deadline has passed
 // deletes it and reports it absent; ActiveExpireStep() samples the index and
 // deletes what has expired, for the server's cron to call within a time
-// budget. Time comes from the injected Clock.
+// budget. Time comes from the Keyspace's clock.
+//
+// The database is type-agnostic: values are created and changed by the type
+// APIs (store/types/), which find a key with FindForWrite, change or replace
+// its entry, Commit it, and Emit their event. Generic operations (delete,
+// expire, rename, move, copy) emit theirs here. Every change reaches the
+// Keyspace's KeyEvents listeners after it is made.
 //
 // The store speaks in values and OpStatus, never in protocol.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <string_view>
 #include <vector>
 
-#include "base/clock.h"
 #include "store/dict.h"
 #include "store/key_entry.h"
+#include "store/key_events.h"
 #include "store/op_result.h"
 
 namespace respd::store {
 
+class Keyspace;
+
 struct DatabaseStats {
   uint64_t expired_keys = 0;     // Keys deleted because their deadline passed.
-  uint64_t keyspace_hits = 0;    // Reads (FindForRead, GetString) that found the key…
+  uint64_t keyspace_hits = 0;    // Reads (FindForRead) that found the key…
   uint64_t keyspace_misses = 0;  // …and that did not.
-};
-
-class Database;
-
-// Told of every change to a key, so the server can break WATCHes. Installed
-// per database only while someone cares (no cost otherwise).
-class KeyspaceObserver {
- public:
-  virtual ~KeyspaceObserver() = default;
-  // `key` was written, deleted or expired in `db`; called after the change.
-  virtual void OnKeyModified(Database& db, std::string_view key) = 0;
 };
 
 struct ExpireStepResult {
@@ -48,9 +44,26 @@ struct ExpireStepResult {
   size_t expired = 0;
 };
 
+// A node of the expires index: the dict link and the entry it stands for.
+struct ExpireRef {
+  ExpireRef* next;
+  KeyEntry* entry;
+};
+struct ExpireRefTraits {
+  using Entry = ExpireRef;
+  static std::string_view Key(const ExpireRef* r) { return r->entry->key(); }
+  static ExpireRef*& Next(ExpireRef* r) { return r->next; }
+};
+
+// A database's contents taken out whole, for the lazy reclaimer.
+struct DetachedDatabase {
+  DetachedTable<KeyEntryTraits> keys;
+  DetachedTable<ExpireRefTraits> expires;
+};
+
 class Database {
  public:
-  Database(int id, const base::Clock& clock, const base::HashSeed& seed);
+  Database(int id, Keyspace& keyspace);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -64,10 +77,9 @@ class Database {
   // avg_ttl): a running average over what active expiry samples, as Redis.
   int64_t avg_ttl_ms() const { return expires_.empty() ? 0 : avg_ttl_ms_; }
   int id() const { return id_; }
-  void set_observer(KeyspaceObserver* observer) { observer_ = observer; }
+  Keyspace& keyspace() const { return *keyspace_; }
   // While set, lookups leave access clocks alone (CLIENT NO-TOUCH).
   void set_touch_disabled(bool disabled) { touch_disabled_ = disabled; }
-  KeyspaceObserver* observer() const { return observer_; }
 
   // Cache warming for a batch of lookups (see Dict::PrefetchSlot): call
   // PrefetchSlot for every key, then TouchEntry with the hashes it gave.
@@ -90,55 +102,80 @@ class Database {
 
   // The access clock now (seconds modulo 2^24), and the idle seconds of an
   // entry by it (OBJECT IDLETIME).
-  uint32_t LruClock() const {
-    return static_cast<uint32_t>(clock_->NowMs() / 1000) & KeyEntry::kLruClockMax;
-  }
+  uint32_t LruClock() const;
   uint64_t IdleSeconds(const KeyEntry* e) const;
 
-  // The string at `key` (a read, so counted like FindForRead): kKeyNotFound,
-  // or kWrongType for another type. The view is valid until the next write.
-  OpResult<std::string_view> GetString(std::string_view key);
+  // --- Writing values (the type APIs' primitives) -------------------------
 
-  enum class TtlMode : uint8_t {
-    kClear,  // The new value has no deadline (plain SET).
-    kKeep,   // Keep the old deadline, if any (SET … KEEPTTL).
-    kSet,    // Use expire_at (SET … EX/PX/EXAT/PXAT).
+  // A key looked up for writing, as Redis's lookupKeyWrite: a key past its
+  // deadline is deleted first. Valid until the database next changes: the
+  // caller changes the entry, then Commits or Overwrites, and touches no
+  // other key in between.
+  class WriteSlot {
+   public:
+    // The live entry, or nullptr when the key is absent.
+    KeyEntry* entry() const { return slot_ ? slot_.entry() : nullptr; }
+    explicit operator bool() const { return static_cast<bool>(slot_); }
+
+   private:
+    friend class Database;
+    Dict<KeyEntryTraits>::Slot slot_;
+    ExpireRef* ref_ = nullptr;  // The index node, if the entry had a deadline.
   };
-  // Stores a string under `key`, replacing any value of any type, and
-  // returns its entry (valid until the next write), written whole.
-  KeyEntry* SetString(std::string_view key, std::string_view value, TtlMode mode,
-                      int64_t expire_at = KeyEntry::kNoExpire);
+  WriteSlot FindForWrite(std::string_view key);
 
-  // Resizes the string at `key` (which must exist and be a string) to
-  // `new_len` bytes, keeping its prefix and deadline, and returns the entry
-  // so the caller can write the value bytes (APPEND, SETRANGE, INCR).
-  // `greedy` reserves room for further growth.
-  KeyEntry* ResizeString(std::string_view key, size_t new_len, bool greedy);
+  // Makes `e` the key's entry: for a found key, `e` is its entry after an
+  // in-place change (the same address, or where KeyEntry moved it); for an
+  // absent key, a new entry for it (which emits kNew). Indexes the deadline,
+  // touches the access clock, and returns `e`.
+  KeyEntry* Commit(WriteSlot& slot, KeyEntry* e);
+  // Replaces the found key's entry by `fresh` (another value, or the same
+  // value rebuilt), freeing the old one (through the reclaimer when
+  // lazyfree-lazy-server-del says so and it is big). Returns `fresh`.
+  KeyEntry* Overwrite(WriteSlot& slot, KeyEntry* fresh);
 
-  // Deletes `key`; false if it was absent (or had just expired).
-  bool Delete(std::string_view key);
+  // Tells the listeners that `key` changed as `event` says (no cost when
+  // nobody listens). The type APIs call this after committing.
+  void Emit(KeyEvent event, std::string_view key) {
+    if (!events_->empty()) events_->Emit(*this, key, event);
+  }
 
-  // Sets the deadline (unix ms) of an existing key; false if absent.
+  // --- Generic operations --------------------------------------------------
+
+  // Deletes `key` (emits kDel); false if it was absent (or had just
+  // expired). A big value is freed by the reclaimer when `lazy` (UNLINK,
+  // lazyfree-lazy-user-del).
+  bool Delete(std::string_view key, bool lazy = false);
+
+  // Sets the deadline (unix ms) of an existing key (emits kExpire); false if
+  // absent.
   bool SetExpire(std::string_view key, int64_t expire_at);
-  // Removes the deadline; false if the key is absent or had none.
+  // Removes the deadline (emits kPersist); false if the key is absent or had
+  // none.
   bool Persist(std::string_view key);
 
-  // Deletes every key (observers are not told: FLUSHDB's caller knows).
-  void Clear();
-
-  // RENAME / RENAMENX: moves the value and deadline of `src` to `dst`,
-  // replacing what `dst` held unless `only_if_absent`.
+  // RENAME / RENAMENX: moves the value and deadline of `src` to `dst` in
+  // O(1) whatever the value's size, replacing what `dst` held unless
+  // `only_if_absent` (emits rename_from, rename_to).
   enum class RenameResult : uint8_t { kRenamed, kNoSuchKey, kSameKey, kTargetExists };
   RenameResult Rename(std::string_view src, std::string_view dst, bool only_if_absent);
-  // MOVE: moves `key` (value and deadline) to `dst`. False if it is absent
-  // here or already present there.
+  // MOVE: moves `key` (its entry, as it is) to `dst`. False if it is absent
+  // here or already present there (emits move_from, move_to).
   bool MoveTo(std::string_view key, Database& dst);
   // COPY: copies `src` to `dst_key` in `dst` (which may be this database).
   // kKeyNotFound if `src` is absent; false if `dst_key` exists and not
-  // `replace`.
+  // `replace` (emits copy_to).
   OpResult<bool> CopyTo(std::string_view src, Database& dst, std::string_view dst_key,
                         bool replace);
-  // SWAPDB: exchanges all keys with `other` (ids and observers stay).
+
+  // Deletes every key now, without per-key events (Keyspace::Flush tells the
+  // listeners).
+  void Clear();
+  // Takes every key out in O(1), leaving the database empty, for the
+  // reclaimer to free (Keyspace::Flush with async).
+  DetachedDatabase Detach();
+  // SWAPDB: exchanges all keys with `other` (ids stay; Keyspace::Swap tells
+  // the listeners).
   void SwapWith(Database& other);
 
   // Whether `key` is in the table, expired or not; never deletes (WATCH).
@@ -148,10 +185,7 @@ class Database {
     const KeyEntry* e = keys_.Find(key);
     return e != nullptr && IsExpired(e);
   }
-
-  bool IsExpired(const KeyEntry* e) const {
-    return e->has_expire() && clock_->NowMs() > e->expire_at();
-  }
+  bool IsExpired(const KeyEntry* e) const;
 
   // One SCAN step over the keys; see Dict::Scan. fn(const KeyEntry*) may not
   // write to the database; expired keys are passed too (filter with IsExpired).
@@ -180,40 +214,30 @@ class Database {
   // Starts shrinking tables that are mostly empty.
   void ShrinkIfSparse();
 
-  // Bytes held by the tables and entries (approximate: allocator-reported).
+  // Bytes held by the tables (the bucket arrays; entries are counted per key).
   size_t TableMemoryUsage() const { return keys_.MemoryUsage() + expires_.MemoryUsage(); }
 
  private:
-  // A node of the expires index: the dict link and the entry it stands for.
-  struct ExpireRef {
-    ExpireRef* next;
-    KeyEntry* entry;
-  };
-  struct ExpireRefTraits {
-    using Entry = ExpireRef;
-    static std::string_view Key(const ExpireRef* r) { return r->entry->key(); }
-    static ExpireRef*& Next(ExpireRef* r) { return r->next; }
-  };
-
-  // After `old_entry` (linked at `slot`) was replaced by `e` — possibly the
-  // same address, possibly with a different deadline — point the keyspace
-  // and the expires index at `e`. `ref` is the index node found before the
-  // change, or nullptr if the old entry had no deadline.
+  // After the entry at `slot` was replaced by `e` — possibly the same
+  // address, possibly with a different deadline — point the keyspace and the
+  // expires index at `e`. `ref` is the index node found before the change,
+  // or nullptr if the old entry had no deadline.
   void Relink(Dict<KeyEntryTraits>::Slot slot, KeyEntry* e, ExpireRef* ref);
-  // Links a new entry (whose key is absent) into both dicts.
+  // Links a new entry (whose key is absent) into both dicts; emits kNew.
   void Link(KeyEntry* e);
   // Unlinks the entry at `slot` from both dicts and returns it.
   KeyEntry* UnlinkAt(Dict<KeyEntryTraits>::Slot slot);
-  void Notify(std::string_view key) {
-    if (observer_ != nullptr) observer_->OnKeyModified(*this, key);
-  }
-  void DeleteAt(Dict<KeyEntryTraits>::Slot slot);
-  // Deletes the entry if it is past its deadline; true if it did.
+  // Unlinks and frees the entry at `slot` (through the reclaimer if `lazy`
+  // and big), then emits `event` for its key.
+  void DeleteAt(Dict<KeyEntryTraits>::Slot slot, KeyEvent event, bool lazy);
+  // Deletes the entry if it is past its deadline (emits kExpired); true if
+  // it did.
   bool ExpireIfNeeded(Dict<KeyEntryTraits>::Slot slot);
+  int64_t NowMs() const;
 
   const int id_;
-  const base::Clock* clock_;
-  KeyspaceObserver* observer_ = nullptr;
+  Keyspace* keyspace_;
+  KeyEvents* events_;
   bool touch_disabled_ = false;
   Dict<KeyEntryTraits> keys_;
   Dict<ExpireRefTraits> expires_;

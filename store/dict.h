@@ -33,6 +33,81 @@
 
 namespace respd::store {
 
+// A dict's tables taken out whole (Dict::Detach), to be emptied a bounded
+// amount at a time: the lazy free of a flushed database. Owns the bucket
+// arrays, not the entries: FreeSome hands each entry to the caller, and the
+// owner must drain it (FreeSome until empty) before destroying it.
+template <typename Traits>
+class DetachedTable {
+ public:
+  using Entry = typename Traits::Entry;
+
+  DetachedTable() = default;
+  DetachedTable(Entry** tables[2], const size_t sizes[2], size_t count)
+      : tables_{tables[0], tables[1]}, size_{sizes[0], sizes[1]}, left_(count) {}
+  DetachedTable(DetachedTable&& other) noexcept { *this = std::move(other); }
+  DetachedTable& operator=(DetachedTable&& other) noexcept {
+    std::swap(tables_, other.tables_);
+    std::swap(size_, other.size_);
+    std::swap(left_, other.left_);
+    std::swap(table_, other.table_);
+    std::swap(bucket_, other.bucket_);
+    return *this;
+  }
+  ~DetachedTable() {
+    std::free(tables_[0]);
+    std::free(tables_[1]);
+  }
+
+  // Entries not yet handed out.
+  size_t size() const { return left_; }
+  bool empty() const { return left_ == 0; }
+
+  // Hands entries to free_entry(Entry*), bucket by bucket, resuming where
+  // the last call stopped, for at most `budget` units of work (an entry is
+  // one unit, 16 empty buckets are one), and returns the units used. Frees
+  // the bucket arrays once the last entry is out.
+  template <typename Fn>
+  size_t FreeSome(size_t budget, Fn&& free_entry) {
+    size_t used = 0;
+    size_t empty_buckets = 0;
+    while (table_ < 2) {
+      if (left_ == 0) {
+        std::free(tables_[0]);
+        std::free(tables_[1]);
+        tables_[0] = tables_[1] = nullptr;
+        table_ = 2;
+        break;
+      }
+      if (used >= budget) break;
+      if (bucket_ >= size_[table_]) {
+        ++table_;
+        bucket_ = 0;
+        continue;
+      }
+      Entry*& head = tables_[table_][bucket_];
+      if (head == nullptr) {
+        ++bucket_;
+        if (++empty_buckets % 16 == 0) ++used;
+        continue;
+      }
+      Entry* e = head;
+      head = Traits::Next(e);
+      free_entry(e);
+      --left_;
+      ++used;
+    }
+    return used;
+  }
+
+ private:
+  Entry** tables_[2] = {nullptr, nullptr};
+  size_t size_[2] = {0, 0};
+  size_t left_ = 0;
+  int table_ = 0;
+  size_t bucket_ = 0;
+};
+
 template <typename Traits>
 class Dict {
  public:
@@ -175,6 +250,16 @@ class Dict {
       size_[t] = used_[t] = 0;
     }
     rehash_idx_ = -1;
+  }
+
+  // Takes every entry out with the tables, leaving the dict empty (as new),
+  // in O(1): the caller frees them from the DetachedTable at its own pace.
+  DetachedTable<Traits> Detach() {
+    DetachedTable<Traits> out(tables_, size_, size());
+    tables_[0] = tables_[1] = nullptr;
+    size_[0] = size_[1] = used_[0] = used_[1] = 0;
+    rehash_idx_ = -1;
+    return out;
   }
 
   // Calls fn(Entry*) for every entry. fn must not modify the dict.

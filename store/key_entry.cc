@@ -49,33 +49,60 @@ char* KeyEntry::WriteHeader(KeyEntry* e, uint8_t flags, int64_t expire_at, size_
   return p + 2;
 }
 
-KeyEntry* KeyEntry::CreateString(std::string_view key, std::string_view value, int64_t expire_at) {
-  const size_t size = AllocationSize(expire_at != kNoExpire, NeedsWide(key.size(), value.size()),
-                                     key.size(), value.size());
+KeyEntry* KeyEntry::Allocate(std::string_view key, size_t value_len, int64_t expire_at,
+                             uint8_t value_flags, char** value) {
+  const size_t size = AllocationSize(expire_at != kNoExpire, NeedsWide(key.size(), value_len),
+                                     key.size(), value_len);
   auto* e = static_cast<KeyEntry*>(std::malloc(size));
-  if (e == nullptr) std::abort();
+  if (e == nullptr) std::abort();  // Out of memory: a broken invariant here.
   e->next_ = nullptr;
-  char* p =
-      WriteHeader(e, static_cast<uint8_t>(ValueType::kString), expire_at, key.size(), value.size());
+  e->set_lru(0);
+  char* p = WriteHeader(e, value_flags, expire_at, key.size(), value_len);
   // Empty views may carry a null data pointer; memcpy must not see one.
   if (!key.empty()) std::memcpy(p, key.data(), key.size());
-  if (!value.empty()) std::memcpy(p + key.size(), value.data(), value.size());
+  *value = p + key.size();
   return e;
 }
 
-void KeyEntry::Destroy(KeyEntry* e) { std::free(e); }
-
-KeyEntry* KeyEntry::CloneWithKey(const KeyEntry* e, std::string_view key) {
-  const std::string_view value = e->string_value();
-  KeyEntry* copy = CreateString(key, value, e->expire_at());
-  copy->flags_ = static_cast<uint8_t>((copy->flags_ & ~kCopiedFlags) | (e->flags_ & kCopiedFlags));
-  copy->set_lru(e->lru());
-  return copy;
+KeyEntry* KeyEntry::CreateInline(std::string_view key, std::string_view bytes, int64_t expire_at,
+                                 ValueType type, uint8_t encoding) {
+  const auto flags =
+      static_cast<uint8_t>(static_cast<uint8_t>(type) | (encoding << kEncodingShift));
+  char* value;
+  KeyEntry* e = Allocate(key, bytes.size(), expire_at, flags, &value);
+  if (!bytes.empty()) std::memcpy(value, bytes.data(), bytes.size());
+  return e;
 }
 
-size_t KeyEntry::MemoryUsage() const { return malloc_usable_size(const_cast<KeyEntry*>(this)); }
+KeyEntry* KeyEntry::CreateWithObject(std::string_view key, void* object, int64_t expire_at,
+                                     ValueType type, uint8_t encoding) {
+  if (!HoldsObject(type, encoding)) std::abort();
+  const auto flags =
+      static_cast<uint8_t>(static_cast<uint8_t>(type) | (encoding << kEncodingShift));
+  char* value;
+  KeyEntry* e = Allocate(key, sizeof(object), expire_at, flags, &value);
+  std::memcpy(value, &object, sizeof(object));
+  return e;
+}
 
-KeyEntry* KeyEntry::ResizeValue(KeyEntry* e, size_t new_len, bool greedy) {
+void KeyEntry::Free(KeyEntry* e) { std::free(e); }
+
+KeyEntry* KeyEntry::Rekey(KeyEntry* e, std::string_view key) {
+  // The value region is copied as bytes: an inline value, or the object
+  // pointer (which the new entry now owns).
+  const Layout l = e->GetLayout();
+  char* value;
+  KeyEntry* moved = Allocate(key, l.value_len, e->expire_at(), e->flags_ & kValueFlags, &value);
+  if (l.value_len > 0) std::memcpy(value, e->Payload() + l.key_offset + l.key_len, l.value_len);
+  moved->set_lru(e->lru());
+  Free(e);
+  return moved;
+}
+
+size_t KeyEntry::AllocationSize() const { return malloc_usable_size(const_cast<KeyEntry*>(this)); }
+
+KeyEntry* KeyEntry::ResizeInline(KeyEntry* e, size_t new_len, bool greedy) {
+  if (e->holds_object()) std::abort();  // Only inline values have bytes to resize.
   const Layout old = e->GetLayout();
   const bool has_exp = e->has_expire();
   const int64_t expire_at = e->expire_at();

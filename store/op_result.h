@@ -17,6 +17,7 @@ enum class OpStatus : uint8_t {
   kNotAFloat,     // The stored value is not a float (INCRBYFLOAT on "abc").
   kOverflow,      // The result would overflow (INCR past INT64_MAX).
   kTooLarge,      // The result would exceed the maximum string size.
+  kNotFinite,     // The result would be NaN or infinite (INCRBYFLOAT).
 };
 
 // A value or an OpStatus: std::expected's shape, for C++20.

@@ -19,6 +19,8 @@
 #include "store/database.h"
 #include "store/dict.h"
 #include "store/key_entry.h"
+#include "store/keyspace.h"
+#include "store/types/string.h"
 
 namespace {
 
@@ -28,11 +30,16 @@ using respd::store::Database;
 using respd::store::Dict;
 using respd::store::KeyEntry;
 using respd::store::KeyEntryTraits;
+using respd::store::Keyspace;
+using respd::store::kStringWhole;
+using respd::store::StringGet;
+using respd::store::StringSet;
+using respd::store::ValueType;
 
 using KeyDict = Dict<KeyEntryTraits>;
 
-const base::HashSeed& Seed() {
-  static const base::HashSeed seed = respd::base::RandomHashSeed();
+const respd::base::HashSeed& Seed() {
+  static const respd::base::HashSeed seed = respd::base::RandomHashSeed();
   return seed;
 }
 
@@ -75,7 +82,8 @@ struct FilledDict {
   explicit FilledDict(size_t n) : dict(Seed()), keys(MakeKeys(n)) {
     entries.reserve(n);
     for (const auto& k : keys) {
-      entries.push_back(KeyEntry::CreateString(k, kValue16, KeyEntry::kNoExpire));
+      entries.push_back(KeyEntry::CreateInline(k, kValue16, KeyEntry::kNoExpire, ValueType::kString,
+                                               kStringWhole));
       dict.Insert(entries.back());
     }
     while (dict.Rehash(1000)) {
@@ -83,7 +91,7 @@ struct FilledDict {
   }
   ~FilledDict() {
     dict.Clear([](KeyEntry*) {});
-    for (KeyEntry* e : entries) KeyEntry::Destroy(e);
+    for (KeyEntry* e : entries) KeyEntry::Free(e);
   }
   KeyDict dict;
   std::vector<std::string> keys;
@@ -126,7 +134,8 @@ void BM_DictInsertNew(benchmark::State& state) {
   const size_t n = static_cast<size_t>(state.range(0));
   const auto keys = MakeKeys(n);
   std::vector<KeyEntry*> entries;
-  for (const auto& k : keys) entries.push_back(KeyEntry::CreateString(k, kValue16, -1));
+  for (const auto& k : keys)
+    entries.push_back(KeyEntry::CreateInline(k, kValue16, -1, ValueType::kString, kStringWhole));
   for (auto _ : state) {
     KeyDict dict(Seed());
     for (KeyEntry* e : entries) dict.Insert(e);
@@ -135,7 +144,7 @@ void BM_DictInsertNew(benchmark::State& state) {
     dict.Clear([](KeyEntry*) {});
     state.ResumeTiming();
   }
-  for (KeyEntry* e : entries) KeyEntry::Destroy(e);
+  for (KeyEntry* e : entries) KeyEntry::Free(e);
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(n));
 }
 BENCHMARK(BM_DictInsertNew)->Arg(1000)->Arg(1000000)->Unit(benchmark::kMillisecond);
@@ -203,15 +212,16 @@ BENCHMARK(BM_DictRehashPerEntry)->Arg(1000000)->Unit(benchmark::kMillisecond);
 
 // The same through store::Database: what a SET/GET/DEL handler calls.
 struct Db {
-  base::ManualClock clock{1700000000000};
-  Database db{0, clock, Seed()};
+  respd::base::ManualClock clock{1700000000000};
+  Keyspace keyspace{1, clock, Seed()};
+  Database& db = keyspace.db(0);
 };
 
 // A database holding n keys (16-byte values), fully rehashed, and a shuffled
 // order to visit them in.
 struct FilledDb : Db {
   explicit FilledDb(size_t n) : order(Shuffled(n)) {
-    for (const auto& k : MakeKeys(n)) db.SetString(k, kValue16, Database::TtlMode::kClear);
+    for (const auto& k : MakeKeys(n)) StringSet(db, k, kValue16);
     while (db.RehashStep(1000)) {
     }
   }
@@ -225,7 +235,7 @@ void BM_DbGetStringHit(benchmark::State& state) {
   size_t i = 0;
   char buf[16];
   for (auto _ : state) {
-    auto r = d.db.GetString(FormatKey(buf, order[i]));
+    auto r = StringGet(d.db, FormatKey(buf, order[i]));
     benchmark::DoNotOptimize(r);
     if (++i == n) i = 0;
   }
@@ -238,7 +248,7 @@ void BM_DbSetStringNew(benchmark::State& state) {
   const auto keys = MakeKeys(n);
   for (auto _ : state) {
     Db d;
-    for (const auto& k : keys) d.db.SetString(k, kValue16, Database::TtlMode::kClear);
+    for (const auto& k : keys) StringSet(d.db, k, kValue16);
     state.PauseTiming();
     d.db.Clear();
     state.ResumeTiming();
@@ -255,7 +265,7 @@ void BM_DbSetStringOverwrite(benchmark::State& state) {
   size_t i = 0;
   char buf[16];
   for (auto _ : state) {
-    d.db.SetString(FormatKey(buf, order[i]), (i & 1) ? kValue16 : other, Database::TtlMode::kClear);
+    StringSet(d.db, FormatKey(buf, order[i]), (i & 1) ? kValue16 : other);
     if (++i == n) i = 0;
   }
   state.SetItemsProcessed(state.iterations());
@@ -273,7 +283,7 @@ void BM_DbDeleteAndSet(benchmark::State& state) {
   for (auto _ : state) {
     const std::string_view k = FormatKey(buf, order[i]);
     if (!d.db.Delete(k)) state.SkipWithError("key missing");
-    d.db.SetString(k, kValue16, Database::TtlMode::kClear);
+    StringSet(d.db, k, kValue16);
     if (++i == n) i = 0;
   }
   state.SetItemsProcessed(state.iterations());

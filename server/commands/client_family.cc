@@ -154,7 +154,7 @@ void ClientListCommand(CommandContext& ctx) {
   if (!only_none) {
     // Oldest first, as Redis lists them.
     std::vector<const Client*> all;
-    ctx.server.ForEachClient([&all](const Client& c) { all.push_back(&c); });
+    ctx.server.connections().ForEachClient([&all](const Client& c) { all.push_back(&c); });
     for (auto it = all.rbegin(); it != all.rend(); ++it) {
       if (!ids.empty() && std::find(ids.begin(), ids.end(), (*it)->id) == ids.end()) continue;
       out += ClientInfoLine(ctx.server, **it);
@@ -225,7 +225,7 @@ void ClientKillCommand(CommandContext& ctx) {
   int64_t killed = 0;
   bool kill_self = false;
   std::vector<Client*> victims;
-  ctx.server.ForEachClient([&](Client& c) {
+  ctx.server.connections().ForEachClient([&](Client& c) {
     if (no_match) return;
     if (filter_addr && c.addr != addr) return;
     if (filter_laddr && c.laddr != laddr) return;
@@ -238,7 +238,7 @@ void ClientKillCommand(CommandContext& ctx) {
       victims.push_back(&c);
     }
   });
-  for (Client* c : victims) ctx.server.FreeClientAsync(c);
+  for (Client* c : victims) ctx.server.connections().FreeClientAsync(c);
   if (argv.size() == 3) {
     if (killed == 0) {
       ctx.Error("ERR No such client");
@@ -342,8 +342,8 @@ void ClientHelpCommand(CommandContext& ctx) {
 // RESET
 void ResetCommand(CommandContext& ctx) {
   Client& c = ctx.client;
-  ctx.server.DiscardTransaction(c);
-  if (c.monitor) ctx.server.RemoveMonitor(&c);
+  DiscardTransaction(ctx.server.watches(), c);
+  if (c.monitor) ctx.server.dispatcher().RemoveMonitor(&c);
   c.db_index = 0;
   c.name.clear();
   c.reply_off = c.reply_skip = c.reply_skip_next = false;
@@ -363,7 +363,7 @@ void ClusterOnlyCommand(CommandContext& ctx) {
 // MONITOR
 void MonitorCommand(CommandContext& ctx) {
   if (ctx.client.monitor) return;  // Already monitoring: Redis ignores it.
-  ctx.server.AddMonitor(&ctx.client);
+  ctx.server.dispatcher().AddMonitor(&ctx.client);
   ctx.reply.Ok();
 }
 

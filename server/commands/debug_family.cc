@@ -16,7 +16,8 @@
 #include "server/core/server.h"
 #include "server/dispatch/command_context.h"
 #include "server/dispatch/errors.h"
-#include "server/object_encoding.h"
+#include "store/types/string.h"
+#include "store/value.h"
 
 namespace respd::server {
 namespace {
@@ -173,8 +174,9 @@ void DebugObject(CommandContext& ctx) {
     ctx.Error(kErrNoSuchKey);
     return;
   }
-  const std::string_view value = e->string_value();
-  const RedisStringObject object = DescribeStringObject(*e);
+  // Only strings exist so far; their serialized length is computed here
+  // until the RDB writer can measure any value.
+  const std::string_view value = store::StringBytes(*e);
   // The RDB writer stores a string that is a 32-bit integer (up to 11
   // bytes) as an int, whatever its in-memory encoding.
   int64_t v = 0;
@@ -185,7 +187,8 @@ void DebugObject(CommandContext& ctx) {
   std::snprintf(buf, sizeof(buf),
                 "Value at:%p refcount:%d encoding:%s serializedlength:%zu lru:%" PRIu32
                 " lru_seconds_idle:%" PRIu64,
-                static_cast<const void*>(e), object.refcount, object.encoding, serialized, e->lru(),
+                static_cast<const void*>(e), store::Refcount(*e),
+                std::string(store::EncodingName(*e)).c_str(), serialized, e->lru(),
                 ctx.db.IdleSeconds(e));
   ctx.reply.SimpleString(buf);
 }

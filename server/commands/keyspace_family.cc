@@ -21,7 +21,8 @@
 #include "server/core/server.h"
 #include "server/dispatch/command_context.h"
 #include "server/dispatch/errors.h"
-#include "server/object_encoding.h"
+#include "store/keyspace.h"
+#include "store/value.h"
 
 namespace respd::server {
 namespace {
@@ -32,14 +33,7 @@ using store::KeyEntry;
 constexpr Database::Touch kNoTouch = Database::Touch::kNo;
 
 // The type name Redis's getObjectTypeName gives an entry (nullptr: "none").
-std::string_view TypeName(const KeyEntry* e) {
-  if (e == nullptr) return "none";
-  switch (e->type()) {
-    case store::ValueType::kString:
-      return "string";
-  }
-  return "unknown";
-}
+std::string_view TypeName(const KeyEntry* e) { return e == nullptr ? "none" : store::TypeName(*e); }
 
 // Parses a database index as Redis's getIntFromObjectOrReply: an int64 (else
 // `msg`, or the not-an-integer error), then within int (else `msg`, or the
@@ -62,18 +56,21 @@ bool ValidDbIndex(CommandContext& ctx, int index) {
   return index >= 0 && index < ctx.server.num_databases();
 }
 
-// DEL and UNLINK: replies with how many of the keys existed.
-void DelGeneric(CommandContext& ctx) {
+// DEL and UNLINK: replies with how many of the keys existed. With `lazy`,
+// big values are left to the reclaimer.
+void DelGeneric(CommandContext& ctx, bool lazy) {
   int64_t deleted = 0;
-  for (size_t j = 1; j < ctx.argv.size(); ++j) deleted += ctx.db.Delete(ctx.argv[j]) ? 1 : 0;
+  for (size_t j = 1; j < ctx.argv.size(); ++j) deleted += ctx.db.Delete(ctx.argv[j], lazy) ? 1 : 0;
   ctx.reply.Integer(deleted);
 }
 
-// DEL key [key ...]
-void DelCommand(CommandContext& ctx) { DelGeneric(ctx); }
+// DEL key [key ...]  (lazily under lazyfree-lazy-user-del)
+void DelCommand(CommandContext& ctx) {
+  DelGeneric(ctx, ctx.server.keyspace().lazyfree_policy().user_del);
+}
 
-// UNLINK key [key ...]  (respd frees at once: there is no background thread)
-void UnlinkCommand(CommandContext& ctx) { DelGeneric(ctx); }
+// UNLINK key [key ...]  (big values go to the reclaimer)
+void UnlinkCommand(CommandContext& ctx) { DelGeneric(ctx, /*lazy=*/true); }
 
 // EXISTS key [key ...]  (a key named twice counts twice, as in Redis)
 void ExistsCommand(CommandContext& ctx) {
@@ -310,12 +307,7 @@ void SwapdbCommand(CommandContext& ctx) {
     ctx.Error(kErrDbIndex);
     return;
   }
-  if (a != b) {
-    // WATCHes see each database's contents replaced by the other's.
-    ctx.server.TouchWatchedKeysInDb(a, b);
-    ctx.server.TouchWatchedKeysInDb(b, a);
-    ctx.server.database(a).SwapWith(ctx.server.database(b));
-  }
+  if (a != b) ctx.server.keyspace().Swap(a, b);
   ctx.reply.Ok();
 }
 
@@ -396,7 +388,7 @@ void ExpireGeneric(CommandContext& ctx, int64_t basetime, bool seconds) {
     return;
   }
   if (when <= ctx.now_ms) {
-    ctx.db.Delete(argv[1]);
+    ctx.db.Delete(argv[1], ctx.server.keyspace().lazyfree_policy().expire);
   } else {
     ctx.db.SetExpire(argv[1], when);
   }
@@ -467,14 +459,14 @@ const KeyEntry* ObjectLookupOrReply(CommandContext& ctx) {
 void ObjectEncodingCommand(CommandContext& ctx) {
   const KeyEntry* e = ObjectLookupOrReply(ctx);
   if (e == nullptr) return;
-  ctx.reply.Bulk(DescribeStringObject(*e).encoding);
+  ctx.reply.Bulk(store::EncodingName(*e));
 }
 
 // OBJECT REFCOUNT key
 void ObjectRefcountCommand(CommandContext& ctx) {
   const KeyEntry* e = ObjectLookupOrReply(ctx);
   if (e == nullptr) return;
-  ctx.reply.Integer(DescribeStringObject(*e).refcount);
+  ctx.reply.Integer(store::Refcount(*e));
 }
 
 // OBJECT IDLETIME key

@@ -16,6 +16,7 @@
 #include "server/dispatch/command_context.h"
 #include "server/dispatch/errors.h"
 #include "server/sys/allocator.h"
+#include "store/value.h"
 
 namespace respd::server {
 namespace {
@@ -69,7 +70,7 @@ void MemoryUsageCommand(CommandContext& ctx) {
     return;
   }
   constexpr size_t kBucketShare = sizeof(void*);
-  ctx.reply.Integer(static_cast<int64_t>(e->MemoryUsage() + kBucketShare));
+  ctx.reply.Integer(static_cast<int64_t>(store::MemoryUsage(*e) + kBucketShare));
 }
 
 // The figures of MEMORY STATS and MEMORY DOCTOR (Redis's
@@ -102,7 +103,7 @@ MemoryOverhead ComputeMemoryOverhead(Server& server) {
   m.startup_allocated = server.startup_allocated();
   m.peak_allocated = server.NoteMemoryPeak(m.total_allocated);
   m.rss = ResidentSetBytes();
-  for (const Client* c = server.clients_head(); c != nullptr; c = c->next) {
+  for (const Client* c = server.connections().head(); c != nullptr; c = c->next) {
     m.clients_normal += sizeof(Client) + c->query.capacity() + c->output.MemoryUsage();
   }
   uint64_t overhead = m.startup_allocated + m.clients_normal;

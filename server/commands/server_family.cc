@@ -11,6 +11,7 @@
 #include "server/dispatch/command_reply.h"
 #include "server/dispatch/errors.h"
 #include "server/dispatch/key_specs.h"
+#include "store/keyspace.h"
 
 namespace respd::server {
 namespace {
@@ -18,12 +19,18 @@ namespace {
 // DBSIZE
 void DbsizeCommand(CommandContext& ctx) { ctx.reply.Integer(static_cast<int64_t>(ctx.db.size())); }
 
-// Checks FLUSHDB/FLUSHALL's optional ASYNC|SYNC. respd always flushes at
-// once: with no background thread, ASYNC is served synchronously.
-bool ParseFlushMode(CommandContext& ctx) {
+// FLUSHDB/FLUSHALL's optional ASYNC|SYNC: whether to hand the contents to
+// the reclaimer (without either, lazyfree-lazy-user-flush decides, as in
+// Redis 7.0). Replies "syntax error" and returns false for anything else.
+bool ParseFlushAsync(CommandContext& ctx, bool* async) {
+  *async = ctx.server.keyspace().lazyfree_policy().user_flush;
   if (ctx.argv.size() == 1) return true;
-  if (ctx.argv.size() == 2 && (base::EqualsIgnoreCase(ctx.argv[1], "async") ||
-                               base::EqualsIgnoreCase(ctx.argv[1], "sync"))) {
+  if (ctx.argv.size() == 2 && base::EqualsIgnoreCase(ctx.argv[1], "async")) {
+    *async = true;
+    return true;
+  }
+  if (ctx.argv.size() == 2 && base::EqualsIgnoreCase(ctx.argv[1], "sync")) {
+    *async = false;
     return true;
   }
   ctx.Error(kErrSyntax);
@@ -32,19 +39,17 @@ bool ParseFlushMode(CommandContext& ctx) {
 
 // FLUSHDB [ASYNC | SYNC]
 void FlushdbCommand(CommandContext& ctx) {
-  if (!ParseFlushMode(ctx)) return;
-  ctx.server.TouchWatchedKeysInDb(ctx.client.db_index);
-  ctx.db.Clear();
+  bool async;
+  if (!ParseFlushAsync(ctx, &async)) return;
+  ctx.server.keyspace().Flush(ctx.client.db_index, async);
   ctx.reply.Ok();
 }
 
 // FLUSHALL [ASYNC | SYNC]
 void FlushallCommand(CommandContext& ctx) {
-  if (!ParseFlushMode(ctx)) return;
-  for (int i = 0; i < ctx.server.num_databases(); ++i) {
-    ctx.server.TouchWatchedKeysInDb(i);
-    ctx.server.database(i).Clear();
-  }
+  bool async;
+  if (!ParseFlushAsync(ctx, &async)) return;
+  for (int i = 0; i < ctx.server.num_databases(); ++i) ctx.server.keyspace().Flush(i, async);
   ctx.reply.Ok();
 }
 

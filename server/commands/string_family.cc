@@ -29,6 +29,7 @@
 #include "server/core/server.h"
 #include "server/dispatch/command_context.h"
 #include "server/dispatch/errors.h"
+#include "store/types/string.h"
 
 namespace respd::server {
 namespace {
@@ -36,11 +37,11 @@ namespace {
 using store::Database;
 using store::KeyEntry;
 using store::OpStatus;
+using store::TtlMode;
 using store::ValueType;
 
 // Texts only this family sends (the shared ones are in errors.h).
 constexpr std::string_view kErrDecrementOverflow = "ERR decrement would overflow";
-constexpr std::string_view kErrNanOrInfinity = "ERR increment would produce NaN or Infinity";
 constexpr std::string_view kErrOffsetOutOfRange = "ERR offset is out of range";
 constexpr std::string_view kErrLcsNotString = "ERR The specified keys must contain string values";
 constexpr std::string_view kErrLcsLenAndIdx =
@@ -54,7 +55,7 @@ constexpr std::string_view kErrLcsNoMemory =
 // Replies with the string at `key` (or nil). Returns false after replying
 // with an error (wrong type), so SET … GET can stop.
 bool ReplyStringValue(CommandContext& ctx, std::string_view key) {
-  auto value = ctx.db.GetString(key);
+  auto value = store::StringGet(ctx.db, key);
   if (value) {
     ctx.reply.Bulk(*value);
     return true;
@@ -63,26 +64,18 @@ bool ReplyStringValue(CommandContext& ctx, std::string_view key) {
   return value.status() == OpStatus::kKeyNotFound;
 }
 
-// The live entry at `key` if it holds a string, for commands that write it
-// (no hit/miss counted, as Redis's lookupKeyWrite). Sets *ok to false after
-// replying WRONGTYPE for another type.
-KeyEntry* FindStringForWrite(CommandContext& ctx, std::string_view key, bool* ok) {
-  KeyEntry* e = ctx.db.Find(key);
-  *ok = e == nullptr || e->type() == ValueType::kString;
-  if (!*ok) ctx.Error(kErrWrongType);
-  return *ok ? e : nullptr;
+// proto-max-bulk-len: no string may grow past it (Redis's checkStringLength).
+uint64_t MaxStringLength(CommandContext& ctx) {
+  return static_cast<uint64_t>(ctx.server.config().proto_max_bulk_len);
 }
 
-// Redis's checkStringLength: a string of `size` + `append` bytes must fit
-// proto-max-bulk-len (the sum is checked without overflowing). Replies and
-// returns false if it does not.
-bool CheckStringLength(CommandContext& ctx, uint64_t size, uint64_t append) {
-  const uint64_t limit = static_cast<uint64_t>(ctx.server.config().proto_max_bulk_len);
-  if (size > limit || append > limit - size) {
-    ctx.Error(kErrStringTooLong);
-    return false;
+// Replies with a write's result: the integer, or the status's error.
+void ReplyLengthOrError(CommandContext& ctx, const store::OpResult<size_t>& result) {
+  if (result) {
+    ctx.reply.Integer(static_cast<int64_t>(*result));
+  } else {
+    ctx.Error(OpStatusError(result.status()));
   }
-  return true;
 }
 
 // GET key
@@ -192,13 +185,13 @@ void SetCommand(CommandContext& ctx) {
       return;
     }
   }
-  Database::TtlMode mode = Database::TtlMode::kClear;
+  TtlMode mode = TtlMode::kClear;
   if (flags & kSetAnyExpire) {
-    mode = Database::TtlMode::kSet;
+    mode = TtlMode::kSet;
   } else if (flags & kSetKeepTtl) {
-    mode = Database::TtlMode::kKeep;
+    mode = TtlMode::kKeep;
   }
-  ctx.db.SetString(key, argv[2], mode, when);
+  store::StringSet(ctx.db, key, argv[2], mode, when);
   if (!(flags & kSetGet)) ctx.reply.Ok();
 }
 
@@ -208,7 +201,7 @@ void SetNxCommand(CommandContext& ctx) {
     ctx.reply.Integer(0);
     return;
   }
-  ctx.db.SetString(ctx.argv[1], ctx.argv[2], Database::TtlMode::kClear);
+  store::StringSet(ctx.db, ctx.argv[1], ctx.argv[2]);
   ctx.reply.Integer(1);
 }
 
@@ -216,7 +209,7 @@ void SetNxCommand(CommandContext& ctx) {
 void SetWithTtl(CommandContext& ctx, uint32_t form) {
   int64_t when;
   if (!ParseSetExpire(ctx, ctx.argv[2], form, &when)) return;
-  ctx.db.SetString(ctx.argv[1], ctx.argv[3], Database::TtlMode::kSet, when);
+  store::StringSet(ctx.db, ctx.argv[1], ctx.argv[3], TtlMode::kSet, when);
   ctx.reply.Ok();
 }
 
@@ -229,7 +222,7 @@ void PSetExCommand(CommandContext& ctx) { SetWithTtl(ctx, kSetPx); }
 // GETSET key value  (the old value or nil; the new one has no deadline)
 void GetSetCommand(CommandContext& ctx) {
   if (!ReplyStringValue(ctx, ctx.argv[1])) return;
-  ctx.db.SetString(ctx.argv[1], ctx.argv[2], Database::TtlMode::kClear);
+  store::StringSet(ctx.db, ctx.argv[1], ctx.argv[2]);
 }
 
 // GETDEL key
@@ -254,7 +247,7 @@ void GetExCommand(CommandContext& ctx) {
   }
 
   const std::string_view key = argv[1];
-  auto value = ctx.db.GetString(key);
+  auto value = store::StringGet(ctx.db, key);
   if (!value) {
     ctx.ReplyNilOrError(value.status());
     return;
@@ -280,7 +273,7 @@ void GetExCommand(CommandContext& ctx) {
 void MGetCommand(CommandContext& ctx) {
   ctx.reply.ArrayHeader(ctx.argv.size() - 1);
   for (size_t j = 1; j < ctx.argv.size(); ++j) {
-    auto value = ctx.db.GetString(ctx.argv[j]);
+    auto value = store::StringGet(ctx.db, ctx.argv[j]);
     if (value) {
       ctx.reply.Bulk(*value);
     } else {
@@ -307,7 +300,7 @@ void MSetGeneric(CommandContext& ctx, bool only_if_none_exists) {
   }
   // A key named twice takes its last value, as in Redis.
   for (size_t j = 1; j < argv.size(); j += 2) {
-    ctx.db.SetString(argv[j], argv[j + 1], Database::TtlMode::kClear);
+    store::StringSet(ctx.db, argv[j], argv[j + 1]);
   }
   if (only_if_none_exists) {
     ctx.reply.Integer(1);
@@ -324,31 +317,13 @@ void MSetNxCommand(CommandContext& ctx) { MSetGeneric(ctx, true); }
 
 // APPEND key value  (the new length)
 void AppendCommand(CommandContext& ctx) {
-  const std::string_view key = ctx.argv[1];
-  const std::string_view tail = ctx.argv[2];
-  bool ok;
-  KeyEntry* e = FindStringForWrite(ctx, key, &ok);
-  if (!ok) return;
-  if (e == nullptr) {
-    // A new key is a plain SET of the argument (Redis keeps its int/embstr
-    // encoding: not raw).
-    ctx.db.SetString(key, tail, Database::TtlMode::kClear);
-    ctx.reply.Integer(static_cast<int64_t>(tail.size()));
-    return;
-  }
-  const size_t old_len = e->string_value().size();
-  if (!CheckStringLength(ctx, old_len, tail.size())) return;
-  // Greedy: a run of APPENDs grows the entry in amortised O(1) per byte.
-  e = ctx.db.ResizeString(key, old_len + tail.size(), /*greedy=*/true);
-  if (!tail.empty()) std::memcpy(e->mutable_value() + old_len, tail.data(), tail.size());
-  // Redis unshares the value into a raw sds even when appending nothing.
-  e->set_string_form(KeyEntry::StringForm::kRaw);
-  ctx.reply.Integer(static_cast<int64_t>(old_len + tail.size()));
+  ReplyLengthOrError(ctx,
+                     store::StringAppend(ctx.db, ctx.argv[1], ctx.argv[2], MaxStringLength(ctx)));
 }
 
 // STRLEN key  (0 for a missing key)
 void StrLenCommand(CommandContext& ctx) {
-  auto value = ctx.db.GetString(ctx.argv[1]);
+  auto value = store::StringGet(ctx.db, ctx.argv[1]);
   if (value) {
     ctx.reply.Integer(static_cast<int64_t>(value->size()));
   } else if (value.status() == OpStatus::kKeyNotFound) {
@@ -362,27 +337,12 @@ void StrLenCommand(CommandContext& ctx) {
 // missing key counts as 0), keeping the key's deadline, as Redis's
 // incrDecrCommand.
 void IncrDecr(CommandContext& ctx, int64_t incr) {
-  const std::string_view key = ctx.argv[1];
-  bool ok;
-  const KeyEntry* e = FindStringForWrite(ctx, key, &ok);
-  if (!ok) return;
-  int64_t value = 0;
-  if (e != nullptr && !base::ParseInt64(e->string_value(), &value)) {
-    ctx.Error(kErrNotInteger);
-    return;
+  auto value = store::StringIncrBy(ctx.db, ctx.argv[1], incr);
+  if (value) {
+    ctx.reply.Integer(*value);
+  } else {
+    ctx.Error(OpStatusError(value.status()));
   }
-  if ((incr < 0 && value < 0 && incr < std::numeric_limits<int64_t>::min() - value) ||
-      (incr > 0 && value > 0 && incr > std::numeric_limits<int64_t>::max() - value)) {
-    ctx.Error(kErrOverflow);
-    return;
-  }
-  value += incr;
-  // Formatted on the stack and written over the old bytes: no allocation
-  // unless the entry must grow.
-  char digits[base::kInt64Digits];
-  const size_t n = base::FormatInt64(value, digits);
-  ctx.db.SetString(key, std::string_view(digits, n), Database::TtlMode::kKeep);
-  ctx.reply.Integer(value);
 }
 
 // INCR key
@@ -419,29 +379,21 @@ void DecrByCommand(CommandContext& ctx) {
 // INCRBYFLOAT key increment  (the new value as a bulk string; the deadline
 // is kept)
 void IncrByFloatCommand(CommandContext& ctx) {
-  const std::string_view key = ctx.argv[1];
-  bool ok;
-  const KeyEntry* e = FindStringForWrite(ctx, key, &ok);
-  if (!ok) return;
-  long double value = 0;
   long double incr;
-  if ((e != nullptr && !base::ParseLongDouble(e->string_value(), &value)) ||
-      !base::ParseLongDouble(ctx.argv[2], &incr)) {
-    ctx.Error(kErrNotFloat);
+  // The key's type and value are judged first, as Redis does; a bad
+  // increment gets the same text either way.
+  const bool incr_ok = base::ParseLongDouble(ctx.argv[2], &incr);
+  if (!incr_ok) {
+    const KeyEntry* e = ctx.db.Find(ctx.argv[1]);
+    ctx.Error(e != nullptr && e->type() != ValueType::kString ? kErrWrongType : kErrNotFloat);
     return;
   }
-  value += incr;
-  if (std::isnan(value) || std::isinf(value)) {
-    ctx.Error(kErrNanOrInfinity);
-    return;
+  auto value = store::StringIncrByFloat(ctx.db, ctx.argv[1], incr);
+  if (value) {
+    ctx.reply.Bulk(*value);
+  } else {
+    ctx.Error(OpStatusError(value.status()));
   }
-  char buf[base::kMaxLongDoubleChars];
-  const std::string_view formatted(buf, base::FormatLongDouble(value, buf));
-  // Redis stores the result with createStringObject, not tryObjectEncoding:
-  // "3" is then an embstr, not an int.
-  ctx.db.SetString(key, formatted, Database::TtlMode::kKeep)
-      ->set_string_form(KeyEntry::StringForm::kBuilt);
-  ctx.reply.Bulk(formatted);
 }
 
 // GETRANGE key start end  (inclusive; negative counts from the end)
@@ -452,7 +404,7 @@ void GetRangeCommand(CommandContext& ctx) {
     ctx.Error(kErrNotInteger);
     return;
   }
-  auto value = ctx.db.GetString(ctx.argv[1]);
+  auto value = store::StringGet(ctx.db, ctx.argv[1]);
   if (!value) {
     if (value.status() == OpStatus::kKeyNotFound) {
       ctx.reply.Bulk("");
@@ -483,8 +435,6 @@ void GetRangeCommand(CommandContext& ctx) {
 
 // SETRANGE key offset value  (the new length; zero bytes fill any gap)
 void SetRangeCommand(CommandContext& ctx) {
-  const std::string_view key = ctx.argv[1];
-  const std::string_view patch = ctx.argv[3];
   int64_t offset;
   if (!base::ParseInt64(ctx.argv[2], &offset)) {
     ctx.Error(kErrNotInteger);
@@ -494,38 +444,8 @@ void SetRangeCommand(CommandContext& ctx) {
     ctx.Error(kErrOffsetOutOfRange);
     return;
   }
-  bool ok;
-  KeyEntry* e = FindStringForWrite(ctx, key, &ok);
-  if (!ok) return;
-  const auto at = static_cast<size_t>(offset);
-  size_t old_len = 0;
-  if (e == nullptr) {
-    // Writing nothing creates nothing.
-    if (patch.empty()) {
-      ctx.reply.Integer(0);
-      return;
-    }
-    if (!CheckStringLength(ctx, at, patch.size())) return;
-    ctx.db.SetString(key, {}, Database::TtlMode::kClear);
-  } else {
-    old_len = e->string_value().size();
-    // Writing nothing changes nothing, whatever the offset.
-    if (patch.empty()) {
-      ctx.reply.Integer(static_cast<int64_t>(old_len));
-      return;
-    }
-    if (!CheckStringLength(ctx, at, patch.size())) return;
-  }
-  const size_t new_len = std::max(old_len, at + patch.size());
-  // Growing an existing string is greedy, as Redis's sdsgrowzero; a new one
-  // is sized exactly.
-  e = ctx.db.ResizeString(key, new_len, /*greedy=*/old_len > 0);
-  char* bytes = e->mutable_value();
-  if (at > old_len) std::memset(bytes + old_len, 0, at - old_len);
-  std::memcpy(bytes + at, patch.data(), patch.size());
-  // Redis's result is a raw sds, also for a key it just created.
-  e->set_string_form(KeyEntry::StringForm::kRaw);
-  ctx.reply.Integer(static_cast<int64_t>(new_len));
+  ReplyLengthOrError(ctx, store::StringSetRange(ctx.db, ctx.argv[1], static_cast<uint64_t>(offset),
+                                                ctx.argv[3], MaxStringLength(ctx)));
 }
 
 // LCS key1 key2 [LEN] [IDX] [MINMATCHLEN min-match-len] [WITHMATCHLEN]
@@ -540,9 +460,9 @@ void LcsCommand(CommandContext& ctx) {
   // Both keys are looked up (and counted) before either is judged. The first
   // value is copied: the second lookup may expire and free it when both
   // name the same key.
-  auto first = ctx.db.GetString(argv[1]);
+  auto first = store::StringGet(ctx.db, argv[1]);
   const std::string a = first ? std::string(*first) : std::string();
-  auto second = ctx.db.GetString(argv[2]);
+  auto second = store::StringGet(ctx.db, argv[2]);
   if ((!first && first.status() == OpStatus::kWrongType) ||
       (!second && second.status() == OpStatus::kWrongType)) {
     ctx.Error(kErrLcsNotString);

@@ -271,10 +271,48 @@ bool ApplyImplemented(std::string_view name, const std::vector<std::string>& arg
     c->slowlog_log_slower_than = std::stoll(canonical);
   } else if (name == "slowlog-max-len") {
     c->slowlog_max_len = std::stoll(canonical);
+  } else if (name == "lazyfree-lazy-user-del") {
+    c->lazyfree.user_del = canonical == "yes";
+  } else if (name == "lazyfree-lazy-server-del") {
+    c->lazyfree.server_del = canonical == "yes";
+  } else if (name == "lazyfree-lazy-expire") {
+    c->lazyfree.expire = canonical == "yes";
+  } else if (name == "lazyfree-lazy-user-flush") {
+    c->lazyfree.user_flush = canonical == "yes";
+  } else if (name == "lazyfree-lazy-eviction") {
+    // Recorded for eviction (issue 17); respd evicts nothing yet.
+    c->lazyfree.eviction = canonical == "yes";
+    return false;
   } else {
     return false;
   }
   return true;
+}
+
+// The types' encoding thresholds, typed for store::TypeLimits. Returns
+// whether `name` is one. (Whether it takes effect is ApplyImplemented's
+// business: not until the type that reads it exists.)
+bool ApplyTypeLimit(std::string_view name, const std::string& canonical, Config* c) {
+  static constexpr struct {
+    std::string_view name;
+    int64_t store::TypeLimits::*field;
+  } kLimits[] = {
+      {"hash-max-listpack-entries", &store::TypeLimits::hash_max_listpack_entries},
+      {"hash-max-listpack-value", &store::TypeLimits::hash_max_listpack_value},
+      {"set-max-intset-entries", &store::TypeLimits::set_max_intset_entries},
+      {"zset-max-listpack-entries", &store::TypeLimits::zset_max_listpack_entries},
+      {"zset-max-listpack-value", &store::TypeLimits::zset_max_listpack_value},
+      {"list-max-listpack-size", &store::TypeLimits::list_max_listpack_size},
+      {"list-compress-depth", &store::TypeLimits::list_compress_depth},
+      {"stream-node-max-bytes", &store::TypeLimits::stream_node_max_bytes},
+      {"stream-node-max-entries", &store::TypeLimits::stream_node_max_entries},
+  };
+  for (const auto& limit : kLimits) {
+    if (limit.name != name) continue;
+    c->type_limits.*limit.field = std::stoll(canonical);
+    return true;
+  }
+  return false;
 }
 
 // Directives that would change how respd runs but that it does not (yet)
@@ -402,6 +440,7 @@ std::string ApplyDirective(const std::vector<std::string>& raw_args, Config* con
   if (!err.empty()) return err;
 
   config->values[name] = canonical;
+  ApplyTypeLimit(name, canonical, config);
   if (!ApplyImplemented(name, args, canonical, config)) {
     if (IsDefault(*spec, canonical)) {
       config->ineffective.erase(name);

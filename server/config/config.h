@@ -23,6 +23,9 @@
 #include <utility>
 #include <vector>
 
+#include "store/lazy_free_policy.h"
+#include "store/type_limits.h"
+
 namespace respd::server {
 
 enum class LogLevel : uint8_t { kDebug, kVerbose, kNotice, kWarning };
@@ -62,6 +65,12 @@ struct Config {
   OutputBufferLimit pubsub_output_limit{32ULL << 20, 8ULL << 20, 60};
   int64_t slowlog_log_slower_than = 10000;  // Microseconds; negative = off.
   int64_t slowlog_max_len = 128;
+  // lazyfree-lazy-user-del, -server-del, -expire, -user-flush, -eviction.
+  store::LazyFreePolicy lazyfree;
+  // The types' encoding thresholds (hash-max-listpack-entries, …, with their
+  // -ziplist- aliases). Kept typed so the types read them and CONFIG SET
+  // changes them; reported as having no effect until a type uses them.
+  store::TypeLimits type_limits;
   // rename-command lines in order: (old, new); new "" disables the command.
   std::vector<std::pair<std::string, std::string>> renamed_commands;
 

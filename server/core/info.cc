@@ -110,7 +110,7 @@ void ServerSection(Server& s, Writer& w) {
 
 void ClientsSection(Server& s, Writer& w) {
   w.Section("Clients");
-  w.Field("connected_clients", static_cast<uint64_t>(s.num_clients()));
+  w.Field("connected_clients", static_cast<uint64_t>(s.connections().size()));
   w.Field("cluster_connections", "0");
   w.Field("maxclients", s.config().maxclients);
   w.Field("client_recent_max_input_buffer",
@@ -149,8 +149,9 @@ void MemorySection(Server& s, Writer& w) {
   w.Fixed("mem_fragmentation_ratio",
           used ? static_cast<double>(rss) / static_cast<double>(used) : 0);
   w.Field("mem_allocator", AllocatorName());
-  w.Field("lazyfree_pending_objects", "0");
-  w.Field("lazyfreed_objects", "0");
+  w.Field("lazyfree_pending_objects",
+          static_cast<uint64_t>(s.keyspace().lazy_free().pending_objects()));
+  w.Field("lazyfreed_objects", s.keyspace().lazy_free().freed_objects());
 }
 
 void PersistenceSection(Server& s, Writer& w) {
@@ -307,7 +308,7 @@ std::string BuildInfo(Server& s, std::span<const std::string_view> requested) {
   }
   if (wanted("errorstats")) {
     w.Section("Errorstats");
-    for (const auto& [code, count] : s.error_stats()) {
+    for (const auto& [code, count] : s.dispatcher().error_stats()) {
       w.Field("errorstat_" + code, "count=" + std::to_string(count));
     }
   }

@@ -66,6 +66,8 @@ std::string_view OpStatusError(store::OpStatus status) {
       return kErrOverflow;
     case store::OpStatus::kTooLarge:
       return kErrStringTooLong;
+    case store::OpStatus::kNotFinite:
+      return kErrNanOrInfinity;
   }
   return "ERR";
 }

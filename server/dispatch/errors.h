@@ -24,6 +24,7 @@ inline constexpr std::string_view kErrAuthNoPassword =
 inline constexpr std::string_view kErrDbIndex = "ERR DB index is out of range";
 inline constexpr std::string_view kErrNoSuchKey = "ERR no such key";
 inline constexpr std::string_view kErrMaxClients = "ERR max number of clients reached";
+inline constexpr std::string_view kErrNanOrInfinity = "ERR increment would produce NaN or Infinity";
 inline constexpr std::string_view kErrStringTooLong =
     "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
 

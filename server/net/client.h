@@ -20,7 +20,7 @@
 namespace respd::server {
 
 struct Command;
-class Server;
+class Connections;
 
 struct Client {
   Client(uint64_t id, int fd, const protocol::ParserLimits& limits)
@@ -28,8 +28,8 @@ struct Client {
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
-  Server* server = nullptr;  // The owner, for the loop's trampolines.
-  const uint64_t id;         // Unique for the process's lifetime (CLIENT ID).
+  Connections* connections = nullptr;  // The owner, for the loop's trampolines.
+  const uint64_t id;                   // Unique for the process's lifetime (CLIENT ID).
   const int fd;
   std::string addr;      // Peer "ip:port".
   std::string laddr;     // Local "ip:port".

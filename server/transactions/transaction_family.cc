@@ -24,18 +24,18 @@ void ExecCommand(CommandContext& ctx) {
     ctx.Error("ERR EXEC without MULTI");
     return;
   }
-  if (ctx.server.WatchedKeyExpired(c)) c.watch_dirty = true;
+  if (ctx.server.watches().AnyWatchedKeyExpired(c)) c.watch_dirty = true;
   if (c.multi_error || c.watch_dirty) {
     if (c.multi_error) {
       ctx.Error("EXECABORT Transaction discarded because of previous errors.");
     } else {
       ctx.reply.NullArray();
     }
-    ctx.server.DiscardTransaction(c);
+    DiscardTransaction(ctx.server.watches(), c);
     return;
   }
   // Unwatch before running: the transaction's own writes must not mark it.
-  ctx.server.UnwatchAllKeys(c);
+  ctx.server.watches().UnwatchAll(c);
   std::vector<Client::QueuedCommand> queue = std::move(c.multi_queue);
   c.multi_queue.clear();
   c.in_multi = false;
@@ -43,9 +43,9 @@ void ExecCommand(CommandContext& ctx) {
   std::vector<std::string_view> argv;
   for (const Client::QueuedCommand& q : queue) {
     argv.assign(q.argv.begin(), q.argv.end());
-    ctx.server.Call(c, *q.command, argv);
+    ctx.server.dispatcher().Call(c, *q.command, argv);
   }
-  ctx.server.DiscardTransaction(c);
+  DiscardTransaction(ctx.server.watches(), c);
 }
 
 // DISCARD
@@ -54,7 +54,7 @@ void DiscardCommand(CommandContext& ctx) {
     ctx.Error("ERR DISCARD without MULTI");
     return;
   }
-  ctx.server.DiscardTransaction(ctx.client);
+  DiscardTransaction(ctx.server.watches(), ctx.client);
   ctx.reply.Ok();
 }
 
@@ -66,14 +66,15 @@ void WatchCommand(CommandContext& ctx) {
   }
   // Already dirty: EXEC will fail anyway, watching more changes nothing.
   if (!ctx.client.watch_dirty) {
-    for (size_t j = 1; j < ctx.argv.size(); ++j) ctx.server.WatchKey(ctx.client, ctx.argv[j]);
+    for (size_t j = 1; j < ctx.argv.size(); ++j)
+      ctx.server.watches().Watch(ctx.client, ctx.argv[j]);
   }
   ctx.reply.Ok();
 }
 
 // UNWATCH
 void UnwatchCommand(CommandContext& ctx) {
-  ctx.server.UnwatchAllKeys(ctx.client);
+  ctx.server.watches().UnwatchAll(ctx.client);
   ctx.client.watch_dirty = false;
   ctx.reply.Ok();
 }

@@ -18,7 +18,7 @@ class CommandPath : public testing::Test {
     c.databases = 4;
     return c;
   }
-  std::string Run(std::string_view input) { return server_.RunDetachedClient(input); }
+  std::string Run(std::string_view input) { return server_.connections().RunDetachedClient(input); }
 
   Logger logger_;
   Server server_;

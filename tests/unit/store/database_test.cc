@@ -16,6 +16,9 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "store/keyspace.h"
+#include "store/types/string.h"
+#include "store/value.h"
 
 namespace respd::store {
 namespace {
@@ -33,7 +36,7 @@ class DatabaseTest : public ::testing::Test {
  protected:
   // The value at key, or "<missing>" when GetString reports kKeyNotFound.
   std::string Get(std::string_view key) {
-    auto r = db_.GetString(key);
+    auto r = StringGet(db_, key);
     if (!r.ok()) {
       EXPECT_EQ(r.status(), OpStatus::kKeyNotFound);
       return "<missing>";
@@ -58,75 +61,80 @@ class DatabaseTest : public ::testing::Test {
 
   base::ManualClock clock_{kStart};
   base::HashSeed seed_ = TestSeed();
-  Database db_{0, clock_, seed_};
+  Keyspace keyspace_{1, clock_, seed_};
+  Database& db_ = keyspace_.db(0);
   uint64_t expected_expired_ = 0;
 };
 
 TEST_F(DatabaseTest, SetAndGetString) {
   EXPECT_EQ(db_.size(), 0u);
-  EXPECT_EQ(db_.GetString("k").status(), OpStatus::kKeyNotFound);
-  db_.SetString("k", "v", Database::TtlMode::kClear);
+  EXPECT_EQ(StringGet(db_, "k").status(), OpStatus::kKeyNotFound);
+  StringSet(db_, "k", "v", TtlMode::kClear);
   EXPECT_EQ(Get("k"), "v");
   EXPECT_EQ(db_.size(), 1u);
-  db_.SetString("k", "a much longer value than before", Database::TtlMode::kClear);
+  StringSet(db_, "k", "a much longer value than before", TtlMode::kClear);
   EXPECT_EQ(Get("k"), "a much longer value than before");
-  db_.SetString("k", "", Database::TtlMode::kClear);  // Empty is not missing.
-  auto r = db_.GetString("k");
+  StringSet(db_, "k", "", TtlMode::kClear);  // Empty is not missing.
+  auto r = StringGet(db_, "k");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(*r, "");
   const std::string binary("\0a\r\n\xff", 5);
-  db_.SetString(binary, binary, Database::TtlMode::kClear);
+  StringSet(db_, binary, binary, TtlMode::kClear);
   EXPECT_EQ(Get(binary), binary);
   EXPECT_EQ(db_.size(), 2u);
-  db_.SetString("big", std::string(100000, 'x'), Database::TtlMode::kClear);
+  StringSet(db_, "big", std::string(100000, 'x'), TtlMode::kClear);
   EXPECT_EQ(Get("big"), std::string(100000, 'x'));
-  db_.SetString("big", "small", Database::TtlMode::kClear);
+  StringSet(db_, "big", "small", TtlMode::kClear);
   EXPECT_EQ(Get("big"), "small");
   EXPECT_EQ(db_.size(), 3u);
   EXPECT_EQ(db_.expires_size(), 0u);
 }
 
 TEST_F(DatabaseTest, SetStringResetsTheStringForm) {
-  for (KeyEntry::StringForm form : {KeyEntry::StringForm::kRaw, KeyEntry::StringForm::kBuilt}) {
-    db_.SetString("k", "v", Database::TtlMode::kClear)->set_string_form(form);
-    KeyEntry* e = db_.SetString("k", "w", Database::TtlMode::kKeep);  // Overwritten in place.
-    EXPECT_EQ(e, db_.Find("k"));
-    EXPECT_EQ(e->string_value(), "w");
-    EXPECT_EQ(e->string_form(), KeyEntry::StringForm::kWhole);
-  }
+  // APPEND makes the string raw, INCRBYFLOAT built; a plain SET in place
+  // makes it whole again.
+  StringSet(db_, "k", "v");
+  ASSERT_TRUE(StringAppend(db_, "k", "w", 1 << 20).ok());
+  EXPECT_EQ(db_.Find("k")->encoding(), kStringRaw);
+  KeyEntry* e = StringSet(db_, "k", "x", TtlMode::kKeep);
+  EXPECT_EQ(e, db_.Find("k"));
+  EXPECT_EQ(e->encoding(), kStringWhole);
+  ASSERT_TRUE(StringIncrByFloat(db_, "n", 1.5L).ok());
+  EXPECT_EQ(db_.Find("n")->encoding(), kStringBuilt);
+  EXPECT_EQ(StringSet(db_, "n", "2")->encoding(), kStringWhole);
 }
 
 TEST_F(DatabaseTest, TtlModeSetClearKeep) {
   // kSet on a new key.
-  db_.SetString("k", "1", Database::TtlMode::kSet, kStart + 1000);
+  StringSet(db_, "k", "1", TtlMode::kSet, kStart + 1000);
   EXPECT_EQ(ExpireOf("k"), kStart + 1000);
   EXPECT_EQ(db_.expires_size(), 1u);
   // kKeep keeps it, with a new value.
-  db_.SetString("k", "2", Database::TtlMode::kKeep);
+  StringSet(db_, "k", "2", TtlMode::kKeep);
   EXPECT_EQ(ExpireOf("k"), kStart + 1000);
   EXPECT_EQ(Get("k"), "2");
   EXPECT_EQ(db_.expires_size(), 1u);
   // kSet replaces it.
-  db_.SetString("k", "3", Database::TtlMode::kSet, kStart + 5000);
+  StringSet(db_, "k", "3", TtlMode::kSet, kStart + 5000);
   EXPECT_EQ(ExpireOf("k"), kStart + 5000);
   EXPECT_EQ(db_.expires_size(), 1u);
   // kClear drops it.
-  db_.SetString("k", "4", Database::TtlMode::kClear);
+  StringSet(db_, "k", "4", TtlMode::kClear);
   EXPECT_EQ(ExpireOf("k"), kNoExpire);
   EXPECT_EQ(Get("k"), "4");
   EXPECT_EQ(db_.expires_size(), 0u);
   // kKeep of a key without a deadline: still none.
-  db_.SetString("k", "5", Database::TtlMode::kKeep);
+  StringSet(db_, "k", "5", TtlMode::kKeep);
   EXPECT_EQ(ExpireOf("k"), kNoExpire);
   EXPECT_EQ(db_.expires_size(), 0u);
   // kKeep and kClear on a new key: no deadline; the expire_at is ignored.
-  db_.SetString("n1", "x", Database::TtlMode::kKeep, kStart + 10);
-  db_.SetString("n2", "x", Database::TtlMode::kClear, kStart + 10);
+  StringSet(db_, "n1", "x", TtlMode::kKeep, kStart + 10);
+  StringSet(db_, "n2", "x", TtlMode::kClear, kStart + 10);
   EXPECT_EQ(ExpireOf("n1"), kNoExpire);
   EXPECT_EQ(ExpireOf("n2"), kNoExpire);
   EXPECT_EQ(db_.expires_size(), 0u);
   // kSet on an existing key without one adds it to the index.
-  db_.SetString("n1", "y", Database::TtlMode::kSet, kStart + 10);
+  StringSet(db_, "n1", "y", TtlMode::kSet, kStart + 10);
   EXPECT_EQ(db_.expires_size(), 1u);
 }
 
@@ -135,8 +143,8 @@ TEST_F(DatabaseTest, TtlModesAcrossValueSizes) {
   // step with the entry: active expiry must still find and reclaim it.
   const std::string sizes[] = {"a", std::string(300, 'b'), std::string(5000, 'c'), "d", ""};
   for (const std::string& v : sizes) {
-    db_.SetString("k", v, Database::TtlMode::kKeep);
-    if (db_.expires_size() == 0) db_.SetString("k", v, Database::TtlMode::kSet, kStart + 50);
+    StringSet(db_, "k", v, TtlMode::kKeep);
+    if (db_.expires_size() == 0) StringSet(db_, "k", v, TtlMode::kSet, kStart + 50);
     EXPECT_EQ(Get("k"), v);
     EXPECT_EQ(ExpireOf("k"), kStart + 50);
     EXPECT_EQ(db_.expires_size(), 1u);
@@ -149,7 +157,7 @@ TEST_F(DatabaseTest, TtlModesAcrossValueSizes) {
 }
 
 TEST_F(DatabaseTest, KeyExpiresOnlyAfterItsDeadline) {
-  db_.SetString("k", "v", Database::TtlMode::kSet, kStart + 100);
+  StringSet(db_, "k", "v", TtlMode::kSet, kStart + 100);
   clock_.Set(kStart + 99);
   EXPECT_EQ(Get("k"), "v");
   clock_.Set(kStart + 100);  // now == deadline: still alive, as in Redis.
@@ -163,8 +171,8 @@ TEST_F(DatabaseTest, KeyExpiresOnlyAfterItsDeadline) {
 }
 
 TEST_F(DatabaseTest, SizeCountsExpiredKeysUntilReclaimed) {
-  db_.SetString("a", "v", Database::TtlMode::kSet, kStart + 10);
-  db_.SetString("b", "v", Database::TtlMode::kClear);
+  StringSet(db_, "a", "v", TtlMode::kSet, kStart + 10);
+  StringSet(db_, "b", "v", TtlMode::kClear);
   clock_.Advance(1000);
   EXPECT_EQ(db_.size(), 2u);  // DBSIZE counts it until something reclaims it.
   EXPECT_EQ(db_.expires_size(), 1u);
@@ -181,7 +189,7 @@ TEST_F(DatabaseTest, EveryAccessExpiresLazily) {
   const Access accesses[] = {
       {"Find", [](Database& db) { return db.Find("k") != nullptr; }},
       {"FindForRead", [](Database& db) { return db.FindForRead("k") != nullptr; }},
-      {"GetString", [](Database& db) { return db.GetString("k").ok(); }},
+      {"GetString", [](Database& db) { return StringGet(db, "k").ok(); }},
       {"Delete", [](Database& db) { return db.Delete("k"); }},
       {"SetExpire", [](Database& db) { return db.SetExpire("k", kStart + 1'000'000); }},
       {"Persist", [](Database& db) { return db.Persist("k"); }},
@@ -189,8 +197,8 @@ TEST_F(DatabaseTest, EveryAccessExpiresLazily) {
   uint64_t expired = 0;
   for (const Access& a : accesses) {
     SCOPED_TRACE(a.name);
-    db_.SetString("k", "v", Database::TtlMode::kSet, clock_.NowMs() + 5);
-    db_.SetString("other", "v", Database::TtlMode::kSet, clock_.NowMs() + 1'000'000);
+    StringSet(db_, "k", "v", TtlMode::kSet, clock_.NowMs() + 5);
+    StringSet(db_, "other", "v", TtlMode::kSet, clock_.NowMs() + 1'000'000);
     ASSERT_EQ(db_.size(), 2u);
     ASSERT_EQ(db_.expires_size(), 2u);
     clock_.Advance(6);
@@ -209,9 +217,9 @@ TEST_F(DatabaseTest, EveryAccessExpiresLazily) {
 TEST_F(DatabaseTest, KeepTtlOnAnExpiredKeyStartsAFreshKey) {
   // Redis expires the old key on the write's lookup, so SET … KEEPTTL over a
   // dead key stores a key without a deadline.
-  db_.SetString("k", "old", Database::TtlMode::kSet, kStart + 10);
+  StringSet(db_, "k", "old", TtlMode::kSet, kStart + 10);
   clock_.Set(kStart + 11);
-  db_.SetString("k", "new", Database::TtlMode::kKeep);
+  StringSet(db_, "k", "new", TtlMode::kKeep);
   EXPECT_EQ(db_.stats().expired_keys, 1u);
   EXPECT_EQ(ExpireOf("k"), kNoExpire);
   EXPECT_EQ(db_.expires_size(), 0u);
@@ -220,9 +228,9 @@ TEST_F(DatabaseTest, KeepTtlOnAnExpiredKeyStartsAFreshKey) {
 }
 
 TEST_F(DatabaseTest, OverwritingAnExpiredKeyCountsItAsExpired) {
-  db_.SetString("k", "old", Database::TtlMode::kSet, kStart + 10);
+  StringSet(db_, "k", "old", TtlMode::kSet, kStart + 10);
   clock_.Set(kStart + 11);
-  db_.SetString("k", "new", Database::TtlMode::kSet, kStart + 100);
+  StringSet(db_, "k", "new", TtlMode::kSet, kStart + 100);
   EXPECT_EQ(db_.stats().expired_keys, 1u);
   EXPECT_EQ(ExpireOf("k"), kStart + 100);
   EXPECT_EQ(db_.expires_size(), 1u);
@@ -232,7 +240,7 @@ TEST_F(DatabaseTest, OverwritingAnExpiredKeyCountsItAsExpired) {
 TEST_F(DatabaseTest, SetExpireAndPersistTrackTheIndex) {
   EXPECT_FALSE(db_.SetExpire("missing", kStart + 10));
   EXPECT_FALSE(db_.Persist("missing"));
-  db_.SetString("k", "value", Database::TtlMode::kClear);
+  StringSet(db_, "k", "value", TtlMode::kClear);
   EXPECT_FALSE(db_.Persist("k"));  // No deadline to remove.
   EXPECT_TRUE(db_.SetExpire("k", kStart + 10));
   EXPECT_EQ(db_.expires_size(), 1u);
@@ -252,8 +260,8 @@ TEST_F(DatabaseTest, SetExpireAndPersistTrackTheIndex) {
 }
 
 TEST_F(DatabaseTest, DeleteRemovesKeyAndDeadline) {
-  db_.SetString("a", "1", Database::TtlMode::kSet, kStart + 100);
-  db_.SetString("b", "2", Database::TtlMode::kClear);
+  StringSet(db_, "a", "1", TtlMode::kSet, kStart + 100);
+  StringSet(db_, "b", "2", TtlMode::kClear);
   EXPECT_TRUE(db_.Delete("a"));
   EXPECT_FALSE(db_.Delete("a"));
   EXPECT_TRUE(db_.Delete("b"));
@@ -262,28 +270,24 @@ TEST_F(DatabaseTest, DeleteRemovesKeyAndDeadline) {
   EXPECT_EQ(db_.stats().expired_keys, 0u);
 }
 
-TEST_F(DatabaseTest, ResizeStringKeepsTtlAndPrefix) {
-  EXPECT_EQ(db_.ResizeString("missing", 10, true), nullptr);
-  db_.SetString("k", "hello", Database::TtlMode::kSet, kStart + 100);
+TEST_F(DatabaseTest, AppendKeepsTtlAndPrefixAcrossLayouts) {
+  StringSet(db_, "k", "hello", TtlMode::kSet, kStart + 100);
   std::string shadow = "hello";
-  // Append across the small/wide boundary and far past it: the entry moves.
-  for (int i = 0; i < 200; ++i) {
-    const size_t old = shadow.size();
+  // Append across the small/wide boundary, past the inline limit (the value
+  // moves to the heap) and far beyond.
+  for (int i = 0; i < 700; ++i) {
     const std::string piece(static_cast<size_t>(1 + i % 17), static_cast<char>('a' + i % 26));
-    KeyEntry* e = db_.ResizeString("k", old + piece.size(), /*greedy=*/true);
-    ASSERT_NE(e, nullptr);
-    std::memcpy(e->mutable_value() + old, piece.data(), piece.size());
+    auto len = StringAppend(db_, "k", piece, 1 << 30);
+    ASSERT_TRUE(len.ok());
     shadow += piece;
+    ASSERT_EQ(*len, shadow.size());
     ASSERT_EQ(Get("k"), shadow);
     ASSERT_EQ(ExpireOf("k"), kStart + 100);
     ASSERT_EQ(db_.expires_size(), 1u);
   }
-  // Shrink it too.
-  KeyEntry* e = db_.ResizeString("k", 3, /*greedy=*/false);
-  ASSERT_NE(e, nullptr);
-  EXPECT_EQ(Get("k"), "hel");
-  EXPECT_EQ(ExpireOf("k"), kStart + 100);
-  // The index still points at the moved entry: persist and expire work.
+  ASSERT_GT(shadow.size(), kMaxInlineStringBytes);
+  EXPECT_EQ(db_.Find("k")->encoding(), kStringHeap);
+  // The index still points at the live entry: persist and expire work.
   EXPECT_TRUE(db_.Persist("k"));
   EXPECT_TRUE(db_.SetExpire("k", kStart + 200));
   clock_.Set(kStart + 201);
@@ -293,14 +297,41 @@ TEST_F(DatabaseTest, ResizeStringKeepsTtlAndPrefix) {
   EXPECT_EQ(db_.expires_size(), 0u);
 }
 
-TEST_F(DatabaseTest, ResizeStringOfAKeyWithoutTtl) {
-  db_.SetString("k", "ab", Database::TtlMode::kClear);
-  KeyEntry* e = db_.ResizeString("k", 400, /*greedy=*/false);
-  ASSERT_NE(e, nullptr);
-  std::memset(e->mutable_value() + 2, 'z', 398);
-  EXPECT_EQ(Get("k"), "ab" + std::string(398, 'z'));
+TEST_F(DatabaseTest, SetRangeGrowsAndFillsWithZeros) {
+  EXPECT_EQ(StringSetRange(db_, "k", 10, "", 1 << 20).value(), 0u);  // Creates nothing.
+  EXPECT_EQ(db_.size(), 0u);
+  EXPECT_EQ(StringSetRange(db_, "k", 2, "ab", 1 << 20).value(), 4u);
+  EXPECT_EQ(Get("k"), std::string("\0\0ab", 4));
+  EXPECT_EQ(db_.Find("k")->encoding(), kStringRaw);
+  // Past the inline limit: to the heap, prefix kept.
+  EXPECT_EQ(StringSetRange(db_, "k", 9000, "z", 1 << 20).value(), 9001u);
+  const std::string v = Get("k");
+  EXPECT_EQ(v.substr(0, 4), std::string("\0\0ab", 4));
+  EXPECT_EQ(v.substr(4, 8996), std::string(8996, '\0'));
+  EXPECT_EQ(v.back(), 'z');
+  EXPECT_EQ(StringSetRange(db_, "k", 0, "AB", 1 << 20).value(), 9001u);
+  EXPECT_EQ(Get("k").substr(0, 4), "ABab");
+  EXPECT_EQ(StringSetRange(db_, "k", 100, "x", 50).status(), OpStatus::kTooLarge);
   EXPECT_EQ(ExpireOf("k"), kNoExpire);
-  EXPECT_EQ(db_.expires_size(), 0u);
+}
+
+TEST_F(DatabaseTest, StringsMoveBetweenInlineAndHeap) {
+  const std::string big(kMaxInlineStringBytes + 1, 'b');
+  KeyEntry* e = StringSet(db_, "k", big, TtlMode::kSet, kStart + 100);
+  EXPECT_EQ(e->encoding(), kStringHeap);
+  EXPECT_EQ(Get("k"), big);
+  // A big overwrite reuses the heap buffer: the entry stays where it is.
+  const std::string bigger(3 * kMaxInlineStringBytes, 'c');
+  EXPECT_EQ(StringSet(db_, "k", bigger, TtlMode::kKeep), e);
+  EXPECT_EQ(Get("k"), bigger);
+  EXPECT_EQ(ExpireOf("k"), kStart + 100);
+  // Back to a small value: inline again.
+  EXPECT_EQ(StringSet(db_, "k", "small", TtlMode::kKeep)->encoding(), kStringWhole);
+  EXPECT_EQ(Get("k"), "small");
+  EXPECT_EQ(ExpireOf("k"), kStart + 100);
+  EXPECT_EQ(db_.expires_size(), 1u);
+  // Exactly at the limit stays inline.
+  EXPECT_FALSE(StringSet(db_, "k", std::string(kMaxInlineStringBytes, 'x'))->holds_object());
 }
 
 TEST_F(DatabaseTest, ActiveExpireReclaimsExpiredKeysAndKeepsLiveOnes) {
@@ -308,11 +339,11 @@ TEST_F(DatabaseTest, ActiveExpireReclaimsExpiredKeysAndKeepsLiveOnes) {
   for (int i = 0; i < n; ++i) {
     const std::string k = "key:" + std::to_string(i);
     if (i % 2 == 0) {
-      db_.SetString(k, "dead", Database::TtlMode::kSet, kStart + 100 + i % 50);
+      StringSet(db_, k, "dead", TtlMode::kSet, kStart + 100 + i % 50);
     } else if (i % 4 == 1) {
-      db_.SetString(k, "live", Database::TtlMode::kSet, kStart + 1'000'000);
+      StringSet(db_, k, "live", TtlMode::kSet, kStart + 1'000'000);
     } else {
-      db_.SetString(k, "live", Database::TtlMode::kClear);
+      StringSet(db_, k, "live", TtlMode::kClear);
     }
   }
   ASSERT_EQ(db_.expires_size(), static_cast<size_t>(n / 2 + n / 4));
@@ -338,7 +369,7 @@ TEST_F(DatabaseTest, ActiveExpireReclaimsExpiredKeysAndKeepsLiveOnes) {
       ASSERT_EQ(e, nullptr) << k;
     } else {
       ASSERT_NE(e, nullptr) << k;
-      ASSERT_EQ(e->string_value(), "live");
+      ASSERT_EQ(e->inline_value(), "live");
     }
   }
   // Lazy lookups above found nothing left to expire.
@@ -352,8 +383,7 @@ TEST_F(DatabaseTest, ActiveExpireSurvivesTheIndexGrowingAndShrinking) {
   int next = 0;
   for (int round = 0; round < 50; ++round) {
     for (int i = 0; i < 200; ++i, ++next) {
-      db_.SetString("k" + std::to_string(next), "v", Database::TtlMode::kSet,
-                    kStart + 10 + next % 7);
+      StringSet(db_, "k" + std::to_string(next), "v", TtlMode::kSet, kStart + 10 + next % 7);
     }
     db_.ActiveExpireStep(20);
   }
@@ -369,7 +399,7 @@ TEST_F(DatabaseTest, ActiveExpireSurvivesTheIndexGrowingAndShrinking) {
 }
 
 TEST_F(DatabaseTest, ActiveExpireWithoutDeadlinesDoesNothing) {
-  for (int i = 0; i < 100; ++i) db_.SetString(std::to_string(i), "v", Database::TtlMode::kClear);
+  for (int i = 0; i < 100; ++i) StringSet(db_, std::to_string(i), "v", TtlMode::kClear);
   ExpireStepResult r = db_.ActiveExpireStep(20);
   EXPECT_EQ(r.sampled, 0u);
   EXPECT_EQ(r.expired, 0u);
@@ -381,9 +411,9 @@ TEST_F(DatabaseTest, RandomKeyNeverReturnsAnExpiredKey) {
   for (int i = 0; i < 100; ++i) {
     const std::string k = "k" + std::to_string(i);
     if (i < 90) {
-      db_.SetString(k, "dead", Database::TtlMode::kSet, kStart + 10);
+      StringSet(db_, k, "dead", TtlMode::kSet, kStart + 10);
     } else {
-      db_.SetString(k, "live", Database::TtlMode::kClear);
+      StringSet(db_, k, "live", TtlMode::kClear);
     }
   }
   clock_.Set(kStart + 11);
@@ -392,7 +422,7 @@ TEST_F(DatabaseTest, RandomKeyNeverReturnsAnExpiredKey) {
     const KeyEntry* e = db_.RandomKey();
     ASSERT_NE(e, nullptr);
     ASSERT_FALSE(db_.IsExpired(e));
-    ASSERT_EQ(e->string_value(), "live");
+    ASSERT_EQ(e->inline_value(), "live");
     seen.insert(std::string(e->key()));
   }
   EXPECT_EQ(seen.size(), 10u);  // All live keys come up.
@@ -402,7 +432,7 @@ TEST_F(DatabaseTest, RandomKeyNeverReturnsAnExpiredKey) {
 
 TEST_F(DatabaseTest, RandomKeyIsNullWhenAllKeysExpired) {
   for (int i = 0; i < 50; ++i) {
-    db_.SetString("k" + std::to_string(i), "v", Database::TtlMode::kSet, kStart + 10);
+    StringSet(db_, "k" + std::to_string(i), "v", TtlMode::kSet, kStart + 10);
   }
   clock_.Set(kStart + 11);
   EXPECT_EQ(db_.RandomKey(), nullptr);
@@ -415,7 +445,7 @@ TEST_F(DatabaseTest, ScanVisitsEveryKeyIncludingExpiredOnes) {
   std::set<std::string> want;
   for (int i = 0; i < 1000; ++i) {
     const std::string k = "k" + std::to_string(i);
-    db_.SetString(k, "v", Database::TtlMode::kSet, kStart + (i % 2 == 0 ? 10 : 100000));
+    StringSet(db_, k, "v", TtlMode::kSet, kStart + (i % 2 == 0 ? 10 : 100000));
     want.insert(k);
   }
   clock_.Set(kStart + 11);
@@ -437,8 +467,7 @@ TEST_F(DatabaseTest, ScanVisitsEveryKeyIncludingExpiredOnes) {
 
 TEST_F(DatabaseTest, ClearDeletesEverything) {
   for (int i = 0; i < 5000; ++i) {
-    db_.SetString("k" + std::to_string(i), "v", Database::TtlMode::kSet,
-                  i % 2 ? kStart + 10 : kNoExpire);
+    StringSet(db_, "k" + std::to_string(i), "v", TtlMode::kSet, i % 2 ? kStart + 10 : kNoExpire);
   }
   db_.Clear();
   EXPECT_EQ(db_.size(), 0u);
@@ -448,36 +477,36 @@ TEST_F(DatabaseTest, ClearDeletesEverything) {
   EXPECT_EQ(db_.ActiveExpireStep(20).sampled, 0u);
   EXPECT_EQ(db_.stats().expired_keys, 0u);
   // Usable again.
-  db_.SetString("k1", "again", Database::TtlMode::kSet, kStart + 10);
+  StringSet(db_, "k1", "again", TtlMode::kSet, kStart + 10);
   EXPECT_EQ(Get("k1"), "again");
   EXPECT_EQ(db_.expires_size(), 1u);
 }
 
 TEST_F(DatabaseTest, KeyspaceHitsAndMisses) {
-  db_.SetString("k", "v", Database::TtlMode::kSet, kStart + 10);
+  StringSet(db_, "k", "v", TtlMode::kSet, kStart + 10);
   EXPECT_NE(db_.FindForRead("k"), nullptr);
-  EXPECT_TRUE(db_.GetString("k").ok());
+  EXPECT_TRUE(StringGet(db_, "k").ok());
   EXPECT_EQ(db_.FindForRead("nope"), nullptr);
-  EXPECT_FALSE(db_.GetString("nope").ok());
-  EXPECT_FALSE(db_.GetString("nope").ok());
+  EXPECT_FALSE(StringGet(db_, "nope").ok());
+  EXPECT_FALSE(StringGet(db_, "nope").ok());
   EXPECT_EQ(db_.stats().keyspace_hits, 2u);
   EXPECT_EQ(db_.stats().keyspace_misses, 3u);
   // Plain Find and writes are not reads.
   db_.Find("k");
   db_.Find("nope");
-  db_.SetString("x", "y", Database::TtlMode::kClear);
+  StringSet(db_, "x", "y", TtlMode::kClear);
   db_.Delete("x");
   EXPECT_EQ(db_.stats().keyspace_hits, 2u);
   EXPECT_EQ(db_.stats().keyspace_misses, 3u);
   // A read of an expired key is a miss.
   clock_.Set(kStart + 11);
-  EXPECT_FALSE(db_.GetString("k").ok());
+  EXPECT_FALSE(StringGet(db_, "k").ok());
   EXPECT_EQ(db_.stats().keyspace_misses, 4u);
 }
 
 TEST_F(DatabaseTest, ShrinkAndRehashReleaseTableMemory) {
   for (int i = 0; i < 20000; ++i) {
-    db_.SetString("k" + std::to_string(i), "v", Database::TtlMode::kSet, kStart + 1'000'000);
+    StringSet(db_, "k" + std::to_string(i), "v", TtlMode::kSet, kStart + 1'000'000);
   }
   while (db_.RehashStep(1000)) {
   }
@@ -524,18 +553,18 @@ TEST_F(DatabaseTest, RandomizedOperationsMatchAShadowMap) {
     const uint64_t what = rand(100);
     if (what < 30) {
       const std::string v = make_value(rand(4) == 0 ? rand(600) : rand(20));
-      db_.SetString(k, v, Database::TtlMode::kClear);
+      StringSet(db_, k, v, TtlMode::kClear);
       shadow[k] = {v, kNoExpire};
     } else if (what < 45) {
       const std::string v = make_value(rand(40));
       const int64_t at = clock_.NowMs() + static_cast<int64_t>(rand(2000));
-      db_.SetString(k, v, Database::TtlMode::kSet, at);
+      StringSet(db_, k, v, TtlMode::kSet, at);
       shadow[k] = {v, at};
     } else if (what < 52) {
       const std::string v = make_value(rand(300));
       Value* old = live(k);
       const int64_t at = old != nullptr ? old->expire_at : kNoExpire;
-      db_.SetString(k, v, Database::TtlMode::kKeep);
+      StringSet(db_, k, v, TtlMode::kKeep);
       shadow[k] = {v, at};
     } else if (what < 62) {
       const bool present = live(k) != nullptr;
@@ -543,7 +572,7 @@ TEST_F(DatabaseTest, RandomizedOperationsMatchAShadowMap) {
       shadow.erase(k);
     } else if (what < 80) {
       Value* v = live(k);
-      auto r = db_.GetString(k);
+      auto r = StringGet(db_, k);
       ASSERT_EQ(r.ok(), v != nullptr) << k;
       if (v != nullptr) {
         ASSERT_EQ(*r, v->data) << k;
@@ -554,9 +583,7 @@ TEST_F(DatabaseTest, RandomizedOperationsMatchAShadowMap) {
       if (v == nullptr) continue;
       const std::string piece = make_value(1 + rand(rand(5) == 0 ? 300 : 8));
       const size_t old = v->data.size();
-      KeyEntry* e = db_.ResizeString(k, old + piece.size(), /*greedy=*/true);
-      ASSERT_NE(e, nullptr);
-      std::memcpy(e->mutable_value() + old, piece.data(), piece.size());
+      ASSERT_EQ(StringAppend(db_, k, piece, 1 << 30).value(), old + piece.size()) << k;
       v->data += piece;
     } else if (what < 92) {
       Value* v = live(k);
@@ -594,7 +621,7 @@ TEST_F(DatabaseTest, RandomizedOperationsMatchAShadowMap) {
     ++live_in_db;
     auto it = shadow.find(k);
     ASSERT_NE(it, shadow.end()) << k;
-    EXPECT_EQ(e->string_value(), it->second.data) << k;
+    EXPECT_EQ(e->inline_value(), it->second.data) << k;
     EXPECT_EQ(e->expire_at(), it->second.expire_at) << k;
   });
   EXPECT_EQ(with_deadline, db_.expires_size());
@@ -612,42 +639,53 @@ TEST_F(DatabaseTest, RandomizedOperationsMatchAShadowMap) {
 namespace respd::store {
 namespace {
 
-// Records what an observer is told.
-class RecordingObserver : public KeyspaceObserver {
+// Records what a listener is told.
+class RecordingListener : public KeyEventListener {
  public:
-  void OnKeyModified(Database& db, std::string_view key) override {
-    events.emplace_back(db.id(), std::string(key));
+  void OnKeyEvent(Database& db, std::string_view key, KeyEvent event) override {
+    events.push_back({db.id(), std::string(key), std::string(KeyEventName(event))});
   }
-  std::vector<std::pair<int, std::string>> events;
+  void OnFlush(Database& db) override { events.push_back({db.id(), "", "<flush>"}); }
+  void OnSwap(Database& a, Database& b) override {
+    events.push_back({a.id(), std::to_string(b.id()), "<swap>"});
+  }
+  struct Event {
+    int db;
+    std::string key;
+    std::string name;
+    bool operator==(const Event&) const = default;
+  };
+  std::vector<Event> events;
 };
 
 class DatabaseMoves : public ::testing::Test {
  protected:
   base::ManualClock clock_{kStart};
   base::HashSeed seed_ = TestSeed();
-  Database a_{0, clock_, seed_};
-  Database b_{1, clock_, seed_};
+  Keyspace keyspace_{2, clock_, seed_};
+  Database& a_ = keyspace_.db(0);
+  Database& b_ = keyspace_.db(1);
 };
 
 TEST_F(DatabaseMoves, RenameMovesValueAndDeadline) {
-  a_.SetString("src", "value", Database::TtlMode::kSet, kStart + 5000);
+  StringSet(a_, "src", "value", TtlMode::kSet, kStart + 5000);
   EXPECT_EQ(a_.Rename("src", "dst", false), Database::RenameResult::kRenamed);
   EXPECT_EQ(a_.Find("src"), nullptr);
   const KeyEntry* e = a_.Find("dst");
   ASSERT_NE(e, nullptr);
-  EXPECT_EQ(e->string_value(), "value");
+  EXPECT_EQ(e->inline_value(), "value");
   EXPECT_EQ(e->expire_at(), kStart + 5000);
   EXPECT_EQ(a_.expires_size(), 1u);
   EXPECT_EQ(a_.size(), 1u);
 }
 
 TEST_F(DatabaseMoves, RenameOverwritesUnlessAskedNotTo) {
-  a_.SetString("src", "new", Database::TtlMode::kClear);
-  a_.SetString("dst", "old", Database::TtlMode::kSet, kStart + 100);
+  StringSet(a_, "src", "new", TtlMode::kClear);
+  StringSet(a_, "dst", "old", TtlMode::kSet, kStart + 100);
   EXPECT_EQ(a_.Rename("src", "dst", true), Database::RenameResult::kTargetExists);
-  EXPECT_EQ(a_.GetString("dst").value(), "old");
+  EXPECT_EQ(StringGet(a_, "dst").value(), "old");
   EXPECT_EQ(a_.Rename("src", "dst", false), Database::RenameResult::kRenamed);
-  EXPECT_EQ(a_.GetString("dst").value(), "new");
+  EXPECT_EQ(StringGet(a_, "dst").value(), "new");
   EXPECT_EQ(a_.Find("dst")->expire_at(), KeyEntry::kNoExpire);  // The target's TTL goes too.
   EXPECT_EQ(a_.expires_size(), 0u);
   EXPECT_EQ(a_.Rename("missing", "x", false), Database::RenameResult::kNoSuchKey);
@@ -655,95 +693,128 @@ TEST_F(DatabaseMoves, RenameOverwritesUnlessAskedNotTo) {
 }
 
 TEST_F(DatabaseMoves, RenameOntoAnExpiredKeyIsNotBlockedByIt) {
-  a_.SetString("src", "v", Database::TtlMode::kClear);
-  a_.SetString("dst", "dead", Database::TtlMode::kSet, kStart + 10);
+  StringSet(a_, "src", "v", TtlMode::kClear);
+  StringSet(a_, "dst", "dead", TtlMode::kSet, kStart + 10);
   clock_.Advance(11);
   EXPECT_EQ(a_.Rename("src", "dst", true), Database::RenameResult::kRenamed);
-  EXPECT_EQ(a_.GetString("dst").value(), "v");
+  EXPECT_EQ(StringGet(a_, "dst").value(), "v");
 }
 
 TEST_F(DatabaseMoves, MoveToAnotherDatabase) {
-  a_.SetString("k", "v", Database::TtlMode::kSet, kStart + 1000);
+  StringSet(a_, "k", "v", TtlMode::kSet, kStart + 1000);
   EXPECT_TRUE(a_.MoveTo("k", b_));
   EXPECT_EQ(a_.size(), 0u);
   EXPECT_EQ(a_.expires_size(), 0u);
-  EXPECT_EQ(b_.GetString("k").value(), "v");
+  EXPECT_EQ(StringGet(b_, "k").value(), "v");
   EXPECT_EQ(b_.Find("k")->expire_at(), kStart + 1000);
   EXPECT_EQ(b_.expires_size(), 1u);
-  a_.SetString("k", "other", Database::TtlMode::kClear);
+  StringSet(a_, "k", "other", TtlMode::kClear);
   EXPECT_FALSE(a_.MoveTo("k", b_));  // Present there already.
   EXPECT_FALSE(a_.MoveTo("missing", b_));
-  EXPECT_EQ(a_.GetString("k").value(), "other");
+  EXPECT_EQ(StringGet(a_, "k").value(), "other");
 }
 
 TEST_F(DatabaseMoves, CopyKeepsTheSourceAndHonoursReplace) {
-  a_.SetString("k", "v", Database::TtlMode::kSet, kStart + 1000);
+  StringSet(a_, "k", "v", TtlMode::kSet, kStart + 1000);
   ASSERT_TRUE(a_.CopyTo("k", b_, "k2", false).value());
-  EXPECT_EQ(a_.GetString("k").value(), "v");
-  EXPECT_EQ(b_.GetString("k2").value(), "v");
+  EXPECT_EQ(StringGet(a_, "k").value(), "v");
+  EXPECT_EQ(StringGet(b_, "k2").value(), "v");
   EXPECT_EQ(b_.Find("k2")->expire_at(), kStart + 1000);
-  a_.SetString("k", "changed", Database::TtlMode::kClear);
+  StringSet(a_, "k", "changed", TtlMode::kClear);
   EXPECT_FALSE(a_.CopyTo("k", b_, "k2", false).value());
-  EXPECT_EQ(b_.GetString("k2").value(), "v");
+  EXPECT_EQ(StringGet(b_, "k2").value(), "v");
   EXPECT_TRUE(a_.CopyTo("k", b_, "k2", true).value());
-  EXPECT_EQ(b_.GetString("k2").value(), "changed");
+  EXPECT_EQ(StringGet(b_, "k2").value(), "changed");
   EXPECT_EQ(b_.expires_size(), 0u);
   EXPECT_EQ(a_.CopyTo("missing", b_, "x", true).status(), OpStatus::kKeyNotFound);
   EXPECT_TRUE(a_.CopyTo("k", a_, "k3", false).value());  // Within one database.
-  EXPECT_EQ(a_.GetString("k3").value(), "changed");
+  EXPECT_EQ(StringGet(a_, "k3").value(), "changed");
 }
 
 TEST_F(DatabaseMoves, SwapExchangesEverything) {
-  a_.SetString("a", "1", Database::TtlMode::kSet, kStart + 100);
-  b_.SetString("b", "2", Database::TtlMode::kClear);
-  b_.SetString("c", "3", Database::TtlMode::kClear);
+  StringSet(a_, "a", "1", TtlMode::kSet, kStart + 100);
+  StringSet(b_, "b", "2", TtlMode::kClear);
+  StringSet(b_, "c", "3", TtlMode::kClear);
   a_.SwapWith(b_);
   EXPECT_EQ(a_.size(), 2u);
   EXPECT_EQ(b_.size(), 1u);
-  EXPECT_EQ(a_.GetString("b").value(), "2");
-  EXPECT_EQ(b_.GetString("a").value(), "1");
+  EXPECT_EQ(StringGet(a_, "b").value(), "2");
+  EXPECT_EQ(StringGet(b_, "a").value(), "1");
   EXPECT_EQ(b_.expires_size(), 1u);
   EXPECT_EQ(a_.expires_size(), 0u);
   EXPECT_EQ(a_.id(), 0);  // Ids stay with the database objects.
 }
 
-TEST_F(DatabaseMoves, ObserverHearsOfEveryChange) {
-  RecordingObserver obs;
-  a_.set_observer(&obs);
-  b_.set_observer(&obs);
-  a_.SetString("k", "v", Database::TtlMode::kClear);
+TEST_F(DatabaseMoves, ListenersHearEveryChangeByRedisName) {
+  RecordingListener l;
+  keyspace_.events().Subscribe(&l);
+  StringSet(a_, "k", "v");
   a_.SetExpire("k", kStart + 10);
   a_.Persist("k");
-  a_.ResizeString("k", 3, true);
+  ASSERT_TRUE(StringAppend(a_, "k", "w", 1 << 20).ok());
+  ASSERT_TRUE(StringIncrBy(a_, "n", 2).ok());
+  ASSERT_TRUE(StringIncrByFloat(a_, "n", 0.5L).ok());
+  ASSERT_TRUE(StringSetRange(a_, "n", 0, "9", 1 << 20).ok());
   a_.Rename("k", "r", false);
   a_.MoveTo("r", b_);
   b_.CopyTo("r", a_, "c", false);
   a_.Delete("c");
-  b_.SetString("e", "v", Database::TtlMode::kSet, kStart + 5);
+  StringSet(b_, "e", "v", TtlMode::kSet, kStart + 5);
   clock_.Advance(6);
   EXPECT_EQ(b_.Find("e"), nullptr);  // Lazy expiry is a change too.
-  const std::vector<std::pair<int, std::string>> want = {{0, "k"}, {0, "k"}, {0, "k"}, {0, "k"},
-                                                         {0, "k"}, {0, "r"}, {0, "r"}, {1, "r"},
-                                                         {0, "c"}, {0, "c"}, {1, "e"}, {1, "e"}};
-  EXPECT_EQ(obs.events, want);
+  keyspace_.Swap(0, 1);
+  keyspace_.Flush(1, /*async=*/false);
+  using E = RecordingListener::Event;
+  const std::vector<E> want = {
+      {0, "k", "new"},      {0, "k", "set"},       {0, "k", "expire"},      {0, "k", "persist"},
+      {0, "k", "append"},   {0, "n", "new"},       {0, "n", "incrby"},      {0, "n", "incrbyfloat"},
+      {0, "n", "setrange"}, {0, "r", "new"},       {0, "k", "rename_from"}, {0, "r", "rename_to"},
+      {1, "r", "new"},      {0, "r", "move_from"}, {1, "r", "move_to"},     {0, "c", "new"},
+      {0, "c", "copy_to"},  {0, "c", "del"},       {1, "e", "new"},         {1, "e", "set"},
+      {1, "e", "expire"},   {1, "e", "expired"},   {0, "1", "<swap>"},      {1, "", "<flush>"},
+  };
+  EXPECT_EQ(l.events, want);
   // Reads are not changes.
-  obs.events.clear();
-  a_.SetString("x", "v", Database::TtlMode::kClear);
-  obs.events.clear();
-  a_.GetString("x");
+  l.events.clear();
+  StringSet(a_, "x", "v");
+  l.events.clear();
+  StringGet(a_, "x");
   a_.Find("x");
   a_.FindForRead("x", Database::Touch::kNo);
-  EXPECT_TRUE(obs.events.empty());
+  EXPECT_TRUE(l.events.empty());
+  keyspace_.events().Unsubscribe(&l);
+  StringSet(a_, "y", "v");
+  EXPECT_TRUE(l.events.empty());
+}
+
+TEST_F(DatabaseMoves, RenameMovesABigValueWithoutCopyingIt) {
+  const std::string big(100 * kMaxInlineStringBytes, 'v');
+  StringSet(a_, "src", big);
+  const void* object = a_.Find("src")->object();
+  EXPECT_EQ(a_.Rename("src", "dst", false), Database::RenameResult::kRenamed);
+  const KeyEntry* e = a_.Find("dst");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->object(), object);  // The same buffer, moved by pointer.
+  EXPECT_EQ(StringBytes(*e), big);
+}
+
+TEST_F(DatabaseMoves, CopyOfABigValueIsDeep) {
+  const std::string big(2 * kMaxInlineStringBytes, 'v');
+  StringSet(a_, "src", big);
+  ASSERT_TRUE(a_.CopyTo("src", b_, "dst", false).value());
+  EXPECT_NE(b_.Find("dst")->object(), a_.Find("src")->object());
+  ASSERT_TRUE(StringAppend(a_, "src", "!", 1 << 30).ok());
+  EXPECT_EQ(StringBytes(*b_.Find("dst")), big);
 }
 
 TEST_F(DatabaseMoves, AccessClockTracksIdleTime) {
-  a_.SetString("k", "v", Database::TtlMode::kClear);
+  StringSet(a_, "k", "v", TtlMode::kClear);
   clock_.Advance(10'000);
   EXPECT_EQ(a_.IdleSeconds(a_.Find("k", Database::Touch::kNo)), 10u);
   a_.Find("k");  // A touch resets it.
   EXPECT_EQ(a_.IdleSeconds(a_.Find("k", Database::Touch::kNo)), 0u);
   clock_.Advance(3'000);
-  a_.SetString("k2", "v", Database::TtlMode::kClear);
+  StringSet(a_, "k2", "v", TtlMode::kClear);
   a_.CopyTo("k", a_, "k3", false);
   EXPECT_EQ(a_.IdleSeconds(a_.Find("k3", Database::Touch::kNo)), 0u);
 }

@@ -1,5 +1,5 @@
-// The socket side of the server: accepting clients, reading and parsing
-// their input, writing their replies, and freeing them.
+#include "server/net/connections.h"
+
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -10,6 +10,7 @@
 #include "ae/anet.h"
 #include "server/core/server.h"
 #include "server/dispatch/errors.h"
+#include "server/transactions/watch_registry.h"
 
 namespace respd::server {
 namespace {
@@ -29,50 +30,146 @@ constexpr size_t kMaxIov = 16;
 // cache misses of a pipeline, few enough that the keys stay cached.
 constexpr size_t kMaxBatch = 32;
 
+// A client idle this long gives its buffers back to the allocator.
+constexpr int64_t kIdleBufferReleaseMs = 2000;
+// Clients looked at per cron call at least (CLIENTS_CRON_MIN_ITERATIONS).
+constexpr size_t kClientsCronMinIterations = 5;
+
 }  // namespace
 
-void Server::OnAcceptable(ae::EventLoop&, int fd, void* data, int) noexcept {
-  static_cast<Server*>(data)->AcceptClients(fd);
+Connections::Connections(Server& server) : server_(server) {
+  parser_limits_.max_bulk_len = server.config().proto_max_bulk_len;
 }
 
-void Server::OnReadable(ae::EventLoop&, int, void* data, int) noexcept {
+Connections::~Connections() {
+  while (clients_head_ != nullptr) {
+    Client* c = clients_head_;
+    clients_head_ = c->next;
+    close(c->fd);
+    delete c;
+  }
+  for (int fd : listeners_) close(fd);
+}
+
+bool Connections::OpenListeners(const Config& config, std::vector<int>* fds) {
+  if (config.port == 0) return true;
+  for (const std::string& configured : config.bind) {
+    // "-addr" means: skip it quietly if the address does not exist here.
+    const bool optional = !configured.empty() && configured[0] == '-';
+    const std::string addr = optional ? configured.substr(1) : configured;
+    std::string error;
+    const int fd = ae::TcpListen(addr, config.port, config.tcp_backlog, &error);
+    if (fd == -1) {
+      const int err = errno;
+      server_.logger().Log(LogLevel::kWarning,
+                           "Warning: Could not create server TCP listening socket %s:%d: %s",
+                           addr.c_str(), config.port, error.c_str());
+      // An address family or address this host lacks is skipped, like
+      // Redis does; anything else (the port is taken…) is fatal.
+      if (err == EADDRNOTAVAIL || err == EAFNOSUPPORT || err == EPROTONOSUPPORT ||
+          err == ESOCKTNOSUPPORT || err == EPFNOSUPPORT || err == ENOPROTOOPT) {
+        continue;
+      }
+      CloseListeners(fds);
+      return false;
+    }
+    fds->push_back(fd);
+  }
+  return true;
+}
+
+void Connections::CloseListeners(std::vector<int>* fds) {
+  for (int fd : *fds) {
+    if (server_.has_loop()) server_.loop().DeleteFileEvent(fd, ae::kReadable);
+    close(fd);
+  }
+  fds->clear();
+}
+
+bool Connections::WatchListeners() {
+  for (int fd : listeners_) {
+    if (!server_.loop().CreateFileEvent(fd, ae::kReadable, &Connections::OnAcceptable, this)) {
+      server_.logger().Log(LogLevel::kWarning,
+                           "Unrecoverable error creating TCP socket accept handler.");
+      return false;
+    }
+  }
+  return true;
+}
+
+bool Connections::Listen() {
+  if (!OpenListeners(server_.config(), &listeners_)) {
+    server_.logger().Log(LogLevel::kWarning, "Failed listening on port %d (tcp), aborting.",
+                         server_.config().port);
+    return false;
+  }
+  if (listeners_.empty()) {
+    server_.logger().Log(LogLevel::kWarning, "Configured to not listen anywhere, exiting.");
+    return false;
+  }
+  return WatchListeners();
+}
+
+std::string Connections::Relisten(const Config& next, std::string* failed_name) {
+  // Open the new listeners before closing the old: on failure nothing
+  // changes.
+  std::vector<int> fresh;
+  if (!OpenListeners(next, &fresh)) {
+    const bool port_changed = next.port != server_.config().port;
+    *failed_name = port_changed ? "port" : "bind";
+    return port_changed ? "Unable to listen on this port"
+                        : "Failed to bind to specified addresses.";
+  }
+  CloseListeners(&listeners_);
+  listeners_ = std::move(fresh);
+  WatchListeners();
+  return "";
+}
+
+void Connections::OnAcceptable(ae::EventLoop&, int fd, void* data, int) noexcept {
+  static_cast<Connections*>(data)->AcceptClients(fd);
+}
+
+void Connections::OnReadable(ae::EventLoop&, int, void* data, int) noexcept {
   auto* c = static_cast<Client*>(data);
-  c->server->ReadFromClient(*c);
+  c->connections->ReadFromClient(*c);
 }
 
-void Server::OnWritable(ae::EventLoop&, int, void* data, int) noexcept {
+void Connections::OnWritable(ae::EventLoop&, int, void* data, int) noexcept {
   auto* c = static_cast<Client*>(data);
-  c->server->WriteToClient(*c);
+  c->connections->WriteToClient(*c);
 }
 
-void Server::AcceptClients(int listen_fd) {
+void Connections::AcceptClients(int listen_fd) {
   for (int i = 0; i < kMaxAcceptsPerCall; ++i) {
     std::string ip;
     int port = 0;
     const int fd = ae::TcpAccept(listen_fd, &ip, &port);
     if (fd == -1) {
       if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ECONNABORTED) {
-        logger_->Log(LogLevel::kWarning, "Accepting client connection: %s", std::strerror(errno));
+        server_.logger().Log(LogLevel::kWarning, "Accepting client connection: %s",
+                             std::strerror(errno));
       }
       return;
     }
-    logger_->Log(LogLevel::kVerbose, "Accepted %s", ae::FormatAddress(ip, port).c_str());
+    server_.logger().Log(LogLevel::kVerbose, "Accepted %s", ae::FormatAddress(ip, port).c_str());
     CreateClient(fd, ip, port);
   }
 }
 
-void Server::CreateClient(int fd, const std::string& ip, int port) {
-  if (num_clients_ >= static_cast<size_t>(config_.maxclients)) {
+void Connections::CreateClient(int fd, const std::string& ip, int port) {
+  if (num_clients_ >= static_cast<size_t>(server_.config().maxclients)) {
     // Best effort: the socket is fresh, so the error almost surely fits.
     static constexpr char kReply[] = "-ERR max number of clients reached\r\n";
     [[maybe_unused]] ssize_t n = write(fd, kReply, sizeof(kReply) - 1);
-    ++stats_.rejected_connections;
+    ++server_.mutable_stats().rejected_connections;
     close(fd);
     return;
   }
   // Protected mode (Redis 7.0's rule): with no password, only loopback
   // clients are served, whatever the bind addresses.
-  if (config_.protected_mode && config_.requirepass.empty() && !ae::IsLoopbackAddress(ip)) {
+  if (server_.config().protected_mode && server_.config().requirepass.empty() &&
+      !ae::IsLoopbackAddress(ip)) {
     static constexpr char kDenied[] =
         "-DENIED Redis is running in protected mode because protected mode is enabled and no "
         "password is set for the default user. In this mode connections are only accepted from "
@@ -88,14 +185,14 @@ void Server::CreateClient(int fd, const std::string& ip, int port) {
         "user. NOTE: You only need to do one of the above things in order for the server to start "
         "accepting connections from the outside.\r\n";
     [[maybe_unused]] ssize_t n = write(fd, kDenied, sizeof(kDenied) - 1);
-    ++stats_.rejected_connections;
+    ++server_.mutable_stats().rejected_connections;
     close(fd);
     return;
   }
   ae::SetNoDelay(fd);
-  if (config_.tcp_keepalive > 0) ae::SetKeepAlive(fd, config_.tcp_keepalive);
+  if (server_.config().tcp_keepalive > 0) ae::SetKeepAlive(fd, server_.config().tcp_keepalive);
   auto* c = new Client(next_client_id_++, fd, parser_limits_);
-  c->server = this;
+  c->connections = this;
   c->addr = ae::FormatAddress(ip, port);
   c->local = ae::IsLoopbackAddress(ip);
   std::string local_ip;
@@ -103,12 +200,12 @@ void Server::CreateClient(int fd, const std::string& ip, int port) {
   if (ae::LocalAddress(fd, &local_ip, &local_port)) {
     c->laddr = ae::FormatAddress(local_ip, local_port);
   }
-  c->authenticated = !requires_auth();
+  c->authenticated = !server_.requires_auth();
   c->parser.set_authenticated(c->authenticated);
   c->created_ms = c->last_interaction_ms = ae::EventLoop::MonotonicMs();
-  if (!loop_->CreateFileEvent(fd, ae::kReadable, &Server::OnReadable, c)) {
-    logger_->Log(LogLevel::kWarning, "Error registering fd event for the new client: %s",
-                 std::strerror(errno));
+  if (!server_.loop().CreateFileEvent(fd, ae::kReadable, &Connections::OnReadable, c)) {
+    server_.logger().Log(LogLevel::kWarning, "Error registering fd event for the new client: %s",
+                         std::strerror(errno));
     close(fd);
     delete c;
     return;
@@ -117,10 +214,10 @@ void Server::CreateClient(int fd, const std::string& ip, int port) {
   if (clients_head_ != nullptr) clients_head_->prev = c;
   clients_head_ = c;
   ++num_clients_;
-  ++stats_.total_connections_received;
+  ++server_.mutable_stats().total_connections_received;
 }
 
-void Server::ReadFromClient(Client& c) {
+void Connections::ReadFromClient(Client& c) {
   if (c.close_asap) return;
   size_t want = kReadChunk;
   // Inside a big argument, read exactly what is missing of it: one read,
@@ -131,33 +228,33 @@ void Server::ReadFromClient(Client& c) {
   const ssize_t n = read(c.fd, dst, want);
   if (n == -1) {
     if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
-    logger_->Log(LogLevel::kVerbose, "Reading from client: %s", std::strerror(errno));
+    server_.logger().Log(LogLevel::kVerbose, "Reading from client: %s", std::strerror(errno));
     FreeClientAsync(&c);
     return;
   }
   if (n == 0) {
-    logger_->Log(LogLevel::kVerbose, "Client closed connection");
+    server_.logger().Log(LogLevel::kVerbose, "Client closed connection");
     FreeClientAsync(&c);
     return;
   }
   c.query.Commit(static_cast<size_t>(n));
-  stats_.net_input_bytes += static_cast<uint64_t>(n);
+  server_.mutable_stats().net_input_bytes += static_cast<uint64_t>(n);
   c.last_interaction_ms = ae::EventLoop::MonotonicMs();
   // The argument table of a command in progress counts too: a flood of tiny
   // arguments must hit the limit as surely as one huge one.
   if (c.query.size() + c.parser.MemoryUsage() >
-      static_cast<uint64_t>(config_.client_query_buffer_limit)) {
-    logger_->Log(LogLevel::kWarning,
-                 "Closing client that reached max query buffer length: id=%llu addr=%s "
-                 "(qbuf=%zu)",
-                 static_cast<unsigned long long>(c.id), c.addr.c_str(), c.query.size());
+      static_cast<uint64_t>(server_.config().client_query_buffer_limit)) {
+    server_.logger().Log(LogLevel::kWarning,
+                         "Closing client that reached max query buffer length: id=%llu addr=%s "
+                         "(qbuf=%zu)",
+                         static_cast<unsigned long long>(c.id), c.addr.c_str(), c.query.size());
     FreeClientAsync(&c);
     return;
   }
   ProcessInput(c);
 }
 
-void Server::ProcessInput(Client& c) {
+void Connections::ProcessInput(Client& c) {
   // Pipelined commands are parsed into a batch before any of them runs, so
   // the keys they touch can be prefetched together (ExecuteBatch). Their
   // arguments are views into the query buffer, which nothing changes until
@@ -181,8 +278,8 @@ void Server::ProcessInput(Client& c) {
       run_batch();  // What came before the bad request still runs.
       if (c.close_asap || c.close_after_reply) break;
       const std::string text = c.parser.ErrorText();
-      logger_->Log(LogLevel::kVerbose, "Protocol error (%s) from client: id=%llu addr=%s",
-                   text.c_str(), static_cast<unsigned long long>(c.id), c.addr.c_str());
+      server_.logger().Log(LogLevel::kVerbose, "Protocol error (%s) from client: id=%llu addr=%s",
+                           text.c_str(), static_cast<unsigned long long>(c.id), c.addr.c_str());
       c.reply.Error("ERR " + text);
       c.close_after_reply = true;
       c.query.Clear();
@@ -196,7 +293,7 @@ void Server::ProcessInput(Client& c) {
       // batch, then this command, now.
       ExecuteBatch(c);
       if (c.close_asap || c.close_after_reply) break;
-      ProcessCommand(c, args, commands_.Lookup(args));
+      server_.dispatcher().ProcessCommand(c, args, server_.commands().Lookup(args));
       CloseIfOutputLimitReached(c);
       c.query.Consume(parsed);
       parsed = 0;
@@ -210,15 +307,15 @@ void Server::ProcessInput(Client& c) {
   if (!c.output.empty()) QueueWrite(&c);
 }
 
-void Server::ExecuteBatch(Client& c) {
+void Connections::ExecuteBatch(Client& c) {
   // Each command is looked up once, here: warming needs its key position,
   // and ProcessCommand takes the result.
   const bool warm = batch_.commands.size() > 1;
-  store::Database& db = *databases_[static_cast<size_t>(c.db_index)];
+  store::Database& db = server_.keyspace().db(c.db_index);
   batch_.hashes.clear();
   for (BatchedCommand& b : batch_.commands) {
     const std::span<const std::string_view> argv(&batch_.args[b.first_arg], b.argc);
-    b.cmd = commands_.Lookup(argv);
+    b.cmd = server_.commands().Lookup(argv);
     const int first_key = warm && b.cmd != nullptr ? b.cmd->first_key : 0;
     if (first_key > 0 && static_cast<size_t>(first_key) < b.argc) {
       batch_.hashes.push_back(db.PrefetchSlot(argv[static_cast<size_t>(first_key)]));
@@ -228,25 +325,24 @@ void Server::ExecuteBatch(Client& c) {
   unsigned sink = 0;
   for (uint64_t h : batch_.hashes) sink += db.TouchEntry(h);
   batch_.sink += sink;
-  in_batch_ = true;
-  batch_clock_us_ = 0;
+  server_.dispatcher().BeginBatch();
   for (const BatchedCommand& b : batch_.commands) {
     if (c.close_asap || c.close_after_reply) break;  // QUIT, a kill: the rest is dropped.
-    ProcessCommand(c, std::span<const std::string_view>(&batch_.args[b.first_arg], b.argc), b.cmd);
+    server_.dispatcher().ProcessCommand(
+        c, std::span<const std::string_view>(&batch_.args[b.first_arg], b.argc), b.cmd);
     CloseIfOutputLimitReached(c);
   }
-  in_batch_ = false;
-  batch_clock_us_ = 0;
+  server_.dispatcher().EndBatch();
   batch_.commands.clear();
   batch_.args.clear();
 }
 
-const OutputBufferLimit& Server::OutputLimitOf(const Client& c) const {
+const OutputBufferLimit& Connections::OutputLimitOf(const Client& c) const {
   // A MONITOR client counts as a replica, as in Redis.
-  return c.monitor ? config_.replica_output_limit : config_.normal_output_limit;
+  return c.monitor ? server_.config().replica_output_limit : server_.config().normal_output_limit;
 }
 
-void Server::CloseIfOutputLimitReached(Client& c) {
+void Connections::CloseIfOutputLimitReached(Client& c) {
   if (c.close_asap) return;
   const OutputBufferLimit& limit = OutputLimitOf(c);
   const uint64_t used = c.output.size();
@@ -262,14 +358,15 @@ void Server::CloseIfOutputLimitReached(Client& c) {
     c.soft_limit_since_ms = 0;
   }
   if (!reached) return;
-  logger_->Log(LogLevel::kWarning,
-               "Client id=%llu addr=%s name=%s scheduled to be closed ASAP for overcoming of "
-               "output buffer limits.",
-               static_cast<unsigned long long>(c.id), c.addr.c_str(), c.name.c_str());
+  server_.logger().Log(
+      LogLevel::kWarning,
+      "Client id=%llu addr=%s name=%s scheduled to be closed ASAP for overcoming of "
+      "output buffer limits.",
+      static_cast<unsigned long long>(c.id), c.addr.c_str(), c.name.c_str());
   FreeClientAsync(&c);
 }
 
-void Server::QueueWrite(Client* c) {
+void Connections::QueueWrite(Client* c) {
   // A client waiting on WRITABLE is drained by that event; others are
   // written directly before the loop sleeps.
   if (c->pending_write || c->close_asap || c->write_handler_installed) return;
@@ -277,7 +374,7 @@ void Server::QueueWrite(Client* c) {
   pending_writes_.push_back(c);
 }
 
-void Server::HandlePendingWrites() {
+void Connections::HandlePendingWrites() {
   // Index-based: nothing here queues more, but stay correct if it did.
   for (size_t i = 0; i < pending_writes_.size(); ++i) {
     Client* c = pending_writes_[i];
@@ -286,7 +383,7 @@ void Server::HandlePendingWrites() {
     if (!WriteToClient(*c)) continue;
     if (!c->output.empty() && !c->write_handler_installed) {
       // The socket is full: let the loop tell us when it drains.
-      if (loop_->CreateFileEvent(c->fd, ae::kWritable, &Server::OnWritable, c)) {
+      if (server_.loop().CreateFileEvent(c->fd, ae::kWritable, &Connections::OnWritable, c)) {
         c->write_handler_installed = true;
       } else {
         FreeClientAsync(c);
@@ -296,7 +393,7 @@ void Server::HandlePendingWrites() {
   pending_writes_.clear();
 }
 
-bool Server::WriteToClient(Client& c) {
+bool Connections::WriteToClient(Client& c) {
   if (c.close_asap) return false;
   size_t total = 0;
   iovec iov[kMaxIov];
@@ -308,7 +405,7 @@ bool Server::WriteToClient(Client& c) {
                                  : writev(c.fd, iov, static_cast<int>(count));
     if (n == -1) {
       if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) break;
-      logger_->Log(LogLevel::kVerbose, "Error writing to client: %s", std::strerror(errno));
+      server_.logger().Log(LogLevel::kVerbose, "Error writing to client: %s", std::strerror(errno));
       FreeClientAsync(&c);
       return false;
     }
@@ -316,11 +413,11 @@ bool Server::WriteToClient(Client& c) {
     total += static_cast<size_t>(n);
     if (total >= kMaxWritePerEvent) break;
   }
-  stats_.net_output_bytes += total;
+  server_.mutable_stats().net_output_bytes += total;
   if (total > 0) c.last_interaction_ms = ae::EventLoop::MonotonicMs();
   if (c.output.empty()) {
     if (c.write_handler_installed) {
-      loop_->DeleteFileEvent(c.fd, ae::kWritable);
+      server_.loop().DeleteFileEvent(c.fd, ae::kWritable);
       c.write_handler_installed = false;
     }
     if (c.close_after_reply) {
@@ -331,21 +428,21 @@ bool Server::WriteToClient(Client& c) {
   return true;
 }
 
-void Server::FreeClientAsync(Client* c) {
+void Connections::FreeClientAsync(Client* c) {
   if (c->close_asap) return;
   c->close_asap = true;
   if (c->fd < 0) return;  // A detached client (RunDetachedClient): no socket.
   // Silence the fd now: no handler may see this client again.
-  loop_->DeleteFileEvent(c->fd, ae::kReadable | ae::kWritable);
+  server_.loop().DeleteFileEvent(c->fd, ae::kReadable | ae::kWritable);
   clients_to_close_.push_back(c);
 }
 
-std::string Server::RunDetachedClient(std::string_view input) {
+std::string Connections::RunDetachedClient(std::string_view input) {
   Client c(next_client_id_++, -1, parser_limits_);
-  c.server = this;
+  c.connections = this;
   c.addr = "detached:0";
   c.local = true;
-  c.authenticated = !requires_auth();
+  c.authenticated = !server_.requires_auth();
   c.parser.set_authenticated(c.authenticated);
   c.created_ms = c.last_interaction_ms = ae::EventLoop::MonotonicMs();
   if (!input.empty()) {
@@ -367,19 +464,22 @@ std::string Server::RunDetachedClient(std::string_view input) {
     }
     c.output.Consume(taken);
   }
-  UnwatchAllKeys(c);
-  RemoveMonitor(&c);
+  ForgetClient(c);
   return out;
 }
 
-void Server::FreeClosingClients() {
+void Connections::FreeClosingClients() {
   for (Client* c : clients_to_close_) FreeClient(c);
   clients_to_close_.clear();
 }
 
-void Server::FreeClient(Client* c) {
-  UnwatchAllKeys(*c);
-  RemoveMonitor(c);
+void Connections::ForgetClient(Client& c) {
+  server_.watches().UnwatchAll(c);
+  server_.dispatcher().RemoveMonitor(&c);
+}
+
+void Connections::FreeClient(Client* c) {
+  ForgetClient(*c);
   if (cron_cursor_ == c) cron_cursor_ = c->next;
   if (c->prev != nullptr) c->prev->next = c->next;
   if (c->next != nullptr) c->next->prev = c->prev;
@@ -387,6 +487,32 @@ void Server::FreeClient(Client* c) {
   --num_clients_;
   close(c->fd);
   delete c;
+}
+
+void Connections::Cron(int64_t now_ms) {
+  if (num_clients_ == 0) return;
+  // Visit every client about once a second, a slice per call, resuming where
+  // the previous call stopped (as Redis's clientsCron).
+  size_t budget = std::max(num_clients_ / static_cast<size_t>(server_.config().EffectiveHz()),
+                           kClientsCronMinIterations);
+  Client* const start = cron_cursor_ != nullptr ? cron_cursor_ : clients_head_;
+  Client* c = start;
+  while (budget-- > 0 && c != nullptr) {
+    const int64_t idle_ms = now_ms - c->last_interaction_ms;
+    if (server_.config().timeout > 0 &&
+        idle_ms > static_cast<int64_t>(server_.config().timeout) * 1000 && !c->close_asap) {
+      server_.logger().Log(LogLevel::kVerbose, "Closing idle client");
+      FreeClientAsync(c);  // Unlinked later, so c->next stays valid here.
+    } else if (!c->output.empty()) {
+      CloseIfOutputLimitReached(*c);  // Soft limits expire with time alone.
+    } else if (idle_ms > kIdleBufferReleaseMs) {
+      if (c->query.empty()) c->query.ShrinkToFit();
+      c->output.ReleaseIdleMemory();
+    }
+    c = c->next != nullptr ? c->next : clients_head_;
+    if (c == start) break;  // Went all the way round.
+  }
+  cron_cursor_ = c;
 }
 
 }  // namespace respd::server

@@ -1,58 +1,54 @@
-// WATCH bookkeeping for MULTI/EXEC: which client watches which key, and
-// marking clients whose watched keys changed (Redis's multi.c semantics).
-// The commands themselves are in commands/transaction_family.cc.
-#include <algorithm>
+#include "server/transactions/watch_registry.h"
 
-#include "server/core/server.h"
+#include <algorithm>
 
 namespace respd::server {
 
-void Server::WatchKey(Client& c, std::string_view key) {
+WatchRegistry::WatchRegistry(store::Keyspace& keyspace)
+    : keyspace_(keyspace), watched_(static_cast<size_t>(keyspace.size())) {}
+
+WatchRegistry::~WatchRegistry() {
+  if (watched_count_ > 0) keyspace_.events().Unsubscribe(this);
+}
+
+void WatchRegistry::Watch(Client& c, std::string_view key) {
   for (const Client::WatchedKey& wk : c.watched) {
     if (wk.db == c.db_index && wk.key == key) return;  // Already watched.
   }
-  store::Database& db = database(c.db_index);
-  auto& watchers = watched_keys_[static_cast<size_t>(c.db_index)];
-  watchers[std::string(key)].push_back(&c);
-  // Only databases with watched keys pay for change notifications.
-  db.set_observer(this);
+  store::Database& db = keyspace_.db(c.db_index);
+  auto& watchers = watched_[static_cast<size_t>(c.db_index)];
+  auto [it, inserted] = watchers.try_emplace(std::string(key));
+  it->second.push_back(&c);
+  if (inserted && watched_count_++ == 0) keyspace_.events().Subscribe(this);
   // Looked at without deleting, as Redis's keyIsExpired: a key watched while
   // already dead may then be reclaimed without that counting as a change.
   c.watched.push_back({c.db_index, std::string(key), db.IsKeyExpired(key)});
 }
 
-void Server::UnwatchAllKeys(Client& c) {
+void WatchRegistry::UnwatchAll(Client& c) {
   for (const Client::WatchedKey& wk : c.watched) {
-    auto& watchers = watched_keys_[static_cast<size_t>(wk.db)];
+    auto& watchers = watched_[static_cast<size_t>(wk.db)];
     auto it = watchers.find(wk.key);
     if (it == watchers.end()) continue;
     std::erase(it->second, &c);
-    if (it->second.empty()) watchers.erase(it);
-    if (watchers.empty()) database(wk.db).set_observer(nullptr);
+    if (!it->second.empty()) continue;
+    watchers.erase(it);
+    if (--watched_count_ == 0) keyspace_.events().Unsubscribe(this);
   }
   c.watched.clear();
 }
 
-bool Server::WatchedKeyExpired(const Client& c) {
+bool WatchRegistry::AnyWatchedKeyExpired(const Client& c) {
   for (const Client::WatchedKey& wk : c.watched) {
     if (wk.expired) continue;
-    store::Database& db = database(wk.db);
     // Looked up without deleting: an expired key must still be seen here.
-    if (db.IsKeyExpired(wk.key)) return true;
+    if (keyspace_.db(wk.db).IsKeyExpired(wk.key)) return true;
   }
   return false;
 }
 
-void Server::DiscardTransaction(Client& c) {
-  c.multi_queue.clear();
-  c.in_multi = false;
-  c.multi_error = false;
-  c.watch_dirty = false;
-  UnwatchAllKeys(c);
-}
-
-void Server::OnKeyModified(store::Database& db, std::string_view key) {
-  auto& watchers = watched_keys_[static_cast<size_t>(db.id())];
+void WatchRegistry::OnKeyEvent(store::Database& db, std::string_view key, store::KeyEvent) {
+  auto& watchers = watched_[static_cast<size_t>(db.id())];
   auto it = watchers.find(std::string(key));
   if (it == watchers.end()) return;
   // Mark first, unwatch after: unwatching edits the list being walked.
@@ -72,15 +68,21 @@ void Server::OnKeyModified(store::Database& db, std::string_view key) {
   for (Client* c : dirty) {
     c->watch_dirty = true;
     // A dirty client's EXEC fails whatever else changes: stop watching.
-    UnwatchAllKeys(*c);
+    UnwatchAll(*c);
   }
 }
 
-void Server::TouchWatchedKeysInDb(int emptied, int replaced_with) {
-  auto& watchers = watched_keys_[static_cast<size_t>(emptied)];
+void WatchRegistry::OnFlush(store::Database& db) { TouchAllInDb(db, nullptr); }
+
+void WatchRegistry::OnSwap(store::Database& a, store::Database& b) {
+  // Each database's contents are replaced by the other's.
+  TouchAllInDb(a, &b);
+  TouchAllInDb(b, &a);
+}
+
+void WatchRegistry::TouchAllInDb(store::Database& db, store::Database* other) {
+  auto& watchers = watched_[static_cast<size_t>(db.id())];
   if (watchers.empty()) return;
-  store::Database& db = database(emptied);
-  store::Database* other = replaced_with >= 0 ? &database(replaced_with) : nullptr;
   std::vector<Client*> dirty;
   for (auto& [key, clients] : watchers) {
     const bool in_emptied = db.ContainsKey(key);
@@ -88,7 +90,7 @@ void Server::TouchWatchedKeysInDb(int emptied, int replaced_with) {
     if (!in_emptied && !in_other) continue;
     for (Client* c : clients) {
       for (Client::WatchedKey& wk : c->watched) {
-        if (wk.db != emptied || wk.key != key) continue;
+        if (wk.db != db.id() || wk.key != key) continue;
         if (wk.expired) {
           if (!in_other) {
             wk.expired = false;  // An expired key is now deleted: no change.
@@ -104,6 +106,14 @@ void Server::TouchWatchedKeysInDb(int emptied, int replaced_with) {
     }
   }
   for (Client* c : dirty) c->watch_dirty = true;
+}
+
+void DiscardTransaction(WatchRegistry& watches, Client& c) {
+  c.multi_queue.clear();
+  c.in_multi = false;
+  c.multi_error = false;
+  c.watch_dirty = false;
+  watches.UnwatchAll(c);
 }
 
 }  // namespace respd::server

@@ -1,0 +1,32 @@
+// The types of Redis values and their encodings, as a key entry records them
+// (3 bits each in KeyEntry's flags). What each type and encoding means, and
+// everything done with a value, is in store/value.h and store/types/.
+#pragma once
+
+#include <cstdint>
+
+namespace respd::store {
+
+// Numbered as Redis's OBJ_* constants (5 is Redis's module type), so the
+// RDB writer can use them as they are.
+enum class ValueType : uint8_t {
+  kString = 0,
+  kList = 1,
+  kSet = 2,
+  kZSet = 3,
+  kHash = 4,
+  kStream = 6,
+};
+inline constexpr int kValueTypeSlots = 8;  // What 3 bits can name.
+
+// Encodings are numbered per type. A string's says where its bytes live and
+// how they were written: Redis reports a string's encoding (int, embstr,
+// raw) from both, so the entry remembers it.
+enum StringEncoding : uint8_t {
+  kStringWhole = 0,  // Inline, written whole (SET, MSET, ...): "int" if it parses as one.
+  kStringBuilt = 1,  // Inline, built as a string (INCRBYFLOAT's result): never "int".
+  kStringRaw = 2,    // Inline, changed in place (APPEND, SETRANGE): "raw" whatever its size.
+  kStringHeap = 3,   // On the heap (a ByteBuffer), for big values: always "raw".
+};
+
+}  // namespace respd::store
