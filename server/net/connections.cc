@@ -437,21 +437,25 @@ void Connections::FreeClientAsync(Client* c) {
   clients_to_close_.push_back(c);
 }
 
-std::string Connections::RunDetachedClient(std::string_view input) {
-  Client c(next_client_id_++, -1, parser_limits_);
-  c.connections = this;
-  c.addr = "detached:0";
-  c.local = true;
-  c.authenticated = !server_.requires_auth();
-  c.parser.set_authenticated(c.authenticated);
-  c.created_ms = c.last_interaction_ms = ae::EventLoop::MonotonicMs();
+std::unique_ptr<Client> Connections::NewDetachedClient() {
+  auto c = std::make_unique<Client>(next_client_id_++, -1, parser_limits_);
+  c->connections = this;
+  c->addr = "detached:0";
+  c->local = true;
+  c->authenticated = !server_.requires_auth();
+  c->parser.set_authenticated(c->authenticated);
+  c->created_ms = c->last_interaction_ms = ae::EventLoop::MonotonicMs();
+  // Not linked into the client list: invisible to CLIENT LIST/KILL and the
+  // cron, and never queued for writing.
+  c->pending_write = true;
+  return c;
+}
+
+std::string Connections::RunOnDetachedClient(Client& c, std::string_view input) {
   if (!input.empty()) {
     std::memcpy(c.query.PrepareWrite(input.size()), input.data(), input.size());
     c.query.Commit(input.size());
   }
-  // Not linked into the client list: invisible to CLIENT LIST/KILL and the
-  // cron, and never queued for writing.
-  c.pending_write = true;
   ProcessInput(c);
   std::string out;
   iovec iov[16];
@@ -464,7 +468,15 @@ std::string Connections::RunDetachedClient(std::string_view input) {
     }
     c.output.Consume(taken);
   }
-  ForgetClient(c);
+  return out;
+}
+
+void Connections::ReleaseDetachedClient(Client& c) { ForgetClient(c); }
+
+std::string Connections::RunDetachedClient(std::string_view input) {
+  std::unique_ptr<Client> c = NewDetachedClient();
+  std::string out = RunOnDetachedClient(*c, input);
+  ReleaseDetachedClient(*c);
   return out;
 }
 

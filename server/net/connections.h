@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -68,6 +69,13 @@ class Connections {
   // dispatcher, handlers, replies) without the event loop. For the fuzzer
   // and tests; works before Listen().
   std::string RunDetachedClient(std::string_view input);
+  // The same in parts, for tests that interleave clients: a detached client
+  // that lives across runs (its session state, WATCHes and transaction
+  // with it), what one run of input returns, and forgetting it (WATCH,
+  // MONITOR) before it is destroyed.
+  std::unique_ptr<Client> NewDetachedClient();
+  std::string RunOnDetachedClient(Client& c, std::string_view input);
+  void ReleaseDetachedClient(Client& c);
 
   size_t size() const { return num_clients_; }
   uint64_t next_client_id() const { return next_client_id_; }

@@ -792,5 +792,73 @@ TEST(Dict, RandomizedOperationsMatchAShadowSet) {
   d.ExpectConsistent();
 }
 
+TEST(Dict, DetachTakesEverythingAndLeavesAWorkingEmptyDict) {
+  for (bool mid_rehash : {false, true}) {
+    SCOPED_TRACE(mid_rehash ? "while rehashing" : "settled");
+    TestDict t;
+    t.AddRange(0, 5000);
+    if (!mid_rehash) t.FinishRehash();
+    if (mid_rehash) {
+      // Force a resize and leave it half done.
+      t.FinishRehash();
+      t.dict().Resize(1 << 14);
+      t.dict().Rehash(100);
+      ASSERT_TRUE(t.dict().rehashing());
+    }
+    DetachedTable<TestTraits> detached = t.dict().Detach();
+    EXPECT_EQ(detached.size(), 5000u);
+    EXPECT_TRUE(t.dict().empty());
+    EXPECT_EQ(t.dict().bucket_count(), 0u);
+    EXPECT_EQ(t.dict().Find(Key(1)), nullptr);
+    // The dict is usable at once.
+    t.dict().Insert(new TestEntry{"after"});
+    EXPECT_NE(t.dict().Find("after"), nullptr);
+    // The detached entries come out a bounded number at a time, each once.
+    std::set<std::string> freed;
+    size_t calls = 0;
+    while (!detached.empty()) {
+      const size_t used = detached.FreeSome(64, [&](TestEntry* e) {
+        EXPECT_TRUE(freed.insert(e->key).second) << e->key;
+        delete e;
+      });
+      EXPECT_LE(used, 64u);
+      ++calls;
+      ASSERT_LT(calls, 100000u);
+    }
+    EXPECT_EQ(freed.size(), 5000u);
+    EXPECT_GE(calls, 5000u / 64);
+    EXPECT_EQ(detached.FreeSome(10, [](TestEntry*) { FAIL(); }), 0u);
+    // Leave the shadow consistent for the fixture's own cleanup.
+    delete t.dict().Remove("after");
+  }
+}
+
+TEST(Dict, DetachedTableKeepsToItsBudgetInASparseTable) {
+  TestDict t;
+  t.AddRange(0, 40);
+  t.FinishRehash();
+  // Mostly empty buckets: walking them is work too, within the budget.
+  t.dict().Resize(1 << 16);
+  t.FinishRehash();
+  DetachedTable<TestTraits> detached = t.dict().Detach();
+  EXPECT_EQ(detached.FreeSome(0, [](TestEntry*) { FAIL(); }), 0u);
+  EXPECT_EQ(detached.size(), 40u);
+  size_t freed = 0, calls = 0;
+  while (!detached.empty()) {
+    const size_t used = detached.FreeSome(4, [&](TestEntry* e) {
+      ++freed;
+      delete e;
+    });
+    EXPECT_LE(used, 4u);
+    ASSERT_LT(++calls, 100000u);
+  }
+  EXPECT_EQ(freed, 40u);
+  // The 40 keys spread over 2^16 buckets (all in the first tenth has odds
+  // of 10^-40): tens of thousands of buckets walked at 16 a unit and 4
+  // units a call take hundreds of calls, where counting only entries would
+  // take 10.
+  EXPECT_GT(calls, 100u);
+}
+
 }  // namespace
 }  // namespace respd::store
