@@ -271,6 +271,8 @@ bool ApplyImplemented(std::string_view name, const std::vector<std::string>& arg
     c->slowlog_log_slower_than = std::stoll(canonical);
   } else if (name == "slowlog-max-len") {
     c->slowlog_max_len = std::stoll(canonical);
+  } else if (name == "always-show-logo" || name == "supervised") {
+    // Read once at startup from `values` (both are immutable).
   } else if (name == "lazyfree-lazy-user-del") {
     c->lazyfree.user_del = canonical == "yes";
   } else if (name == "lazyfree-lazy-server-del") {

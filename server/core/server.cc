@@ -17,6 +17,7 @@
 #include "server/sys/allocator.h"
 #include "server/sys/crash_report.h"
 #include "server/sys/process.h"
+#include "server/sys/startup_banner.h"
 #include "server/sys/version.h"
 
 namespace respd::server {
@@ -120,7 +121,9 @@ bool Server::Start() {
     return false;
   }
   logger_->set_role('M');
-  logger_->Log(LogLevel::kNotice, "Running mode=standalone, port=%d.", config_.port);
+  supervisor_ = StartSupervision(config_.values.at("supervised"), *logger_);
+  LogStartupBanner(*logger_, config_.values.at("always-show-logo") == "yes",
+                   config_.logfile.empty(), config_.port);
   if (!connections_.Listen()) return false;
   loop_->SetBeforeSleep(&Server::OnBeforeSleep, this);
   loop_->CreateTimeEvent(1, &Server::OnCron, this);
@@ -133,6 +136,7 @@ bool Server::Start() {
   }
   logger_->Log(LogLevel::kNotice, "Server initialized");
   logger_->Log(LogLevel::kNotice, "Ready to accept connections tcp");
+  NotifySupervisorReady(supervisor_, *logger_);
   return true;
 }
 
@@ -217,6 +221,7 @@ void Server::FinishShutdown() {
                  ShutdownSignal() == SIGINT ? "SIGINT" : "SIGTERM");
   }
   logger_->Log(LogLevel::kWarning, "User requested shutdown...");
+  NotifySupervisorStopping(supervisor_, *logger_);
   // Stop accepting; what clients still have queued was written (as far as
   // their sockets took it) by this iteration's HandlePendingWrites.
   connections_.CloseListeners();

@@ -26,6 +26,7 @@
 #include "server/net/connections.h"
 #include "server/persistence/persistence.h"
 #include "server/sys/log.h"
+#include "server/sys/supervision.h"
 #include "server/transactions/watch_registry.h"
 #include "store/keyspace.h"
 #include "store/type_limits.h"
@@ -163,6 +164,7 @@ class Server {
   bool shutdown_requested_ = false;
   bool pidfile_written_ = false;
   bool reclaim_timer_armed_ = false;
+  Supervisor supervisor_ = Supervisor::kNone;
   int64_t start_time_ms_ = 0;
   ServerStats stats_;
   Slowlog slowlog_;

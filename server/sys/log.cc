@@ -40,15 +40,23 @@ void Logger::Write(LogLevel level, const char* message) const {
   const int len = std::snprintf(line, sizeof(line), "%d:%c %s %c %s\n", static_cast<int>(getpid()),
                                 role_, stamp, kLevelMarks[static_cast<int>(level)], message);
   const size_t size = len < 0 ? 0 : std::min(static_cast<size_t>(len), sizeof(line) - 1);
+  Emit({line, size});
+}
+
+void Logger::LogRaw(LogLevel level, std::string_view text) {
+  if (Enabled(level)) Emit(text);
+}
+
+void Logger::Emit(std::string_view bytes) const {
   // One write(2) per line: lines from a crash handler never interleave
   // mid-line with ours, and stdout needs no flushing.
   if (path_.empty()) {
-    [[maybe_unused]] ssize_t r = write(STDOUT_FILENO, line, size);
+    [[maybe_unused]] ssize_t r = write(STDOUT_FILENO, bytes.data(), bytes.size());
     return;
   }
   int fd = open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd == -1) return;
-  [[maybe_unused]] ssize_t r = write(fd, line, size);
+  [[maybe_unused]] ssize_t r = write(fd, bytes.data(), bytes.size());
   close(fd);
 }
 

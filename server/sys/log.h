@@ -10,6 +10,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "server/config/config.h"
 
@@ -25,9 +26,14 @@ class Logger {
   bool Enabled(LogLevel level) const { return level >= level_; }
 
   void Log(LogLevel level, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
+  // Writes `text` as it is, without the line prefix (Redis's LL_RAW: the
+  // startup logo), if `level` is enabled.
+  void LogRaw(LogLevel level, std::string_view text);
 
  private:
   void Write(LogLevel level, const char* message) const;
+  // One write(2) of `bytes` to the log.
+  void Emit(std::string_view bytes) const;
 
   LogLevel level_ = LogLevel::kNotice;
   std::string path_;

@@ -7,10 +7,13 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -211,6 +214,115 @@ TEST(Startup, IneffectiveDirectivesAreLoggedOnce) {
   const size_t at = log.find(line);
   ASSERT_NE(at, std::string::npos) << log;
   EXPECT_EQ(log.find("no effect", at + line.size()), std::string::npos) << log;
+}
+
+// ---------------------------------------------------------------------------
+// What launchers wait for: the logo's PID line, systemd's READY=1.
+
+TEST(Startup, AlwaysShowLogoPrintsThePidLine) {
+  auto server = ServerProcess::StartRespd({"--always-show-logo", "yes"});
+  ASSERT_TRUE(server);
+  const std::string log = server->ReadLog();
+  // Redis's test suite waits for " PID: <pid>" on the server's stdout.
+  EXPECT_NE(log.find(" PID: " + std::to_string(server->pid()) + "\n"), std::string::npos) << log;
+  EXPECT_NE(log.find("Port: " + std::to_string(server->port())), std::string::npos) << log;
+  EXPECT_NE(log.find("Running in standalone mode"), std::string::npos) << log;
+  // The logo takes the place of the one-line notice, as in Redis.
+  EXPECT_EQ(log.find("Running mode="), std::string::npos) << log;
+  EXPECT_LT(log.find(" PID: "), log.find("Ready to accept connections"));
+  EXPECT_EQ(server->Stop(), 0);
+}
+
+TEST(Startup, WithoutTheLogoTheNoticeLineIsLogged) {
+  // Not a terminal (the test captures stdout) and no always-show-logo.
+  auto server = ServerProcess::StartRespd();
+  ASSERT_TRUE(server);
+  const std::string log = server->ReadLog();
+  EXPECT_NE(log.find("Running mode=standalone, port=" + std::to_string(server->port()) + "."),
+            std::string::npos)
+      << log;
+  EXPECT_EQ(log.find(" PID: "), std::string::npos) << log;
+  EXPECT_EQ(server->Stop(), 0);
+}
+
+// A unix datagram socket standing in for systemd's notify socket.
+class NotifySocket {
+ public:
+  explicit NotifySocket(const std::string& path) : path_(path) {
+    fd_ = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path.c_str());
+    bound_ = bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+    timeval tv{5, 0};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  }
+  ~NotifySocket() {
+    close(fd_);
+    unlink(path_.c_str());
+  }
+  bool bound() const { return bound_; }
+  // The next datagram, or "" after the timeout.
+  std::string Receive() {
+    char buf[512];
+    const ssize_t n = recv(fd_, buf, sizeof(buf), 0);
+    return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+  }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+  bool bound_ = false;
+};
+
+// Starts respd with `args` and NOTIFY_SOCKET set in its environment only.
+std::unique_ptr<ServerProcess> StartWithNotifySocket(const std::string& socket_path,
+                                                     std::vector<std::string> args) {
+  setenv("NOTIFY_SOCKET", socket_path.c_str(), 1);
+  auto server = ServerProcess::StartRespd(std::move(args));
+  unsetenv("NOTIFY_SOCKET");
+  return server;
+}
+
+TEST(Startup, SupervisedSystemdSendsReadyAndStopping) {
+  for (const char* mode : {"systemd", "auto"}) {
+    SCOPED_TRACE(mode);
+    const std::string path = MakeTempDir() + "/notify.sock";
+    NotifySocket notify(path);
+    ASSERT_TRUE(notify.bound());
+    auto server = StartWithNotifySocket(path, {"--supervised", mode});
+    ASSERT_TRUE(server);
+    EXPECT_EQ(notify.Receive(), "STATUS=Redis is loading...\n");
+    EXPECT_EQ(notify.Receive(), "STATUS=Ready to accept connections\n");
+    EXPECT_EQ(notify.Receive(), "READY=1\n");
+    const std::string log = server->ReadLog();
+    EXPECT_NE(log.find("Supervised by systemd"), std::string::npos) << log;
+    EXPECT_EQ(server->Stop(), 0);
+    EXPECT_EQ(notify.Receive(), "STOPPING=1\n");
+  }
+}
+
+TEST(Startup, SupervisedSystemdWithoutASocketWarnsAndServes) {
+  unsetenv("NOTIFY_SOCKET");
+  auto server = ServerProcess::StartRespd({"--supervised", "systemd"});
+  ASSERT_TRUE(server);
+  EXPECT_EQ(Ping(server->port()), "+PONG\r\n");
+  const std::string log = server->ReadLog();
+  EXPECT_NE(log.find("systemd supervision error: NOTIFY_SOCKET not found!"), std::string::npos)
+      << log;
+  EXPECT_EQ(server->Stop(), 0);
+}
+
+TEST(Startup, SupervisedNoOrAutoWithoutASupervisorIsSilent) {
+  unsetenv("NOTIFY_SOCKET");
+  unsetenv("UPSTART_JOB");
+  for (const char* mode : {"no", "auto"}) {
+    auto server = ServerProcess::StartRespd({"--supervised", mode});
+    ASSERT_TRUE(server);
+    const std::string log = server->ReadLog();
+    EXPECT_EQ(log.find("supervis"), std::string::npos) << log;
+    EXPECT_EQ(server->Stop(), 0);
+  }
 }
 
 // ---------------------------------------------------------------------------
