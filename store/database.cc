@@ -180,9 +180,12 @@ Database::RenameResult Database::Rename(std::string_view src, std::string_view d
   if (auto target = keys_.FindSlot(dst); target && !ExpireIfNeeded(target)) {
     if (only_if_absent) return RenameResult::kTargetExists;
     keyspace_->Dispose(UnlinkAt(target), keyspace_->lazyfree_policy().server_del);
-    // The source's slot may have moved (an unlink can take a rehash step).
-    slot = keys_.FindSlot(src);
   }
+  // Find the source again: any lookup since (of the target, by a listener)
+  // may have taken a rehash step that moved its bucket, and an unlink may
+  // have changed the link before it.
+  slot = keys_.FindSlot(src);
+  if (!slot) std::abort();  // It was alive above, and nothing deletes it.
   // Copied first: the views die with the entries.
   const bool tell = !events_->empty();
   const std::string src_key = tell ? std::string(src) : std::string();

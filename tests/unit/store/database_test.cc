@@ -692,6 +692,35 @@ TEST_F(DatabaseMoves, RenameOverwritesUnlessAskedNotTo) {
   EXPECT_EQ(a_.Rename("dst", "dst", false), Database::RenameResult::kSameKey);
 }
 
+// Found by fuzz_command_path: RENAME kept the source's dict slot across the
+// lookup of the target, which can take a rehash step and move the source's
+// bucket; unlinking through the stale slot lost an entry from the table.
+TEST_F(DatabaseMoves, RenameWhileTheTableRehashesKeepsEveryKey) {
+  std::set<std::string> live;
+  int next = 0;
+  for (int round = 0; round < 3000; ++round) {
+    // Grow the table (so rehashes keep starting), then rename the oldest
+    // key to a fresh name, or onto another live key.
+    const std::string k = "k" + std::to_string(next++);
+    StringSet(a_, k, "v");
+    live.insert(k);
+    const std::string src = *live.begin();
+    const std::string dst =
+        round % 3 == 0 && live.size() > 2 ? *std::next(live.begin()) : "r" + std::to_string(next++);
+    ASSERT_EQ(a_.Rename(src, dst, false), Database::RenameResult::kRenamed);
+    live.erase(src);
+    live.insert(dst);
+    ASSERT_EQ(a_.size(), live.size());
+    if (round % 100 == 0) {
+      for (const std::string& key : live) ASSERT_NE(a_.Find(key), nullptr) << key;
+    }
+  }
+  size_t seen = 0;
+  a_.ForEach([&](const KeyEntry*) { ++seen; });
+  EXPECT_EQ(seen, live.size());
+  for (const std::string& key : live) EXPECT_NE(a_.Find(key), nullptr) << key;
+}
+
 TEST_F(DatabaseMoves, RenameOntoAnExpiredKeyIsNotBlockedByIt) {
   StringSet(a_, "src", "v", TtlMode::kClear);
   StringSet(a_, "dst", "dead", TtlMode::kSet, kStart + 10);
