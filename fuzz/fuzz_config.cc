@@ -10,7 +10,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
-  if (respd::server::AsciiLowerCopy(text).find("include") != std::string::npos) return 0;
+  if (respd::base::AsciiLowerCopy(text).find("include") != std::string::npos) return 0;
   respd::server::Config config;
   auto err = respd::server::ApplyConfigText(text, "fuzz", &config);
   if (err && err->reason.empty()) __builtin_trap();

@@ -20,9 +20,11 @@ void* CheckedRealloc(void* p, size_t size) {
 
 }  // namespace
 
-size_t KeyEntry::AllocationSize(bool has_expire, bool wide, size_t key_len, size_t value_len) {
-  const size_t size =
-      kHeaderSize + (has_expire ? sizeof(int64_t) : 0) + (wide ? 16 : 2) + key_len + value_len;
+size_t KeyEntry::AllocationSize(bool has_expire, bool wide, size_t key_len, size_t value_len,
+                                bool holds_object) {
+  const size_t value_at =
+      kHeaderSize + (has_expire ? sizeof(int64_t) : 0) + (wide ? 16 : 2) + key_len;
+  const size_t size = value_at + (holds_object ? PaddingBefore(value_at) : 0) + value_len;
   return std::max(size, sizeof(KeyEntry));
 }
 
@@ -51,8 +53,11 @@ char* KeyEntry::WriteHeader(KeyEntry* e, uint8_t flags, int64_t expire_at, size_
 
 KeyEntry* KeyEntry::Allocate(std::string_view key, size_t value_len, int64_t expire_at,
                              uint8_t value_flags, char** value) {
+  const bool object =
+      HoldsObject(static_cast<ValueType>(value_flags & kTypeMask),
+                  static_cast<uint8_t>((value_flags & kEncodingMask) >> kEncodingShift));
   const size_t size = AllocationSize(expire_at != kNoExpire, NeedsWide(key.size(), value_len),
-                                     key.size(), value_len);
+                                     key.size(), value_len, object);
   auto* e = static_cast<KeyEntry*>(std::malloc(size));
   if (e == nullptr) std::abort();  // Out of memory: a broken invariant here.
   e->next_ = nullptr;
@@ -60,7 +65,7 @@ KeyEntry* KeyEntry::Allocate(std::string_view key, size_t value_len, int64_t exp
   char* p = WriteHeader(e, value_flags, expire_at, key.size(), value_len);
   // Empty views may carry a null data pointer; memcpy must not see one.
   if (!key.empty()) std::memcpy(p, key.data(), key.size());
-  *value = p + key.size();
+  *value = object ? const_cast<char*>(e->ValueBytes()) : p + key.size();
   return e;
 }
 
@@ -93,7 +98,7 @@ KeyEntry* KeyEntry::Rekey(KeyEntry* e, std::string_view key) {
   const Layout l = e->GetLayout();
   char* value;
   KeyEntry* moved = Allocate(key, l.value_len, e->expire_at(), e->flags_ & kValueFlags, &value);
-  if (l.value_len > 0) std::memcpy(value, e->Payload() + l.key_offset + l.key_len, l.value_len);
+  if (l.value_len > 0) std::memcpy(value, e->ValueBytes(), l.value_len);
   moved->set_lru(e->lru());
   Free(e);
   return moved;
@@ -110,7 +115,7 @@ KeyEntry* KeyEntry::ResizeInline(KeyEntry* e, size_t new_len, bool greedy) {
   const size_t old_data = kHeaderSize + old.key_offset;  // Key start, from `e`.
   const size_t new_data = kHeaderSize + (has_exp ? sizeof(int64_t) : 0) + (new_wide ? 16 : 2);
   const size_t keep = old.key_len + std::min(old.value_len, new_len);
-  const size_t need = AllocationSize(has_exp, new_wide, old.key_len, new_len);
+  const size_t need = AllocationSize(has_exp, new_wide, old.key_len, new_len, false);
   const size_t capacity = malloc_usable_size(e);
 
   // Moving the bytes left must happen before a shrinking realloc cuts them
@@ -146,9 +151,12 @@ KeyEntry* KeyEntry::SetExpire(KeyEntry* e, int64_t expire_at) {
   }
   const Layout l = e->GetLayout();
   const bool wide = (e->flags_ & kWideLengths) != 0;
-  // Everything after the expiry slot: the lengths, the key and the value.
-  const size_t rest = (wide ? 16 : 2) + l.key_len + l.value_len;
-  const size_t new_size = AllocationSize(want, wide, l.key_len, l.value_len);
+  const bool object = e->holds_object();
+  // Everything after the expiry slot: the lengths, the key, any padding and
+  // the value. The slot is 8 bytes, so an object pointer stays aligned.
+  const size_t rest = static_cast<size_t>(e->ValueBytes() - e->Payload()) -
+                      (e->has_expire() ? sizeof(int64_t) : 0) + l.value_len;
+  const size_t new_size = AllocationSize(want, wide, l.key_len, l.value_len, object);
   if (want) {
     e = static_cast<KeyEntry*>(CheckedRealloc(e, new_size));
     std::memmove(e->Payload() + sizeof(int64_t), e->Payload(), rest);

@@ -13,7 +13,9 @@
 //                                    bytes, else 8+8 ("wide")
 //   then       key bytes, then the value: its bytes inline (small strings)
 //              or an 8-byte pointer to its encoding's object (aggregates,
-//              big strings)
+//              big strings), padded to an 8-byte boundary so that it is an
+//              ordinary aligned pointer (leak checkers and debuggers find
+//              the object through it)
 //
 // A 16-byte key with a 16-byte value takes 12 + 2 + 32 = 46 bytes: one
 // allocation (a 48-byte size class), against Redis's dictEntry + key sds +
@@ -155,8 +157,12 @@ class KeyEntry {
   const char* Payload() const { return reinterpret_cast<const char*>(this) + kHeaderSize; }
   const char* ValueBytes() const {
     const Layout l = GetLayout();
-    return Payload() + l.key_offset + l.key_len;
+    const size_t at = kHeaderSize + l.key_offset + l.key_len;  // From the entry's start.
+    return reinterpret_cast<const char*>(this) + at + (holds_object() ? PaddingBefore(at) : 0);
   }
+  // Bytes that bring offset `at` (from the entry's start, which malloc
+  // aligns) to a multiple of 8.
+  static constexpr size_t PaddingBefore(size_t at) { return (8 - at % 8) % 8; }
 
   Layout GetLayout() const {
     const char* p = Payload() + (has_expire() ? sizeof(int64_t) : 0);
@@ -170,7 +176,8 @@ class KeyEntry {
     return {static_cast<size_t>(p - Payload()) + 16, k, v};
   }
 
-  static size_t AllocationSize(bool has_expire, bool wide, size_t key_len, size_t value_len);
+  static size_t AllocationSize(bool has_expire, bool wide, size_t key_len, size_t value_len,
+                               bool holds_object);
   static bool NeedsWide(size_t key_len, size_t value_len) {
     return key_len > 255 || value_len > 255;
   }

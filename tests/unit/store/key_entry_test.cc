@@ -167,6 +167,14 @@ TEST(KeyEntry, ObjectLayoutHoldsAPointerWhateverTheKey) {
       EXPECT_EQ(e->key(), key);
       EXPECT_EQ(e->expire_at(), at);
       EXPECT_EQ(e->object(), &object);
+      // Stored aligned, as a plain pointer that leak checkers can follow.
+      bool found_aligned = false;
+      for (size_t off = 0; off + sizeof(void*) <= e->AllocationSize(); off += sizeof(void*)) {
+        void* word;
+        std::memcpy(&word, reinterpret_cast<const char*>(e) + off, sizeof(word));
+        found_aligned |= word == &object;
+      }
+      EXPECT_TRUE(found_aligned);
       // The deadline can come and go without touching the pointer.
       e = KeyEntry::SetExpire(e, 5000);
       EXPECT_EQ(e->object(), &object);
