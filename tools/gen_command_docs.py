@@ -370,17 +370,18 @@ def render(version, commands):
     lines.append("// DOCS replies of Redis %s. Do not edit by hand; to regenerate, run" % version)
     lines.append("//   python3 tools/gen_command_docs.py")
     lines.append("// (it starts /usr/bin/redis-server on a free 127.0.0.1 port, queries it and")
-    lines.append("// rewrites this file, then runs clang-format on it).")
+    lines.append("// rewrites this file, formatted with clang-format; scripts/check verifies")
+    lines.append("// that doing so changes nothing).")
     lines.append("//")
     lines.append("// %d commands and subcommands, %d nodes, %d bytes of distinct text."
                  % (len(docs), len(table.nodes), pool.size))
     lines.append("")
     lines.append('#include "server/dispatch/command_docs.h"')
     lines.append("")
-    lines.append('#include "server/dispatch/command_table.h"')
-    lines.append("")
     lines.append("#include <algorithm>")
     lines.append("#include <iterator>")
+    lines.append("")
+    lines.append('#include "server/dispatch/command_table.h"')
     lines.append("")
     lines.append("namespace respd::server {")
     lines.append("namespace {")
@@ -455,14 +456,19 @@ def main():
             stop_server(proc, conn)
 
     text, command_count, node_count = render(version, commands)
-    with open(args.output, "w") as out:
-        out.write(text)
     clang_format = shutil.which("clang-format")
     if clang_format:
-        subprocess.run([clang_format, "-i", args.output], check=True)
+        # Formatted as the file it becomes, wherever it is written: the
+        # repository's .clang-format applies even to an output elsewhere
+        # (scripts/check writes a temporary one to compare).
+        text = subprocess.run(
+            [clang_format, "--assume-filename=" + DEFAULT_OUTPUT],
+            input=text, capture_output=True, text=True, check=True).stdout
     else:
         print("warning: clang-format not found; %s is not formatted" % args.output,
               file=sys.stderr)
+    with open(args.output, "w") as out:
+        out.write(text)
     print("wrote %s: %d commands, %d nodes" % (args.output, command_count, node_count))
 
 

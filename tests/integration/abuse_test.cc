@@ -90,7 +90,9 @@ class Abuse : public testing::Test {
     server_ = ServerProcess::StartRespd(std::move(args));
     ASSERT_TRUE(server_);
     RawClient c(server_->port());
-    if (!password.empty()) ASSERT_EQ(c.Call({"AUTH", password}), "+OK\r\n");
+    if (!password.empty()) {
+      ASSERT_EQ(c.Call({"AUTH", password}), "+OK\r\n");
+    }
     for (int i = 0; i < kCanaries; ++i) {
       ASSERT_EQ(c.Call({"SET", "canary:" + std::to_string(i), "value-" + std::to_string(i)}),
                 "+OK\r\n");

@@ -222,7 +222,9 @@ TEST_F(Introspection, MemoryStatsHasRedisFieldsInRedisOrder) {
   EXPECT_EQ(value("db.3")->element[3]->integer, 0);
   // Ratios are doubles: bulk strings in RESP2.
   EXPECT_EQ(value("fragmentation")->type, REDIS_REPLY_STRING);
-  if (malloc_visible) EXPECT_GT(std::stod(Str(value("fragmentation"))), 0);
+  if (malloc_visible) {
+    EXPECT_GT(std::stod(Str(value("fragmentation"))), 0);
+  }
 }
 
 TEST_F(Introspection, DebugSetActiveExpireStopsAndResumesBackgroundExpiry) {
