@@ -2,14 +2,10 @@
 // APPEND STRLEN INCR DECR INCRBY DECRBY INCRBYFLOAT GETRANGE SUBSTR SETRANGE
 // LCS, with Redis 7.0's replies and error texts (src/t_string.c).
 //
-// A string is bytes; numbers are parsed from them per command with Redis's
-// rules (string2ll for integers, strtold as string2ld for floats) and written
-// back in Redis's format, so INCR and INCRBYFLOAT results read back exactly
-// as Redis would store them. Writes that keep the key's deadline (INCR*,
-// APPEND, SETRANGE) go through TtlMode::kKeep or ResizeString; every SET-like
-// write clears it. The entry's string form records what OBJECT ENCODING
-// reports: APPEND and SETRANGE make it raw (Redis turns the value into a raw
-// sds there), INCRBYFLOAT built (a string object, never an int).
+// The family parses arguments, calls the string type API
+// (store/types/string.h) and replies; how a string is kept, how numbers are
+// parsed and written back, which writes keep the deadline and what OBJECT
+// ENCODING will say are the type API's business.
 #include <algorithm>
 #include <cctype>
 #include <cerrno>

@@ -34,7 +34,7 @@ base::HashSeed TestSeed() {
 
 class DatabaseTest : public ::testing::Test {
  protected:
-  // The value at key, or "<missing>" when GetString reports kKeyNotFound.
+  // The value at key, or "<missing>" when StringGet reports kKeyNotFound.
   std::string Get(std::string_view key) {
     auto r = StringGet(db_, key);
     if (!r.ok()) {
