@@ -13,21 +13,12 @@ namespace respd::store {
 Database::Database(int id, Keyspace& keyspace)
     : id_(id),
       keyspace_(&keyspace),
+      clock_(&keyspace.clock()),
       events_(&keyspace.events()),
       keys_(keyspace.seed()),
       expires_(keyspace.seed()) {}
 
 Database::~Database() { Clear(); }
-
-int64_t Database::NowMs() const { return keyspace_->clock().NowMs(); }
-
-uint32_t Database::LruClock() const {
-  return static_cast<uint32_t>(NowMs() / 1000) & KeyEntry::kLruClockMax;
-}
-
-bool Database::IsExpired(const KeyEntry* e) const {
-  return e->has_expire() && NowMs() > e->expire_at();
-}
 
 void Database::Clear() {
   avg_ttl_ms_ = 0;
@@ -76,20 +67,6 @@ bool Database::ExpireIfNeeded(Dict<KeyEntryTraits>::Slot slot) {
   return true;
 }
 
-KeyEntry* Database::Find(std::string_view key, Touch touch) {
-  auto slot = keys_.FindSlot(key);
-  if (!slot || ExpireIfNeeded(slot)) return nullptr;
-  KeyEntry* e = slot.entry();
-  if (touch == Touch::kYes && !touch_disabled_) e->set_lru(LruClock());
-  return e;
-}
-
-KeyEntry* Database::FindForRead(std::string_view key, Touch touch) {
-  KeyEntry* e = Find(key, touch);
-  ++(e != nullptr ? stats_.keyspace_hits : stats_.keyspace_misses);
-  return e;
-}
-
 void Database::Relink(Dict<KeyEntryTraits>::Slot slot, KeyEntry* e, ExpireRef* ref) {
   Dict<KeyEntryTraits>::Replace(slot, e);
   if (ref != nullptr) {
@@ -102,26 +79,24 @@ void Database::Relink(Dict<KeyEntryTraits>::Slot slot, KeyEntry* e, ExpireRef* r
   }
 }
 
-Database::WriteSlot Database::FindForWrite(std::string_view key) {
-  WriteSlot w;
-  w.slot_ = keys_.FindSlot(key);
+void Database::FindForWriteWithDeadline(std::string_view key, WriteSlot* w) {
   // A key past its deadline is gone before the write, as Redis's
   // lookupKeyWrite has it: otherwise SET … KEEPTTL would carry the dead
   // deadline over and the new value would vanish on its next read.
-  if (w.slot_ && ExpireIfNeeded(w.slot_)) w.slot_ = {};
-  if (w.slot_ && w.slot_.entry()->has_expire()) w.ref_ = expires_.Find(key);
-  return w;
+  if (ExpireIfNeeded(w->slot_)) {
+    w->slot_ = {};
+    return;
+  }
+  w->ref_ = expires_.Find(key);
 }
 
-KeyEntry* Database::Commit(WriteSlot& slot, KeyEntry* e) {
-  e->set_lru(LruClock());
+void Database::CommitSlow(WriteSlot& slot, KeyEntry* e) {
   if (slot.slot_) {
     Relink(slot.slot_, e, slot.ref_);
   } else {
     Link(e);
   }
   slot = {};  // Spent: the dict may have changed.
-  return e;
 }
 
 KeyEntry* Database::Overwrite(WriteSlot& slot, KeyEntry* fresh) {

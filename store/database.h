@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/clock.h"
 #include "store/dict.h"
 #include "store/key_entry.h"
 #include "store/key_events.h"
@@ -96,13 +97,26 @@ class Database {
 
   // The entry for `key`, or nullptr. A key past its deadline is deleted here
   // and reported absent. The pointer is valid until the next write.
-  KeyEntry* Find(std::string_view key, Touch touch = Touch::kYes);
+  KeyEntry* Find(std::string_view key, Touch touch = Touch::kYes) {
+    auto slot = keys_.FindSlot(key);
+    if (!slot) return nullptr;
+    KeyEntry* e = slot.entry();
+    if (e->has_expire() && ExpireIfNeeded(slot)) return nullptr;
+    if (touch == Touch::kYes && !touch_disabled_) e->set_lru(LruClock());
+    return e;
+  }
   // As Find, for commands that read the key: counts a keyspace hit or miss.
-  KeyEntry* FindForRead(std::string_view key, Touch touch = Touch::kYes);
+  KeyEntry* FindForRead(std::string_view key, Touch touch = Touch::kYes) {
+    KeyEntry* e = Find(key, touch);
+    ++(e != nullptr ? stats_.keyspace_hits : stats_.keyspace_misses);
+    return e;
+  }
 
   // The access clock now (seconds modulo 2^24), and the idle seconds of an
   // entry by it (OBJECT IDLETIME).
-  uint32_t LruClock() const;
+  uint32_t LruClock() const {
+    return static_cast<uint32_t>(NowMs() / 1000) & KeyEntry::kLruClockMax;
+  }
   uint64_t IdleSeconds(const KeyEntry* e) const;
 
   // --- Writing values (the type APIs' primitives) -------------------------
@@ -122,13 +136,27 @@ class Database {
     Dict<KeyEntryTraits>::Slot slot_;
     ExpireRef* ref_ = nullptr;  // The index node, if the entry had a deadline.
   };
-  WriteSlot FindForWrite(std::string_view key);
+  WriteSlot FindForWrite(std::string_view key) {
+    WriteSlot w;
+    w.slot_ = keys_.FindSlot(key);
+    if (w.slot_ && w.slot_.entry()->has_expire()) FindForWriteWithDeadline(key, &w);
+    return w;
+  }
 
   // Makes `e` the key's entry: for a found key, `e` is its entry after an
   // in-place change (the same address, or where KeyEntry moved it); for an
   // absent key, a new entry for it (which emits kNew). Indexes the deadline,
   // touches the access clock, and returns `e`.
-  KeyEntry* Commit(WriteSlot& slot, KeyEntry* e);
+  KeyEntry* Commit(WriteSlot& slot, KeyEntry* e) {
+    e->set_lru(LruClock());
+    if (slot.slot_ && slot.ref_ == nullptr && !e->has_expire()) {
+      Dict<KeyEntryTraits>::Replace(slot.slot_, e);  // Nothing to index.
+      slot = {};                                     // Spent: the dict may change from here on.
+    } else {
+      CommitSlow(slot, e);
+    }
+    return e;
+  }
   // Replaces the found key's entry by `fresh` (another value, or the same
   // value rebuilt), freeing the old one (through the reclaimer when
   // lazyfree-lazy-server-del says so and it is big). Returns `fresh`.
@@ -185,7 +213,7 @@ class Database {
     const KeyEntry* e = keys_.Find(key);
     return e != nullptr && IsExpired(e);
   }
-  bool IsExpired(const KeyEntry* e) const;
+  bool IsExpired(const KeyEntry* e) const { return e->has_expire() && NowMs() > e->expire_at(); }
 
   // One SCAN step over the keys; see Dict::Scan. fn(const KeyEntry*) may not
   // write to the database; expired keys are passed too (filter with IsExpired).
@@ -233,10 +261,17 @@ class Database {
   // Deletes the entry if it is past its deadline (emits kExpired); true if
   // it did.
   bool ExpireIfNeeded(Dict<KeyEntryTraits>::Slot slot);
-  int64_t NowMs() const;
+  int64_t NowMs() const { return clock_->NowMs(); }
+  // FindForWrite's and Commit's rarer cases: a key with a deadline (it may
+  // have expired; its index node must be found), and a commit that changes
+  // the index or adds a key. Out of line: the common SET of a key without a
+  // deadline stays a few inlined instructions.
+  void FindForWriteWithDeadline(std::string_view key, WriteSlot* w);
+  void CommitSlow(WriteSlot& slot, KeyEntry* e);
 
   const int id_;
   Keyspace* keyspace_;
+  const base::Clock* clock_;  // The keyspace's, read on every lookup.
   KeyEvents* events_;
   bool touch_disabled_ = false;
   Dict<KeyEntryTraits> keys_;

@@ -143,12 +143,8 @@ KeyEntry* KeyEntry::ResizeInline(KeyEntry* e, size_t new_len, bool greedy) {
   return e;
 }
 
-KeyEntry* KeyEntry::SetExpire(KeyEntry* e, int64_t expire_at) {
+KeyEntry* KeyEntry::ChangeExpireLayout(KeyEntry* e, int64_t expire_at) {
   const bool want = expire_at != kNoExpire;
-  if (want == e->has_expire()) {
-    if (want) std::memcpy(e->Payload(), &expire_at, sizeof(expire_at));
-    return e;
-  }
   const Layout l = e->GetLayout();
   const bool wide = (e->flags_ & kWideLengths) != 0;
   const bool object = e->holds_object();

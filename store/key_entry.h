@@ -70,8 +70,14 @@ class KeyEntry {
   // invalid afterwards: the result may live elsewhere, and carries `e`'s next
   // link.
   static KeyEntry* ResizeInline(KeyEntry* e, size_t new_len, bool greedy);
-  // Returns `e` with expire_at set (kNoExpire removes it). May move, as above.
-  static KeyEntry* SetExpire(KeyEntry* e, int64_t expire_at);
+  // Returns `e` with expire_at set (kNoExpire removes it). May move, as above
+  // (only when a deadline comes or goes: changing one is in place).
+  static KeyEntry* SetExpire(KeyEntry* e, int64_t expire_at) {
+    const bool want = expire_at != kNoExpire;
+    if (want != e->has_expire()) return ChangeExpireLayout(e, expire_at);
+    if (want) std::memcpy(e->Payload(), &expire_at, sizeof(expire_at));
+    return e;
+  }
 
   // The same value under another key (RENAME): inline bytes are copied
   // (strings are inline only while small, so this is bounded), an object
@@ -178,6 +184,8 @@ class KeyEntry {
 
   static size_t AllocationSize(bool has_expire, bool wide, size_t key_len, size_t value_len,
                                bool holds_object);
+  // SetExpire when the deadline slot must be added or removed.
+  static KeyEntry* ChangeExpireLayout(KeyEntry* e, int64_t expire_at);
   static bool NeedsWide(size_t key_len, size_t value_len) {
     return key_len > 255 || value_len > 255;
   }

@@ -76,8 +76,14 @@ uint8_t InlineEncodingOf(bool built) { return built ? kStringBuilt : kStringWhol
 // Makes `value` the string at the slot's key (found or absent), reusing the
 // entry's storage when the layout fits: the common SET of a hot key then costs
 // no allocation at all. `built` marks INCRBYFLOAT's result (never "int").
-KeyEntry* WriteWhole(Database& db, Database::WriteSlot& slot, std::string_view key,
-                     std::string_view value, int64_t expire_at, bool built) {
+//
+// Inlined into SET (the hot path; measured with callgrind: ~70 instructions
+// of call overhead and reloads per SET otherwise); the other writers call
+// the out-of-line WriteWhole below.
+[[gnu::always_inline]] inline KeyEntry* WriteWholeInline(Database& db, Database::WriteSlot& slot,
+                                                         std::string_view key,
+                                                         std::string_view value, int64_t expire_at,
+                                                         bool built) {
   KeyEntry* e = slot.entry();
   const bool big = value.size() > kMaxInlineStringBytes;
   if (e != nullptr && e->type() == ValueType::kString && big == e->holds_object()) {
@@ -98,6 +104,11 @@ KeyEntry* WriteWhole(Database& db, Database::WriteSlot& slot, std::string_view k
                         : KeyEntry::CreateInline(key, value, expire_at, ValueType::kString,
                                                  InlineEncodingOf(built));
   return e != nullptr ? db.Overwrite(slot, fresh) : db.Commit(slot, fresh);
+}
+
+KeyEntry* WriteWhole(Database& db, Database::WriteSlot& slot, std::string_view key,
+                     std::string_view value, int64_t expire_at, bool built) {
+  return WriteWholeInline(db, slot, key, value, expire_at, built);
 }
 
 // Resizes the found string to `new_len` bytes keeping its prefix (APPEND,
@@ -159,7 +170,7 @@ KeyEntry* StringSet(Database& db, std::string_view key, std::string_view value, 
   int64_t deadline = KeyEntry::kNoExpire;
   if (mode == TtlMode::kSet) deadline = expire_at;
   if (mode == TtlMode::kKeep) deadline = KeptDeadline(slot);
-  KeyEntry* e = WriteWhole(db, slot, key, value, deadline, /*built=*/false);
+  KeyEntry* e = WriteWholeInline(db, slot, key, value, deadline, /*built=*/false);
   db.Emit(KeyEvent::kSet, e->key());
   if (mode == TtlMode::kSet) db.Emit(KeyEvent::kExpire, e->key());
   return e;
