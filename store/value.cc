@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "store/types/hash.h"
 #include "store/types/string.h"
 
 namespace respd::store {
@@ -10,6 +11,10 @@ namespace {
 // Every type respd serves, by ValueType number. A new type adds its row.
 constexpr const ValueOps* kTypes[kValueTypeSlots] = {
     /* kString */ &kStringValueOps,
+    /* kList */ nullptr,
+    /* kSet */ nullptr,
+    /* kZSet */ nullptr,
+    /* kHash */ &kHashValueOps,
 };
 
 }  // namespace

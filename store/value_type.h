@@ -29,4 +29,18 @@ enum StringEncoding : uint8_t {
   kStringHeap = 3,   // On the heap (a ByteBuffer), for big values: always "raw".
 };
 
+// A hash is a listpack of field, value, field, value… in insertion order
+// until it outgrows hash-max-listpack-*, then a StringMap, for good.
+enum HashEncoding : uint8_t {
+  kHashListpack = 0,
+  kHashTable = 1,
+};
+
+// A set is an intset (sorted integers) until a member is not an integer or
+// it outgrows set-max-intset-entries, then a StringMap with empty values.
+enum SetEncoding : uint8_t {
+  kSetIntset = 0,
+  kSetTable = 1,
+};
+
 }  // namespace respd::store

@@ -18,6 +18,7 @@
 #include "base/glob.h"
 #include "base/numbers.h"
 #include "server/commands/families.h"
+#include "server/commands/scan_options.h"
 #include "server/core/server.h"
 #include "server/dispatch/command_context.h"
 #include "server/dispatch/errors.h"
@@ -109,31 +110,6 @@ void KeysCommand(CommandContext& ctx) {
   for (const KeyEntry* e : found) ctx.reply.Bulk(e->key());
 }
 
-// Parses a SCAN cursor as Redis's parseScanCursorOrReply, which uses
-// strtoul: no leading space, an optional sign (a '-' wraps around), base-10
-// digits up to the first NUL, no overflow. The empty string is cursor 0.
-bool ParseScanCursor(std::string_view s, uint64_t* cursor) {
-  if (!s.empty() && std::isspace(static_cast<unsigned char>(s[0]))) return false;
-  s = s.substr(0, s.find('\0'));  // strtoul sees a C string.
-  if (s.empty()) {
-    *cursor = 0;
-    return true;
-  }
-  size_t i = 0;
-  const bool negative = s[0] == '-';
-  if (s[0] == '+' || s[0] == '-') ++i;
-  if (i == s.size()) return false;  // No digits: strtoul stops at the sign.
-  uint64_t v = 0;
-  for (; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    const uint64_t digit = static_cast<uint64_t>(s[i] - '0');
-    if (v > (std::numeric_limits<uint64_t>::max() - digit) / 10) return false;  // ERANGE
-    v = v * 10 + digit;
-  }
-  *cursor = negative ? 0 - v : v;
-  return true;
-}
-
 // SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
 void ScanCommand(CommandContext& ctx) {
   const auto& argv = ctx.argv;
@@ -142,35 +118,11 @@ void ScanCommand(CommandContext& ctx) {
     ctx.Error(kErrInvalidCursor);
     return;
   }
-  int64_t count = 10;
-  std::string_view pattern;
-  bool use_pattern = false;
-  std::string_view type;
-  bool use_type = false;
-  // Options as scanGenericCommand: each takes one argument, may repeat (the
-  // last wins), and anything else is a syntax error.
-  for (size_t i = 2; i < argv.size(); i += 2) {
-    const bool has_value = i + 1 < argv.size();
-    if (base::EqualsIgnoreCase(argv[i], "count") && has_value) {
-      if (!base::ParseInt64(argv[i + 1], &count)) {
-        ctx.Error(kErrNotInteger);
-        return;
-      }
-      if (count < 1) {
-        ctx.Error(kErrSyntax);
-        return;
-      }
-    } else if (base::EqualsIgnoreCase(argv[i], "match") && has_value) {
-      pattern = argv[i + 1];
-      use_pattern = pattern != "*";  // "*" matches everything, "" included.
-    } else if (base::EqualsIgnoreCase(argv[i], "type") && has_value) {
-      type = argv[i + 1];
-      use_type = true;
-    } else {
-      ctx.Error(kErrSyntax);
-      return;
-    }
-  }
+  ScanOptions options;
+  if (!ParseScanOptions(ctx, argv.subspan(2), /*allow_type=*/true, &options)) return;
+  const int64_t count = options.count;
+  const std::string_view pattern = options.pattern, type = options.type;
+  const bool use_pattern = options.use_pattern, use_type = options.use_type;
 
   // Visit buckets until `count` keys are collected, the scan ends, or ten
   // times `count` steps pass (a sparse table must not stall the loop).
@@ -195,9 +147,8 @@ void ScanCommand(CommandContext& ctx) {
   };
   std::erase_if(keys, [&](const std::string& key) { return !keep(key); });
 
-  char digits[base::kInt64Digits];
   ctx.reply.ArrayHeader(2);
-  ctx.reply.Bulk({digits, base::FormatUint64(cursor, digits)});
+  ReplyScanCursor(ctx, cursor);
   ctx.reply.ArrayHeader(keys.size());
   for (const std::string& key : keys) ctx.reply.Bulk(key);
 }

@@ -18,6 +18,13 @@
 //   @differs <reason>        the next command runs on both but its replies
 //                            are not compared: a known, written-down
 //                            difference (the reason is printed)
+//   @unordered [pairs]       the next command's reply is compared with every
+//                            aggregate's elements sorted (recursively; a
+//                            map's as key-value pairs, and with `pairs` a
+//                            top-level array's as consecutive pairs too): for
+//                            replies in hash-table order (HGETALL, SMEMBERS
+//                            of a hashtable encoding), which differs between
+//                            servers by nature
 //   @args <arguments>        extra server arguments for both servers
 //                            (e.g. `@args --requirepass secret`); read
 //                            before the servers start, wherever it stands
@@ -28,6 +35,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -35,6 +43,7 @@
 #include "protocol/split_args.h"
 #include "tests/support/process.h"
 #include "tests/support/raw_client.h"
+#include "tests/support/resp_reader.h"
 
 namespace respd::test {
 namespace {
@@ -114,6 +123,38 @@ std::string MaskClientId(std::string reply) {
   return reply;
 }
 
+// `reply` with the elements of every aggregate sorted (see @unordered).
+// Elements are split with RespFrameLength; anything unexpected is left as
+// it is (and then compared as it is).
+std::string SortedReply(std::string_view reply, bool top_level_pairs) {
+  if (reply.empty() || std::string_view("*~%>").find(reply[0]) == std::string_view::npos) {
+    return std::string(reply);
+  }
+  const size_t eol = reply.find("\r\n");
+  if (eol == std::string_view::npos) return std::string(reply);
+  const long n = std::strtol(std::string(reply.substr(1, eol - 1)).c_str(), nullptr, 10);
+  if (n <= 0) return std::string(reply);
+  const size_t group = reply[0] == '%' || top_level_pairs ? 2 : 1;
+  std::vector<std::string> units;
+  size_t at = eol + 2;
+  const long frames = reply[0] == '%' ? 2 * n : n;
+  for (long i = 0; i + static_cast<long>(group) <= frames; i += static_cast<long>(group)) {
+    std::string unit;
+    for (size_t k = 0; k < group; ++k) {
+      const size_t len = RespFrameLength(reply.substr(at));
+      if (len == kIncomplete || len == kMalformed) return std::string(reply);
+      unit += SortedReply(reply.substr(at, len), false);
+      at += len;
+    }
+    units.push_back(std::move(unit));
+  }
+  std::sort(units.begin(), units.end());
+  std::string out(reply.substr(0, eol + 2));
+  for (const std::string& u : units) out += u;
+  out += reply.substr(at);
+  return out;
+}
+
 // Everything a connection sends until it closes or is quiet for a moment.
 std::string Drain(RawClient& c) {
   std::string all;
@@ -151,6 +192,8 @@ TEST_P(Compat, RepliesMatchRedis) {
   int line_number = 0;
   int compared = 0;
   std::string differs_reason;
+  bool unordered = false;
+  bool unordered_pairs = false;
   while (std::getline(in, line)) {
     ++line_number;
     if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -172,6 +215,11 @@ TEST_P(Compat, RepliesMatchRedis) {
       }
       if (directive == "@sleep") {
         std::this_thread::sleep_for(std::chrono::milliseconds(std::stoi(rest)));
+        continue;
+      }
+      if (directive == "@unordered") {
+        unordered = true;
+        unordered_pairs = rest == "pairs";
         continue;
       }
       if (directive == "@differs") {
@@ -212,7 +260,14 @@ TEST_P(Compat, RepliesMatchRedis) {
       differs_reason.clear();
       continue;
     }
-    EXPECT_EQ(Printable(MaskClientId(*ra)), Printable(MaskClientId(*rb))) << where;
+    if (unordered) {
+      EXPECT_EQ(Printable(SortedReply(*ra, unordered_pairs)),
+                Printable(SortedReply(*rb, unordered_pairs)))
+          << where << " (compared sorted)";
+      unordered = false;
+    } else {
+      EXPECT_EQ(Printable(MaskClientId(*ra)), Printable(MaskClientId(*rb))) << where;
+    }
     ++compared;
   }
   EXPECT_GT(compared, 0) << "empty corpus file " << GetParam();
