@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "store/types/hash.h"
+#include "store/types/set.h"
 #include "store/types/string.h"
 
 namespace respd::store {
@@ -12,7 +13,7 @@ namespace {
 constexpr const ValueOps* kTypes[kValueTypeSlots] = {
     /* kString */ &kStringValueOps,
     /* kList */ nullptr,
-    /* kSet */ nullptr,
+    /* kSet */ &kSetValueOps,
     /* kZSet */ nullptr,
     /* kHash */ &kHashValueOps,
 };

@@ -5,7 +5,7 @@ namespace {
 
 // Every family respd serves, the one list of them.
 constexpr std::span<const CommandSpec> (*kFamilies[])() = {
-    &StringCommands,        &HashCommands,     &KeyspaceCommands, &ConnectionCommands, &ServerCommands,
+    &StringCommands,        &HashCommands,     &SetCommands,     &KeyspaceCommands, &ConnectionCommands, &ServerCommands,
     &TransactionCommands,   &ClientCommands,   &ConfigCommands,     &PersistenceCommands,
     &IntrospectionCommands, &MemoryCommands,   &ScriptingCommands,  &DebugCommands,
 };

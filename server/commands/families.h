@@ -14,6 +14,7 @@ namespace respd::server {
 // Each family's table (defined in its own file).
 std::span<const CommandSpec> StringCommands();
 std::span<const CommandSpec> HashCommands();
+std::span<const CommandSpec> SetCommands();
 std::span<const CommandSpec> KeyspaceCommands();
 std::span<const CommandSpec> ConnectionCommands();
 std::span<const CommandSpec> ClientCommands();
