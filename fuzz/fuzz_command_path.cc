@@ -26,6 +26,10 @@ respd::server::Server& TheServer() {
     // Small strings: SETRANGE and LCS are bounded by this, so an input
     // cannot make the fuzzer allocate gigabytes (Redis would, legitimately).
     respd::server::ApplyDirective({"proto-max-bulk-len", "1mb"}, &config);
+    // And replies a client sizes (HRANDFIELD h -1000000000000) stop at
+    // this, as they would for a client of a Redis configured so.
+    respd::server::ApplyDirective({"client-output-buffer-limit", "normal", "64mb", "0", "0"},
+                                  &config);
     return new respd::server::Server(config, logger);
   }();
   return *server;

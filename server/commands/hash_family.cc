@@ -261,7 +261,7 @@ void HRandFieldCommand(CommandContext& ctx) {
   const size_t replied = repeats ? n : std::min(n, store::HashLength(*e));
   ctx.reply.ArrayHeader(with_values && !resp3 ? replied * 2 : replied);
   if (repeats) {
-    store::HashRandomWithRepeats(*e, n, emit);
+    ctx.EmitBounded(n, [&](size_t k) { store::HashRandomWithRepeats(*e, k, emit); });
   } else {
     store::HashRandomDistinct(*e, n, emit);
   }

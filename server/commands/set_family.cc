@@ -190,7 +190,7 @@ void SRandMemberCommand(CommandContext& ctx) {
   const auto n = static_cast<size_t>(count < 0 ? -count : count);
   if (count < 0 || count == 1) {
     ctx.reply.ArrayHeader(n);
-    store::SetRandomWithRepeats(*e, n, emit);
+    ctx.EmitBounded(n, [&](size_t k) { store::SetRandomWithRepeats(*e, k, emit); });
     return;
   }
   ctx.reply.ArrayHeader(std::min(n, store::SetLength(*e)));

@@ -3,7 +3,9 @@
 #include <string>
 
 #include "base/ascii.h"
+#include "server/core/server.h"
 #include "server/dispatch/command_table.h"
+#include "server/net/connections.h"
 
 namespace respd::server {
 
@@ -33,6 +35,11 @@ void CommandContext::ReplyNilOrError(store::OpStatus status) {
   } else {
     reply.Error(OpStatusError(status));
   }
+}
+
+bool CommandContext::OutputLimitReached() {
+  server.connections().CloseIfOutputLimitReached(client);
+  return client.close_asap;
 }
 
 }  // namespace respd::server

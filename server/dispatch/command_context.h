@@ -43,6 +43,22 @@ struct CommandContext {
   // The reply of a read that found nothing or failed: nil for a missing key,
   // else the status's error (WRONGTYPE, ...).
   void ReplyNilOrError(store::OpStatus status);
+  // Whether the reply so far took the client past its output buffer limit
+  // (the client is then closed after the command, as Redis closes it). For
+  // replies whose size the client chooses (HRANDFIELD h -1000000000): they
+  // stop being built once nobody will receive them.
+  bool OutputLimitReached();
+  // Calls emit(k) for chunks of at most 1024 of `n` items, stopping early
+  // once OutputLimitReached().
+  template <typename Emit>
+  void EmitBounded(size_t n, Emit&& emit) {
+    for (size_t done = 0; done < n;) {
+      const size_t k = n - done < 1024 ? n - done : 1024;
+      emit(k);
+      done += k;
+      if (done < n && OutputLimitReached()) return;
+    }
+  }
 };
 
 }  // namespace respd::server

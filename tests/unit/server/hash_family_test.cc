@@ -138,5 +138,21 @@ TEST_F(HashFamily, WatchIsBrokenByEveryHashWrite) {
   }
 }
 
+// A count the client chooses cannot make the server build a reply nobody
+// will receive: past the output limit the client is cut off, as Redis cuts
+// it off, and the reply stops growing.
+TEST_F(HashFamily, AHugeRandomReplyStopsAtTheOutputLimit) {
+  EXPECT_EQ(Run({"CONFIG", "SET", "client-output-buffer-limit", "normal 1mb 0 0"}), Ok());
+  EXPECT_EQ(Run({"HSET", "h", "f", "v"}), Int(1));
+  EXPECT_EQ(Run({"SADD", "s", "m"}), Int(1));
+  for (const auto& command : {std::vector<std::string>{"HRANDFIELD", "h", "-1000000000000"},
+                              std::vector<std::string>{"SRANDMEMBER", "s", "-1000000000000"}}) {
+    const std::string reply = Run({command[0], command[1], command[2]});
+    EXPECT_GT(reply.size(), 1u << 20) << command[0];
+    EXPECT_LT(reply.size(), 2u << 20) << command[0];
+  }
+  EXPECT_EQ(Run({"HLEN", "h"}), Int(1));
+}
+
 }  // namespace
 }  // namespace respd::server::testing
