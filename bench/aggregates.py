@@ -1,0 +1,254 @@
+#!/usr/bin/env python3
+"""Hashes and sets side by side: respd against Debian's redis-server 7.0.
+
+    python3 bench/aggregates.py [--rounds 3] [--quick] [--only SECTIONS]
+                                [--binary build/respd]
+
+Uses bench/run.py's servers, pinning and loaders (fresh servers per
+measurement, no persistence, free loopback ports, servers on CPU 0 and load
+generators on CPU 1). Sections:
+
+  throughput  redis-benchmark -c 50 HSET, SADD and SPOP at -P 1 and -P 16:
+              rps and server CPU per request (SPOP pops from a set of ~2M
+              members preloaded with redis-benchmark's SADD)
+  memory      used_memory and RSS per element after loading: one hash of 1M
+              fields with 16-byte values, one set of 1M members, 200k hashes
+              of 10 fields (listpack), 200k sets of 10 integers (intset)
+  latency     one connection: HGETALL of a 10k-field hash and SMEMBERS of a
+              10k-member set, median and p99 round trip over 300 calls
+              (redis-benchmark -c 1 as the client)
+
+Medians over rounds and respd/Redis ratios are printed and written to
+build/bench-aggregates.md (raw: build/bench-aggregates.json).
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import run  # noqa: E402  (bench/run.py: servers, loaders, pinning)
+
+THROUGHPUT = [
+    #  name, -t test, -P, -n (full), -n (quick)
+    ("HSET P1", "hset", 1, 150_000, 10_000),
+    ("HSET P16", "hset", 16, 2_000_000, 50_000),
+    ("SADD P1", "sadd", 1, 150_000, 10_000),
+    ("SADD P16", "sadd", 16, 2_000_000, 50_000),
+    ("SPOP P1", "spop", 1, 150_000, 10_000),
+    ("SPOP P16", "spop", 16, 2_000_000, 50_000),
+]
+
+
+def resp(*args):
+    out = [b"*%d\r\n" % len(args)]
+    for a in args:
+        a = a if isinstance(a, bytes) else str(a).encode()
+        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
+    return b"".join(out)
+
+
+def write_payload(path, commands):
+    with open(path, "wb") as f:
+        batch = []
+        for c in commands:
+            batch.append(c)
+            if len(batch) == 10_000:
+                f.write(b"".join(batch))
+                batch.clear()
+        f.write(b"".join(batch))
+
+
+def shapes(workdir, quick):
+    """name -> (payload path, commands in it, elements it creates)."""
+    scale = 10 if quick else 1
+    n_big = 1_000_000 // scale
+    n_small = 200_000 // scale
+    out = {}
+
+    def make(name, commands_fn, count, elements):
+        path = os.path.join(workdir, "agg-%s-%d.resp" % (name, count))
+        if not os.path.exists(path):
+            write_payload(path, commands_fn())
+        out[name] = (path, count, elements)
+
+    value = b"v" * 16
+    make("hash 1M fields", lambda: (resp(b"HSET", b"bighash", b"field:%012d" % i, value)
+                                    for i in range(n_big)), n_big, n_big)
+    make("set 1M members", lambda: (resp(b"SADD", b"bigset", b"member:%012d" % i)
+                                    for i in range(n_big)), n_big, n_big)
+    fields = [b"f%d" % j for j in range(10)]
+
+    def small_hashes():
+        for i in range(n_small):
+            args = [b"HSET", b"h:%012d" % i]
+            for f in fields:
+                args += [f, value]
+            yield resp(*args)
+    make("200k hashes x10", small_hashes, n_small, n_small * 10)
+    make("200k intsets x10", lambda: (resp(b"SADD", b"s:%012d" % i, *[str(i * 10 + j)
+                                                                       for j in range(10)])
+                                      for i in range(n_small)), n_small, n_small * 10)
+    return out
+
+
+def run_throughput(server, wl, quick):
+    name, test, pipeline, n_full, n_quick = wl
+    n = n_quick if quick else n_full
+    server.start()
+    try:
+        if test == "spop":
+            # A set big enough that every SPOP pops something.
+            pre = run.pinned([run.REDIS_BENCHMARK, "-h", "127.0.0.1", "-p", str(server.port),
+                              "-c", "50", "-n", str(int(n * 1.3)), "-r", "100000000",
+                              "-P", "16", "-t", "sadd", "-q"], 1)
+            subprocess.run(pre, capture_output=True, timeout=600, check=True)
+        cmd = run.pinned(run.benchmark_command(server.port, test, pipeline, n, 3), 1)
+        if test == "spop":
+            cmd = [a if a != str(run.KEYSPACE) else "100000000" for a in cmd]
+        cpu0 = server.cpu_seconds()
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        cpu1 = server.cpu_seconds()
+        rows = run.parse_csv(p.stdout)
+        row = rows[0] if rows else {}
+        c = run.Conn(server.port)
+        left = c.call("SCARD", "myset") if test == "spop" else None
+        c.close()
+        row.update({"n": n, "cpu_us_per_req": 1e6 * (cpu1 - cpu0) / n, "left": left})
+        return row
+    finally:
+        server.stop()
+
+
+def run_memory(server, path, count, elements):
+    server.start()
+    try:
+        time.sleep(0.3)
+        c = run.Conn(server.port)
+        rss0 = server.rss_bytes()
+        used0 = int(c.info("memory")["used_memory"])
+        run.load(path, server.port, count)
+        time.sleep(0.5)
+        rss1 = server.rss_bytes()
+        used1 = int(c.info("memory")["used_memory"])
+        c.close()
+        return {"rss_per_element": (rss1 - rss0) / elements,
+                "used_per_element": (used1 - used0) / elements}
+    finally:
+        server.stop()
+
+
+def run_latency(server, calls):
+    server.start()
+    try:
+        c = run.Conn(server.port)
+        for lo in range(0, 10_000, 1000):
+            args = ["HSET", "h"]
+            for i in range(lo, lo + 1000):
+                args += ["field:%06d" % i, "value:%08d" % i]
+            c.call(*args)
+            c.call("SADD", "s", *["member:%06d" % i for i in range(lo, lo + 1000)])
+        out = {}
+        # redis-benchmark as the client (-c 1): a Python parser would spend
+        # far longer on 20,000 bulk strings than either server does.
+        for name, cmd in (("HGETALL 10k", ("HGETALL", "h")), ("SMEMBERS 10k", ("SMEMBERS", "s"))):
+            bench = run.pinned([run.REDIS_BENCHMARK, "-h", "127.0.0.1", "-p", str(server.port),
+                                "-c", "1", "-n", str(calls), "--csv", *cmd], 1)
+            p = subprocess.run(bench, capture_output=True, text=True, timeout=600, check=True)
+            row = run.parse_csv(p.stdout)[0]
+            out[name] = {"p50_us": 1000 * row["p50_ms"], "p99_us": 1000 * row["p99_ms"]}
+        c.close()
+        return out
+    finally:
+        server.stop()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--only", default="throughput,memory,latency")
+    ap.add_argument("--binary", default=os.path.join(run.ROOT, "build", "respd"))
+    args = ap.parse_args()
+    sections = set(args.only.split(","))
+    run.PINNING["enabled"] = (os.cpu_count() or 1) >= 2 and bool(run.shutil.which("taskset"))
+    workdir = tempfile.mkdtemp(prefix="respd-agg-")
+    servers = {"respd": run.Server("respd", args.binary, workdir),
+               "redis": run.Server("redis", run.REDIS_SERVER, workdir)}
+    raw = {"throughput": {}, "memory": {}, "latency": {}}
+    payloads = shapes(workdir, args.quick) if "memory" in sections else {}
+    try:
+        for r in range(args.rounds):
+            order = ["respd", "redis"] if r % 2 == 0 else ["redis", "respd"]
+            for kind in order:
+                s = servers[kind]
+                if "throughput" in sections:
+                    for wl in THROUGHPUT:
+                        row = run_throughput(s, wl, args.quick)
+                        raw["throughput"].setdefault(wl[0], {}).setdefault(kind, []).append(row)
+                        print("round %d %-5s %-9s rps %9.0f cpu/req %.2f us" %
+                              (r + 1, kind, wl[0], float(row.get("rps", 0) or 0),
+                               row["cpu_us_per_req"]), flush=True)
+                if "memory" in sections:
+                    for name, (path, count, elements) in payloads.items():
+                        m = run_memory(s, path, count, elements)
+                        raw["memory"].setdefault(name, {}).setdefault(kind, []).append(m)
+                        print("round %d %-5s %-18s used/el %6.1f  rss/el %6.1f" %
+                              (r + 1, kind, name, m["used_per_element"], m["rss_per_element"]),
+                              flush=True)
+                if "latency" in sections:
+                    lat = run_latency(s, 60 if args.quick else 300)
+                    for name, v in lat.items():
+                        raw["latency"].setdefault(name, {}).setdefault(kind, []).append(v)
+                        print("round %d %-5s %-12s p50 %7.0f us  p99 %7.0f us" %
+                              (r + 1, kind, name, v["p50_us"], v["p99_us"]), flush=True)
+    finally:
+        run.kill_all()
+
+    med = statistics.median
+    lines = ["# Hashes and sets, respd vs redis-server (medians of %d rounds)" % args.rounds, ""]
+    if raw["throughput"]:
+        lines += ["| workload | rps respd | rps redis | rps ratio | CPU/req respd | CPU/req redis "
+                  "| CPU ratio |", "|---|---|---|---|---|---|---|"]
+        for name, by in raw["throughput"].items():
+            rps = {k: med(float(x.get("rps", 0) or 0) for x in v) for k, v in by.items()}
+            cpu = {k: med(x["cpu_us_per_req"] for x in v) for k, v in by.items()}
+            lines.append("| %s | %.0f | %.0f | %.2f | %.2f us | %.2f us | %.2f |" % (
+                name, rps["respd"], rps["redis"], rps["respd"] / rps["redis"], cpu["respd"],
+                cpu["redis"], cpu["respd"] / cpu["redis"]))
+        lines.append("")
+    if raw["memory"]:
+        lines += ["| shape | used/el respd | used/el redis | ratio | RSS/el respd | RSS/el redis "
+                  "| ratio |", "|---|---|---|---|---|---|---|"]
+        for name, by in raw["memory"].items():
+            u = {k: med(x["used_per_element"] for x in v) for k, v in by.items()}
+            rs = {k: med(x["rss_per_element"] for x in v) for k, v in by.items()}
+            lines.append("| %s | %.1f B | %.1f B | %.2f | %.1f B | %.1f B | %.2f |" % (
+                name, u["respd"], u["redis"], u["respd"] / u["redis"], rs["respd"], rs["redis"],
+                rs["respd"] / rs["redis"]))
+        lines.append("")
+    if raw["latency"]:
+        lines += ["| reply | p50 respd | p50 redis | ratio | p99 respd | p99 redis |",
+                  "|---|---|---|---|---|---|"]
+        for name, by in raw["latency"].items():
+            p50 = {k: med(x["p50_us"] for x in v) for k, v in by.items()}
+            p99 = {k: med(x["p99_us"] for x in v) for k, v in by.items()}
+            lines.append("| %s | %.0f us | %.0f us | %.2f | %.0f us | %.0f us |" % (
+                name, p50["respd"], p50["redis"], p50["respd"] / p50["redis"], p99["respd"],
+                p99["redis"]))
+    report = "\n".join(lines) + "\n"
+    print("\n" + report)
+    os.makedirs(os.path.join(run.ROOT, "build"), exist_ok=True)
+    with open(os.path.join(run.ROOT, "build", "bench-aggregates.md"), "w") as f:
+        f.write(report)
+    with open(os.path.join(run.ROOT, "build", "bench-aggregates.json"), "w") as f:
+        json.dump(raw, f, indent=1, default=str)
+
+
+if __name__ == "__main__":
+    main()
