@@ -17,6 +17,8 @@ generators on CPU 1). Sections:
   latency     one connection: HGETALL of a 10k-field hash and SMEMBERS of a
               10k-member set, median and p99 round trip over 300 calls
               (redis-benchmark -c 1 as the client)
+  bitmaps     BITCOUNT of a 64 MiB string and BITOP AND of it with itself,
+              median time over 20 calls (redis-benchmark -c 1)
 
 Medians over rounds and respd/Redis ratios are printed and written to
 build/bench-aggregates.md (raw: build/bench-aggregates.json).
@@ -168,11 +170,32 @@ def run_latency(server, calls):
         server.stop()
 
 
+def run_bitmaps(server, calls):
+    server.start()
+    try:
+        c = run.Conn(server.port)
+        chunk = bytes(range(256)) * 4096  # 1 MiB of every byte value
+        for i in range(64):
+            c.call("SETRANGE", "big", str(i * len(chunk)), chunk)
+        out = {}
+        for name, cmd in (("BITCOUNT 64MiB", ("BITCOUNT", "big")),
+                          ("BITOP AND 64MiB", ("BITOP", "AND", "dest", "big", "big"))):
+            bench = run.pinned([run.REDIS_BENCHMARK, "-h", "127.0.0.1", "-p", str(server.port),
+                                "-c", "1", "-n", str(calls), "--csv", *cmd], 1)
+            p = subprocess.run(bench, capture_output=True, text=True, timeout=600, check=True)
+            row = run.parse_csv(p.stdout)[0]
+            out[name] = {"p50_us": 1000 * row["p50_ms"], "p99_us": 1000 * row["p99_ms"]}
+        c.close()
+        return out
+    finally:
+        server.stop()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--only", default="throughput,memory,latency")
+    ap.add_argument("--only", default="throughput,memory,latency,bitmaps")
     ap.add_argument("--binary", default=os.path.join(run.ROOT, "build", "respd"))
     args = ap.parse_args()
     sections = set(args.only.split(","))
@@ -180,7 +203,7 @@ def main():
     workdir = tempfile.mkdtemp(prefix="respd-agg-")
     servers = {"respd": run.Server("respd", args.binary, workdir),
                "redis": run.Server("redis", run.REDIS_SERVER, workdir)}
-    raw = {"throughput": {}, "memory": {}, "latency": {}}
+    raw = {"throughput": {}, "memory": {}, "latency": {}, "bitmaps": {}}
     payloads = shapes(workdir, args.quick) if "memory" in sections else {}
     try:
         for r in range(args.rounds):
@@ -201,10 +224,12 @@ def main():
                         print("round %d %-5s %-18s used/el %6.1f  rss/el %6.1f" %
                               (r + 1, kind, name, m["used_per_element"], m["rss_per_element"]),
                               flush=True)
-                if "latency" in sections:
-                    lat = run_latency(s, 60 if args.quick else 300)
-                    for name, v in lat.items():
-                        raw["latency"].setdefault(name, {}).setdefault(kind, []).append(v)
+                for section, fn in (("latency", lambda: run_latency(s, 60 if args.quick else 300)),
+                                    ("bitmaps", lambda: run_bitmaps(s, 20))):
+                    if section not in sections:
+                        continue
+                    for name, v in fn().items():
+                        raw[section].setdefault(name, {}).setdefault(kind, []).append(v)
                         print("round %d %-5s %-12s p50 %7.0f us  p99 %7.0f us" %
                               (r + 1, kind, name, v["p50_us"], v["p99_us"]), flush=True)
     finally:
@@ -232,10 +257,11 @@ def main():
                 name, u["respd"], u["redis"], u["respd"] / u["redis"], rs["respd"], rs["redis"],
                 rs["respd"] / rs["redis"]))
         lines.append("")
-    if raw["latency"]:
+    timed = {**raw["latency"], **raw["bitmaps"]}
+    if timed:
         lines += ["| reply | p50 respd | p50 redis | ratio | p99 respd | p99 redis |",
                   "|---|---|---|---|---|---|"]
-        for name, by in raw["latency"].items():
+        for name, by in timed.items():
             p50 = {k: med(x["p50_us"] for x in v) for k, v in by.items()}
             p99 = {k: med(x["p99_us"] for x in v) for k, v in by.items()}
             lines.append("| %s | %.0f us | %.0f us | %.2f | %.0f us | %.0f us |" % (

@@ -32,6 +32,7 @@ constexpr EventInfo kEvents[] = {
     {KeyEvent::kIncrBy, "incrby", '$'},
     {KeyEvent::kIncrByFloat, "incrbyfloat", '$'},
     {KeyEvent::kAppend, "append", '$'},
+    {KeyEvent::kSetBit, "setbit", '$'},
     {KeyEvent::kLPush, "lpush", 'l'},
     {KeyEvent::kRPush, "rpush", 'l'},
     {KeyEvent::kLPop, "lpop", 'l'},

@@ -46,6 +46,7 @@ enum class KeyEvent : uint8_t {
   kIncrBy,
   kIncrByFloat,
   kAppend,
+  kSetBit,
   // Lists ('l').
   kLPush,
   kRPush,

@@ -149,8 +149,7 @@ void HIncrByCommand(CommandContext& ctx) {
     ctx.Error(kErrNotInteger);
     return;
   }
-  auto value =
-      store::HashIncrBy(ctx.db, ctx.argv[1], ctx.argv[2], incr, ctx.server.type_limits());
+  auto value = store::HashIncrBy(ctx.db, ctx.argv[1], ctx.argv[2], incr, ctx.server.type_limits());
   if (value) {
     ctx.reply.Integer(*value);
   } else if (value.status() == OpStatus::kNotAnInteger) {
@@ -216,9 +215,8 @@ void HRandFieldCommand(CommandContext& ctx) {
   if (argv.size() == 2) {
     KeyEntry* e = HashOrReply(ctx, argv[1], [&] { ctx.reply.Null(); });
     if (e == nullptr) return;
-    store::HashRandomPair(*e, [&](std::string_view field, std::string_view) {
-      ctx.reply.Bulk(field);
-    });
+    store::HashRandomPair(*e,
+                          [&](std::string_view field, std::string_view) { ctx.reply.Bulk(field); });
     return;
   }
   // getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX), before the key.
@@ -291,8 +289,8 @@ void HScanCommand(CommandContext& ctx) {
     items.emplace_back(field);
     items.emplace_back(value);
   };
-  int64_t steps = options.count > std::numeric_limits<int64_t>::max() / 10 ? options.count
-                                                                             : options.count * 10;
+  int64_t steps =
+      options.count > std::numeric_limits<int64_t>::max() / 10 ? options.count : options.count * 10;
   size_t collected = 0;  // Before MATCH: Redis filters after the steps.
   do {
     cursor = store::HashScan(*e, cursor, [&](std::string_view field, std::string_view value) {

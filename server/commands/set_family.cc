@@ -113,8 +113,8 @@ void SMembersCommand(CommandContext& ctx) {
 
 // SMOVE source destination member
 void SMoveCommand(CommandContext& ctx) {
-  auto moved = store::SetMove(ctx.db, ctx.argv[1], ctx.argv[2], ctx.argv[3],
-                              ctx.server.type_limits());
+  auto moved =
+      store::SetMove(ctx.db, ctx.argv[1], ctx.argv[2], ctx.argv[3], ctx.server.type_limits());
   if (moved) {
     ctx.reply.Integer(*moved ? 1 : 0);
   } else if (moved.status() == OpStatus::kKeyNotFound) {
@@ -140,7 +140,8 @@ void SPopCommand(CommandContext& ctx) {
       return;
     }
   }
-  auto popped = store::SetPop(ctx.db, argv[1], static_cast<size_t>(count), ctx.server.type_limits());
+  auto popped =
+      store::SetPop(ctx.db, argv[1], static_cast<size_t>(count), ctx.server.type_limits());
   if (!popped) {
     if (popped.status() != OpStatus::kKeyNotFound) {
       ctx.Error(OpStatusError(popped.status()));
@@ -214,8 +215,8 @@ void SScanCommand(CommandContext& ctx) {
   if (!ParseScanOptions(ctx, ctx.argv.subspan(3), /*allow_type=*/false, &options)) return;
   std::vector<std::string> members;
   size_t collected = 0;  // Before MATCH: Redis filters after the steps.
-  int64_t steps = options.count > std::numeric_limits<int64_t>::max() / 10 ? options.count
-                                                                             : options.count * 10;
+  int64_t steps =
+      options.count > std::numeric_limits<int64_t>::max() / 10 ? options.count : options.count * 10;
   do {
     cursor = store::SetScan(*e, cursor, [&](std::string_view m) {
       ++collected;
@@ -314,9 +315,8 @@ void SInterCardCommand(CommandContext& ctx) {
   }
   std::vector<KeyEntry*> sets;
   if (!LookUpSets(ctx, argv.subspan(2, static_cast<size_t>(numkeys)), &sets)) return;
-  const store::SetValue result = store::SetInter(sets, ctx.db.keyspace().seed(),
-                                                 ctx.server.type_limits(),
-                                                 static_cast<size_t>(limit));
+  const store::SetValue result = store::SetInter(
+      sets, ctx.db.keyspace().seed(), ctx.server.type_limits(), static_cast<size_t>(limit));
   ctx.reply.Integer(static_cast<int64_t>(result.size()));
 }
 

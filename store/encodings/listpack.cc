@@ -11,15 +11,15 @@ namespace respd::store::listpack {
 namespace {
 
 // Encoding bytes (the first byte of an entry), as Redis's LP_ENCODING_*.
-constexpr uint8_t k7BitUint = 0x00;    // 0xxxxxxx
-constexpr uint8_t k6BitStr = 0x80;     // 10xxxxxx
-constexpr uint8_t k13BitInt = 0xC0;    // 110xxxxx yyyyyyyy
-constexpr uint8_t k12BitStr = 0xE0;    // 1110xxxx yyyyyyyy
-constexpr uint8_t k32BitStr = 0xF0;    // 11110000 + 4 length bytes
-constexpr uint8_t k16BitInt = 0xF1;    // + 2 bytes
-constexpr uint8_t k24BitInt = 0xF2;    // + 3 bytes
-constexpr uint8_t k32BitInt = 0xF3;    // + 4 bytes
-constexpr uint8_t k64BitInt = 0xF4;    // + 8 bytes
+constexpr uint8_t k7BitUint = 0x00;  // 0xxxxxxx
+constexpr uint8_t k6BitStr = 0x80;   // 10xxxxxx
+constexpr uint8_t k13BitInt = 0xC0;  // 110xxxxx yyyyyyyy
+constexpr uint8_t k12BitStr = 0xE0;  // 1110xxxx yyyyyyyy
+constexpr uint8_t k32BitStr = 0xF0;  // 11110000 + 4 length bytes
+constexpr uint8_t k16BitInt = 0xF1;  // + 2 bytes
+constexpr uint8_t k24BitInt = 0xF2;  // + 3 bytes
+constexpr uint8_t k32BitInt = 0xF3;  // + 4 bytes
+constexpr uint8_t k64BitInt = 0xF4;  // + 8 bytes
 constexpr uint16_t kCountUnknown = 0xFFFF;
 
 uint32_t ReadU32(const uint8_t* p) {

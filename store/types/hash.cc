@@ -91,8 +91,8 @@ void ConvertIfArgumentsTooLong(Database& db, KeyEntry* e, std::span<const std::s
 }
 
 void ConvertIfTooMany(Database& db, KeyEntry* e, const TypeLimits& limits) {
-  if (e->encoding() == kHashListpack &&
-      static_cast<int64_t>(listpack::Length(ListpackOf(*e)) / 2) > limits.hash_max_listpack_entries) {
+  if (e->encoding() == kHashListpack && static_cast<int64_t>(listpack::Length(ListpackOf(*e)) / 2) >
+                                            limits.hash_max_listpack_entries) {
     ConvertToTable(db, e);
   }
 }

@@ -60,7 +60,8 @@ bool Add(SetObject& s, std::string_view member, const TypeLimits& limits,
     if (AsInteger(member, &v)) {
       bool added;
       s.object = intset::Add(IntsetOf(s), v, &added);
-      if (added && static_cast<int64_t>(intset::Length(IntsetOf(s))) > limits.set_max_intset_entries) {
+      if (added &&
+          static_cast<int64_t>(intset::Length(IntsetOf(s))) > limits.set_max_intset_entries) {
         ConvertToTable(s, seed);
       }
       return added;

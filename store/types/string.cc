@@ -237,6 +237,42 @@ OpResult<size_t> StringAppend(Database& db, std::string_view key, std::string_vi
   return old_len + tail.size();
 }
 
+KeyEntry* StringSetFilled(Database& db, std::string_view key, size_t len,
+                          const std::function<void(char*)>& fill) {
+  Database::WriteSlot slot = db.FindForWrite(key);
+  KeyEntry* fresh;
+  if (len > kMaxInlineStringBytes) {
+    ByteBuffer* b = ByteBuffer::Resize(ByteBuffer::Create({}), len, /*greedy=*/false);
+    fill(b->data());
+    fresh =
+        KeyEntry::CreateWithObject(key, b, KeyEntry::kNoExpire, ValueType::kString, kStringHeap);
+  } else {
+    char bytes[kMaxInlineStringBytes];
+    fill(bytes);
+    fresh = KeyEntry::CreateInline(key, {bytes, len}, KeyEntry::kNoExpire, ValueType::kString,
+                                   kStringRaw);
+  }
+  KeyEntry* e = slot.entry() != nullptr ? db.Overwrite(slot, fresh) : db.Commit(slot, fresh);
+  db.Emit(KeyEvent::kSet, e->key());
+  return e;
+}
+
+OpResult<WritableBytes> StringForBitWrite(Database& db, std::string_view key, size_t min_len) {
+  Database::WriteSlot slot = db.FindForWrite(key);
+  if (OpStatus s = CheckString(slot); s != OpStatus::kOk) return s;
+  if (slot.entry() == nullptr) {
+    WriteWhole(db, slot, key, {}, KeyEntry::kNoExpire, /*built=*/false);
+    slot = db.FindForWrite(key);
+  }
+  const size_t old_len = StringBytes(*slot.entry()).size();
+  const size_t new_len = std::max(old_len, min_len);
+  // Greedy growth, as sdsgrowzero: bit by bit, a bitmap grows in amortised
+  // O(1). Even without growth the value becomes raw (dbUnshareStringValue).
+  char* bytes = ResizeInPlace(db, slot, new_len, /*greedy=*/new_len > old_len && old_len > 0);
+  if (new_len > old_len) std::memset(bytes + old_len, 0, new_len - old_len);
+  return WritableBytes{bytes, new_len};
+}
+
 OpResult<size_t> StringSetRange(Database& db, std::string_view key, uint64_t offset,
                                 std::string_view patch, uint64_t max_len) {
   Database::WriteSlot slot = db.FindForWrite(key);

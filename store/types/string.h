@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string_view>
 
 #include "store/database.h"
@@ -78,5 +79,22 @@ OpResult<size_t> StringAppend(Database& db, std::string_view key, std::string_vi
 // (and creates) nothing.
 OpResult<size_t> StringSetRange(Database& db, std::string_view key, uint64_t offset,
                                 std::string_view patch, uint64_t max_len);
+
+// Stores a raw string of `len` bytes at `key` that `fill(bytes)` writes in
+// place (BITOP's result: computed straight into its final buffer, no copy),
+// replacing any value and deadline. Emits "set"; returns the entry.
+KeyEntry* StringSetFilled(Database& db, std::string_view key, size_t len,
+                          const std::function<void(char*)>& fill);
+
+// The string at `key` made ready for writing bits in place (SETBIT,
+// BITFIELD; Redis's lookupStringForBitCommand): at least `min_len` bytes,
+// grown with zeros, created when missing, and raw from now on. Returns its
+// bytes (valid until the next write) and their count; kWrongType. The caller
+// writes, then emits its event.
+struct WritableBytes {
+  char* data;
+  size_t size;
+};
+OpResult<WritableBytes> StringForBitWrite(Database& db, std::string_view key, size_t min_len);
 
 }  // namespace respd::store

@@ -116,13 +116,12 @@ TEST_F(HashFamilyBig, UnlinkOfABigHashGoesToTheReclaimer) {
 }
 
 TEST_F(HashFamily, WatchIsBrokenByEveryHashWrite) {
-  for (const auto& write : std::vector<std::vector<std::string>>{
-           {"HSET", "w", "f", "2"},
-           {"HSETNX", "w", "g", "1"},
-           {"HDEL", "w", "f"},
-           {"HINCRBY", "w", "n", "1"},
-           {"HINCRBYFLOAT", "w", "n", "1.5"},
-           {"HMSET", "w", "f", "3"}}) {
+  for (const auto& write : std::vector<std::vector<std::string>>{{"HSET", "w", "f", "2"},
+                                                                 {"HSETNX", "w", "g", "1"},
+                                                                 {"HDEL", "w", "f"},
+                                                                 {"HINCRBY", "w", "n", "1"},
+                                                                 {"HINCRBYFLOAT", "w", "n", "1.5"},
+                                                                 {"HMSET", "w", "f", "3"}}) {
     Run({"HSET", "w", "f", "1"});  // Whatever the last write left.
     auto watcher = Client();
     EXPECT_EQ(watcher->Run({"WATCH", "w"}), Ok());

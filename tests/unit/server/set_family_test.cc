@@ -108,14 +108,14 @@ TEST_F(SetFamily, BigSetsMoveAndGoLazily) {
 }
 
 TEST_F(SetFamily, WatchIsBrokenByEverySetWrite) {
-  for (const auto& write : std::vector<std::vector<std::string>>{
-           {"SADD", "w", "2"},
-           {"SREM", "w", "1"},
-           {"SPOP", "w"},
-           {"SMOVE", "w", "other", "1"},
-           {"SINTERSTORE", "w", "w", "w"},
-           {"SUNIONSTORE", "w", "w"},
-           {"SDIFFSTORE", "w", "w", "nokey"}}) {
+  for (const auto& write :
+       std::vector<std::vector<std::string>>{{"SADD", "w", "2"},
+                                             {"SREM", "w", "1"},
+                                             {"SPOP", "w"},
+                                             {"SMOVE", "w", "other", "1"},
+                                             {"SINTERSTORE", "w", "w", "w"},
+                                             {"SUNIONSTORE", "w", "w"},
+                                             {"SDIFFSTORE", "w", "w", "nokey"}}) {
     Run({"DEL", "w"});
     Run({"SADD", "w", "1"});
     auto watcher = Client();

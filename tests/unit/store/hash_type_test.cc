@@ -3,8 +3,6 @@
 // listpack keeps insertion order, the conversion keeps every pair, a key
 // goes with its last field. Then the StringMap on its own, its SCAN
 // guarantee while it grows, and COPY / lazy free of a big hash.
-#include "store/types/hash.h"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -17,6 +15,7 @@
 #include "base/clock.h"
 #include "base/numbers.h"
 #include "store/keyspace.h"
+#include "store/types/hash.h"
 
 namespace respd::store {
 namespace {
@@ -163,8 +162,8 @@ TEST_F(HashTypeTest, ConvertsAtTheThresholdsAndNeverBack) {
 TEST_F(HashTypeTest, WrongTypeIsRefusedWithoutChange) {
   const std::string_view pair[] = {"f", "v"};
   ASSERT_TRUE(HashSet(db_, "h", pair, limits_).ok());
-  KeyEntry* fresh = KeyEntry::CreateInline("s", "x", KeyEntry::kNoExpire, ValueType::kString,
-                                           kStringWhole);
+  KeyEntry* fresh =
+      KeyEntry::CreateInline("s", "x", KeyEntry::kNoExpire, ValueType::kString, kStringWhole);
   auto slot = db_.FindForWrite("s");
   db_.Commit(slot, fresh);
   EXPECT_EQ(HashSet(db_, "s", pair, limits_).status(), OpStatus::kWrongType);
@@ -211,7 +210,8 @@ TEST(StringMap, ScanReturnsEveryPairPresentThroughoutWhileItGrows) {
   uint64_t cursor = 0;
   int added = 0;
   do {
-    cursor = map.Scan(cursor, [&seen](const StringMapEntry& p) { seen.insert(std::string(p.field())); });
+    cursor =
+        map.Scan(cursor, [&seen](const StringMapEntry& p) { seen.insert(std::string(p.field())); });
     // Grow the table under the scan (several resizes happen before it
     // ends), but less than it visits, or the scan would never end.
     if (added < 20000) {

@@ -39,8 +39,8 @@ TEST(Intset, UpgradesKeepOrderAtBothEnds) {
     is = intset::Add(is, v, &added);
     EXPECT_TRUE(added);
   }
-  EXPECT_EQ(Contents(is), (std::set<int64_t>{-(int64_t{1} << 40), -40000, -5, 0, 5, 40000,
-                                             int64_t{1} << 40}));
+  EXPECT_EQ(Contents(is),
+            (std::set<int64_t>{-(int64_t{1} << 40), -40000, -5, 0, 5, 40000, int64_t{1} << 40}));
   EXPECT_EQ(intset::Min(is), -(int64_t{1} << 40));
   EXPECT_EQ(intset::Max(is), int64_t{1} << 40);
   EXPECT_EQ(intset::Bytes(is), 8u + 7 * 8);

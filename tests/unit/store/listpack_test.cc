@@ -71,11 +71,32 @@ TEST(Listpack, EncodesAsRedis) {
 }
 
 TEST(Listpack, EveryIntegerWidthRoundTrips) {
-  const std::vector<std::string> values = {
-      "0",        "127",      "128",         "-1",          "-4096",      "4095",
-      "4096",     "-4097",    "32767",       "-32768",      "32768",      "8388607",
-      "-8388608", "8388608",  "2147483647",  "-2147483648", "2147483648", "9223372036854775807",
-      "-9223372036854775808", "9223372036854775808", "01", "+1", "-0", " 1", "1.5", ""};
+  const std::vector<std::string> values = {"0",
+                                           "127",
+                                           "128",
+                                           "-1",
+                                           "-4096",
+                                           "4095",
+                                           "4096",
+                                           "-4097",
+                                           "32767",
+                                           "-32768",
+                                           "32768",
+                                           "8388607",
+                                           "-8388608",
+                                           "8388608",
+                                           "2147483647",
+                                           "-2147483648",
+                                           "2147483648",
+                                           "9223372036854775807",
+                                           "-9223372036854775808",
+                                           "9223372036854775808",
+                                           "01",
+                                           "+1",
+                                           "-0",
+                                           " 1",
+                                           "1.5",
+                                           ""};
   uint8_t* l = FromList(values);
   EXPECT_EQ(Contents(l), values);
   EXPECT_EQ(ContentsBackwards(l), values);
@@ -151,7 +172,8 @@ TEST(Listpack, RandomEditsMatchTheModel) {
       std::vector<std::string> items;
       for (size_t i = 0, n = 1 + rng() % 3; i < n; ++i) items.push_back(random_element());
       std::vector<std::string_view> views(items.begin(), items.end());
-      const size_t at = index == model.size() ? lp::EndOffset(l) : lp::Seek(l, static_cast<int64_t>(index));
+      const size_t at =
+          index == model.size() ? lp::EndOffset(l) : lp::Seek(l, static_cast<int64_t>(index));
       l = lp::Insert(l, at, views);
       model.insert(model.begin() + static_cast<std::ptrdiff_t>(index), items.begin(), items.end());
     } else if (op < 8) {
@@ -163,8 +185,9 @@ TEST(Listpack, RandomEditsMatchTheModel) {
       const size_t index = rng() % model.size();
       const size_t count = 1 + rng() % 3;
       l = lp::Delete(l, lp::Seek(l, static_cast<int64_t>(index)), count);
-      model.erase(model.begin() + static_cast<std::ptrdiff_t>(index),
-                  model.begin() + static_cast<std::ptrdiff_t>(std::min(model.size(), index + count)));
+      model.erase(
+          model.begin() + static_cast<std::ptrdiff_t>(index),
+          model.begin() + static_cast<std::ptrdiff_t>(std::min(model.size(), index + count)));
     }
     ASSERT_EQ(lp::Length(l), model.size()) << "step " << step;
     if (step % 50 == 0 || model.size() < 10) {
