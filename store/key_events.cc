@@ -33,6 +33,7 @@ constexpr EventInfo kEvents[] = {
     {KeyEvent::kIncrByFloat, "incrbyfloat", '$'},
     {KeyEvent::kAppend, "append", '$'},
     {KeyEvent::kSetBit, "setbit", '$'},
+    {KeyEvent::kPfAdd, "pfadd", '$'},
     {KeyEvent::kLPush, "lpush", 'l'},
     {KeyEvent::kRPush, "rpush", 'l'},
     {KeyEvent::kLPop, "lpop", 'l'},
@@ -74,13 +75,14 @@ constexpr EventInfo kEvents[] = {
     {KeyEvent::kXGroupSetId, "xgroup-setid", 't'},
     {KeyEvent::kXClaim, "xclaim", 't'},
     {KeyEvent::kXAutoClaim, "xautoclaim", 't'},
+    {KeyEvent::kTouched, "", '\0'},
 };
 
 constexpr bool TableInEnumOrder() {
   for (size_t i = 0; i < std::size(kEvents); ++i) {
     if (static_cast<size_t>(kEvents[i].event) != i) return false;
   }
-  return std::size(kEvents) == static_cast<size_t>(KeyEvent::kXAutoClaim) + 1;
+  return std::size(kEvents) == static_cast<size_t>(KeyEvent::kTouched) + 1;
 }
 static_assert(TableInEnumOrder());
 

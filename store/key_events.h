@@ -47,6 +47,7 @@ enum class KeyEvent : uint8_t {
   kIncrByFloat,
   kAppend,
   kSetBit,
+  kPfAdd,
   // Lists ('l').
   kLPush,
   kRPush,
@@ -93,12 +94,16 @@ enum class KeyEvent : uint8_t {
   kXGroupSetId,
   kXClaim,
   kXAutoClaim,
+  // A change Redis signals to WATCH and client tracking but does not
+  // notify (signalModifiedKey alone: PFCOUNT refreshing the cardinality it
+  // caches in the value). No name, class '\0': keyspace notifications skip it.
+  kTouched,
 };
 
 // Redis's name for the event ("set", "rename_from", "xgroup-create", …).
 std::string_view KeyEventName(KeyEvent event);
 // Its notify-keyspace-events class letter: 'g', 'n', 'x', 'e', '$', 'l',
-// 's', 'h', 'z' or 't'.
+// 's', 'h', 'z' or 't' ('\0' for kTouched, which is never notified).
 char KeyEventClass(KeyEvent event);
 
 class KeyEventListener {

@@ -20,6 +20,8 @@ struct TypeLimits {
   int64_t list_compress_depth = 0;
   int64_t stream_node_max_bytes = 4096;
   int64_t stream_node_max_entries = 100;
+  // A sparse HyperLogLog (header included) becomes dense past this.
+  int64_t hll_sparse_max_bytes = 3000;
 };
 
 }  // namespace respd::store

@@ -16,6 +16,7 @@ std::span<const CommandSpec> StringCommands();
 std::span<const CommandSpec> HashCommands();
 std::span<const CommandSpec> SetCommands();
 std::span<const CommandSpec> BitmapCommands();
+std::span<const CommandSpec> HyperLogLogCommands();
 std::span<const CommandSpec> KeyspaceCommands();
 std::span<const CommandSpec> ConnectionCommands();
 std::span<const CommandSpec> ClientCommands();

@@ -292,27 +292,29 @@ bool ApplyImplemented(std::string_view name, const std::vector<std::string>& arg
 }
 
 // The types' encoding thresholds, typed for store::TypeLimits. Returns
-// whether `name` is one. (Whether it takes effect is ApplyImplemented's
-// business: not until the type that reads it exists.)
+// whether `name` is one that takes effect: a limit is recorded from the
+// start, but only effective once the type that reads it exists.
 bool ApplyTypeLimit(std::string_view name, const std::string& canonical, Config* c) {
   static constexpr struct {
     std::string_view name;
     int64_t store::TypeLimits::*field;
+    bool effective;
   } kLimits[] = {
-      {"hash-max-listpack-entries", &store::TypeLimits::hash_max_listpack_entries},
-      {"hash-max-listpack-value", &store::TypeLimits::hash_max_listpack_value},
-      {"set-max-intset-entries", &store::TypeLimits::set_max_intset_entries},
-      {"zset-max-listpack-entries", &store::TypeLimits::zset_max_listpack_entries},
-      {"zset-max-listpack-value", &store::TypeLimits::zset_max_listpack_value},
-      {"list-max-listpack-size", &store::TypeLimits::list_max_listpack_size},
-      {"list-compress-depth", &store::TypeLimits::list_compress_depth},
-      {"stream-node-max-bytes", &store::TypeLimits::stream_node_max_bytes},
-      {"stream-node-max-entries", &store::TypeLimits::stream_node_max_entries},
+      {"hash-max-listpack-entries", &store::TypeLimits::hash_max_listpack_entries, true},
+      {"hash-max-listpack-value", &store::TypeLimits::hash_max_listpack_value, true},
+      {"set-max-intset-entries", &store::TypeLimits::set_max_intset_entries, true},
+      {"zset-max-listpack-entries", &store::TypeLimits::zset_max_listpack_entries, false},
+      {"zset-max-listpack-value", &store::TypeLimits::zset_max_listpack_value, false},
+      {"list-max-listpack-size", &store::TypeLimits::list_max_listpack_size, false},
+      {"list-compress-depth", &store::TypeLimits::list_compress_depth, false},
+      {"stream-node-max-bytes", &store::TypeLimits::stream_node_max_bytes, false},
+      {"stream-node-max-entries", &store::TypeLimits::stream_node_max_entries, false},
+      {"hll-sparse-max-bytes", &store::TypeLimits::hll_sparse_max_bytes, true},
   };
   for (const auto& limit : kLimits) {
     if (limit.name != name) continue;
     c->type_limits.*limit.field = std::stoll(canonical);
-    return true;
+    return limit.effective;
   }
   return false;
 }
@@ -442,8 +444,8 @@ std::string ApplyDirective(const std::vector<std::string>& raw_args, Config* con
   if (!err.empty()) return err;
 
   config->values[name] = canonical;
-  ApplyTypeLimit(name, canonical, config);
-  if (!ApplyImplemented(name, args, canonical, config)) {
+  const bool limit_effective = ApplyTypeLimit(name, canonical, config);
+  if (!limit_effective && !ApplyImplemented(name, args, canonical, config)) {
     if (IsDefault(*spec, canonical)) {
       config->ineffective.erase(name);
     } else {

@@ -257,6 +257,18 @@ KeyEntry* StringSetFilled(Database& db, std::string_view key, size_t len,
   return e;
 }
 
+OpStatus StringRewrite(Database& db, std::string_view key, std::string_view bytes) {
+  Database::WriteSlot slot = db.FindForWrite(key);
+  if (OpStatus s = CheckString(slot); s != OpStatus::kOk) return s;
+  if (slot.entry() == nullptr) {
+    WriteWhole(db, slot, key, {}, KeyEntry::kNoExpire, /*built=*/false);
+    slot = db.FindForWrite(key);
+  }
+  char* out = ResizeInPlace(db, slot, bytes.size(), /*greedy=*/false);
+  if (!bytes.empty()) std::memcpy(out, bytes.data(), bytes.size());
+  return OpStatus::kOk;
+}
+
 OpResult<WritableBytes> StringForBitWrite(Database& db, std::string_view key, size_t min_len) {
   Database::WriteSlot slot = db.FindForWrite(key);
   if (OpStatus s = CheckString(slot); s != OpStatus::kOk) return s;

@@ -86,6 +86,12 @@ OpResult<size_t> StringSetRange(Database& db, std::string_view key, uint64_t off
 KeyEntry* StringSetFilled(Database& db, std::string_view key, size_t len,
                           const std::function<void(char*)>& fill);
 
+// Replaces the bytes of the string at `key` (created when missing) by
+// `bytes`, keeping its deadline; raw from now on. No event: the caller
+// emits its own (PFADD's "pfadd"). kWrongType. `bytes` must not point into
+// the value.
+OpStatus StringRewrite(Database& db, std::string_view key, std::string_view bytes);
+
 // The string at `key` made ready for writing bits in place (SETBIT,
 // BITFIELD; Redis's lookupStringForBitCommand): at least `min_len` bytes,
 // grown with zeros, created when missing, and raw from now on. Returns its
