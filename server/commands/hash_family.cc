@@ -31,20 +31,6 @@ constexpr std::string_view kErrHashNotFloat = "ERR hash value is not a float";
 constexpr std::string_view kErrNanOrInfinityArgument = "ERR value is NaN or Infinity";
 constexpr std::string_view kErrOutOfRange = "ERR value is out of range";
 
-// The hash at `key` for a read, or nullptr after replying: `missing` (a
-// reply for an absent key, written by the caller's lambda) or WRONGTYPE.
-template <typename OnMissing>
-KeyEntry* HashOrReply(CommandContext& ctx, std::string_view key, OnMissing&& missing) {
-  auto found = store::FindHash(ctx.db, key);
-  if (found) return *found;
-  if (found.status() == OpStatus::kKeyNotFound) {
-    missing();
-  } else {
-    ctx.Error(OpStatusError(found.status()));
-  }
-  return nullptr;
-}
-
 // HSET key field value [field value ...]  /  HMSET (replies OK)
 void HSetGeneric(CommandContext& ctx, bool reply_count) {
   if (ctx.argv.size() % 2 == 1) {
@@ -76,7 +62,7 @@ void HSetNxCommand(CommandContext& ctx) {
 
 // HGET key field
 void HGetCommand(CommandContext& ctx) {
-  KeyEntry* e = HashOrReply(ctx, ctx.argv[1], [&] { ctx.reply.Null(); });
+  KeyEntry* e = ctx.EntryOrReply(store::FindHash(ctx.db, ctx.argv[1]), [&] { ctx.reply.Null(); });
   if (e == nullptr) return;
   store::HashScratch scratch;
   if (auto value = store::HashGet(*e, ctx.argv[2], scratch)) {
@@ -109,25 +95,20 @@ void HMGetCommand(CommandContext& ctx) {
 
 // HDEL key field [field ...]
 void HDelCommand(CommandContext& ctx) {
-  auto deleted = store::HashDelete(ctx.db, ctx.argv[1], ctx.argv.subspan(2));
-  if (deleted) {
-    ctx.reply.Integer(static_cast<int64_t>(*deleted));
-  } else if (deleted.status() == OpStatus::kKeyNotFound) {
-    ctx.reply.Integer(0);
-  } else {
-    ctx.Error(OpStatusError(deleted.status()));
-  }
+  ctx.ReplyCount(store::HashDelete(ctx.db, ctx.argv[1], ctx.argv.subspan(2)));
 }
 
 // HLEN key
 void HLenCommand(CommandContext& ctx) {
-  KeyEntry* e = HashOrReply(ctx, ctx.argv[1], [&] { ctx.reply.Integer(0); });
+  KeyEntry* e =
+      ctx.EntryOrReply(store::FindHash(ctx.db, ctx.argv[1]), [&] { ctx.reply.Integer(0); });
   if (e != nullptr) ctx.reply.Integer(static_cast<int64_t>(store::HashLength(*e)));
 }
 
 // HSTRLEN key field
 void HStrLenCommand(CommandContext& ctx) {
-  KeyEntry* e = HashOrReply(ctx, ctx.argv[1], [&] { ctx.reply.Integer(0); });
+  KeyEntry* e =
+      ctx.EntryOrReply(store::FindHash(ctx.db, ctx.argv[1]), [&] { ctx.reply.Integer(0); });
   if (e == nullptr) return;
   store::HashScratch scratch;
   auto value = store::HashGet(*e, ctx.argv[2], scratch);
@@ -136,7 +117,8 @@ void HStrLenCommand(CommandContext& ctx) {
 
 // HEXISTS key field
 void HExistsCommand(CommandContext& ctx) {
-  KeyEntry* e = HashOrReply(ctx, ctx.argv[1], [&] { ctx.reply.Integer(0); });
+  KeyEntry* e =
+      ctx.EntryOrReply(store::FindHash(ctx.db, ctx.argv[1]), [&] { ctx.reply.Integer(0); });
   if (e == nullptr) return;
   store::HashScratch scratch;
   ctx.reply.Integer(store::HashGet(*e, ctx.argv[2], scratch) ? 1 : 0);
@@ -186,7 +168,7 @@ void HIncrByFloatCommand(CommandContext& ctx) {
 enum class PairParts : uint8_t { kFields, kValues, kBoth };
 
 void ReplyAllPairs(CommandContext& ctx, PairParts parts) {
-  KeyEntry* e = HashOrReply(ctx, ctx.argv[1], [&] {
+  KeyEntry* e = ctx.EntryOrReply(store::FindHash(ctx.db, ctx.argv[1]), [&] {
     if (parts == PairParts::kBoth) {
       ctx.reply.MapHeader(0);
     } else {
@@ -213,7 +195,7 @@ void HGetAllCommand(CommandContext& ctx) { ReplyAllPairs(ctx, PairParts::kBoth);
 void HRandFieldCommand(CommandContext& ctx) {
   const auto& argv = ctx.argv;
   if (argv.size() == 2) {
-    KeyEntry* e = HashOrReply(ctx, argv[1], [&] { ctx.reply.Null(); });
+    KeyEntry* e = ctx.EntryOrReply(store::FindHash(ctx.db, argv[1]), [&] { ctx.reply.Null(); });
     if (e == nullptr) return;
     store::HashRandomPair(*e,
                           [&](std::string_view field, std::string_view) { ctx.reply.Bulk(field); });
@@ -226,9 +208,7 @@ void HRandFieldCommand(CommandContext& ctx) {
     return;
   }
   if (count == std::numeric_limits<int64_t>::min()) {
-    ctx.Error(
-        "ERR value is out of range, value must between -9223372036854775807 and "
-        "9223372036854775807");
+    ctx.Error(kErrRandomCountRange);
     return;
   }
   const bool with_values = argv.size() == 4;
@@ -242,7 +222,8 @@ void HRandFieldCommand(CommandContext& ctx) {
     ctx.Error(kErrOutOfRange);
     return;
   }
-  KeyEntry* e = HashOrReply(ctx, argv[1], [&] { ctx.reply.ArrayHeader(0); });
+  KeyEntry* e =
+      ctx.EntryOrReply(store::FindHash(ctx.db, argv[1]), [&] { ctx.reply.ArrayHeader(0); });
   if (e == nullptr) return;
   if (count == 0) {
     ctx.reply.ArrayHeader(0);
@@ -272,37 +253,22 @@ void HScanCommand(CommandContext& ctx) {
     ctx.Error(kErrInvalidCursor);
     return;
   }
-  KeyEntry* e = HashOrReply(ctx, ctx.argv[1], [&] {
-    ctx.reply.ArrayHeader(2);
-    ctx.reply.Bulk("0");
-    ctx.reply.ArrayHeader(0);
-  });
+  KeyEntry* e =
+      ctx.EntryOrReply(store::FindHash(ctx.db, ctx.argv[1]), [&] { ReplyEmptyScan(ctx); });
   if (e == nullptr) return;
   ScanOptions options;
   if (!ParseScanOptions(ctx, ctx.argv.subspan(3), /*allow_type=*/false, &options)) return;
-
-  // As Redis: steps until COUNT items (a field and its value are two) are
-  // collected, the scan ends, or ten times COUNT steps pass.
+  // As Redis, a field and its value count as two items toward COUNT.
   std::vector<std::string> items;
-  const auto collect = [&](std::string_view field, std::string_view value) {
-    if (options.use_pattern && !base::GlobMatch(options.pattern, field)) return;
-    items.emplace_back(field);
-    items.emplace_back(value);
-  };
-  int64_t steps =
-      options.count > std::numeric_limits<int64_t>::max() / 10 ? options.count : options.count * 10;
-  size_t collected = 0;  // Before MATCH: Redis filters after the steps.
-  do {
-    cursor = store::HashScan(*e, cursor, [&](std::string_view field, std::string_view value) {
-      collected += 2;
-      collect(field, value);
+  cursor = RunScanSteps(cursor, options.count, [&](uint64_t at, size_t* collected) {
+    return store::HashScan(*e, at, [&](std::string_view field, std::string_view value) {
+      *collected += 2;
+      if (options.use_pattern && !base::GlobMatch(options.pattern, field)) return;
+      items.emplace_back(field);
+      items.emplace_back(value);
     });
-  } while (cursor != 0 && steps-- > 0 && collected < static_cast<uint64_t>(options.count));
-
-  ctx.reply.ArrayHeader(2);
-  ReplyScanCursor(ctx, cursor);
-  ctx.reply.ArrayHeader(items.size());
-  for (const std::string& item : items) ctx.reply.Bulk(item);
+  });
+  ReplyScan(ctx, cursor, items);
 }
 
 constexpr CommandSpec kHashCommands[] = {

@@ -124,13 +124,13 @@ void ScanCommand(CommandContext& ctx) {
   const std::string_view pattern = options.pattern, type = options.type;
   const bool use_pattern = options.use_pattern, use_type = options.use_type;
 
-  // Visit buckets until `count` keys are collected, the scan ends, or ten
-  // times `count` steps pass (a sparse table must not stall the loop).
   std::vector<std::string> keys;
-  int64_t max_iterations = count > std::numeric_limits<int64_t>::max() / 10 ? count : count * 10;
-  do {
-    cursor = ctx.db.Scan(cursor, [&keys](const KeyEntry* e) { keys.emplace_back(e->key()); });
-  } while (cursor != 0 && max_iterations-- > 0 && keys.size() < static_cast<uint64_t>(count));
+  cursor = RunScanSteps(cursor, count, [&](uint64_t at, size_t* collected) {
+    return ctx.db.Scan(at, [&](const KeyEntry* e) {
+      keys.emplace_back(e->key());
+      ++*collected;
+    });
+  });
 
   // Filter as Redis does, in its order: pattern, then type (a lookup, which
   // reclaims an expired key and then sees "none"), then expiry (reclaiming).
@@ -147,10 +147,7 @@ void ScanCommand(CommandContext& ctx) {
   };
   std::erase_if(keys, [&](const std::string& key) { return !keep(key); });
 
-  ctx.reply.ArrayHeader(2);
-  ReplyScanCursor(ctx, cursor);
-  ctx.reply.ArrayHeader(keys.size());
-  for (const std::string& key : keys) ctx.reply.Bulk(key);
+  ReplyScan(ctx, cursor, keys);
 }
 
 // RANDOMKEY

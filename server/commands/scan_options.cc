@@ -63,4 +63,13 @@ void ReplyScanCursor(CommandContext& ctx, uint64_t cursor) {
   ctx.reply.Bulk({digits, base::FormatUint64(cursor, digits)});
 }
 
+void ReplyScan(CommandContext& ctx, uint64_t cursor, const std::vector<std::string>& items) {
+  ctx.reply.ArrayHeader(2);
+  ReplyScanCursor(ctx, cursor);
+  ctx.reply.ArrayHeader(items.size());
+  for (const std::string& item : items) ctx.reply.Bulk(item);
+}
+
+void ReplyEmptyScan(CommandContext& ctx) { ReplyScan(ctx, 0, {}); }
+
 }  // namespace respd::server

@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "server/dispatch/command_context.h"
 
@@ -31,5 +33,24 @@ bool ParseScanOptions(CommandContext& ctx, std::span<const std::string_view> arg
 
 // The cursor as SCAN replies it: a bulk string of its decimal digits.
 void ReplyScanCursor(CommandContext& ctx, uint64_t cursor);
+// The whole reply: [cursor, [items...]].
+void ReplyScan(CommandContext& ctx, uint64_t cursor, const std::vector<std::string>& items);
+// The reply for a missing key: cursor 0 and nothing.
+void ReplyEmptyScan(CommandContext& ctx);
+
+// scanGenericCommand's loop: calls step(cursor, &collected) — one scan step
+// that adds how many items it produced (before any MATCH filter) and
+// returns the next cursor — until COUNT items are collected, the scan ends,
+// or ten times COUNT steps pass (a sparse table must not stall the loop).
+// Returns the cursor to reply.
+template <typename Step>
+uint64_t RunScanSteps(uint64_t cursor, int64_t count, Step&& step) {
+  size_t collected = 0;
+  int64_t steps = count > INT64_MAX / 10 ? count : count * 10;
+  do {
+    cursor = step(cursor, &collected);
+  } while (cursor != 0 && steps-- > 0 && collected < static_cast<uint64_t>(count));
+  return cursor;
+}
 
 }  // namespace respd::server

@@ -33,22 +33,6 @@ constexpr std::string_view kErrNumkeys = "ERR numkeys should be greater than 0";
 constexpr std::string_view kErrTooManyKeys =
     "ERR Number of keys can't be greater than number of args";
 constexpr std::string_view kErrLimitNegative = "ERR LIMIT can't be negative";
-constexpr std::string_view kErrLongRange =
-    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
-
-// The set at `key` for a read, or nullptr after replying: `missing()` for
-// an absent key, WRONGTYPE for another type.
-template <typename OnMissing>
-KeyEntry* SetOrReply(CommandContext& ctx, std::string_view key, OnMissing&& missing) {
-  auto found = store::FindSet(ctx.db, key);
-  if (found) return *found;
-  if (found.status() == OpStatus::kKeyNotFound) {
-    missing();
-  } else {
-    ctx.Error(OpStatusError(found.status()));
-  }
-  return nullptr;
-}
 
 void ReplyMembers(CommandContext& ctx, const store::SetValue& set) {
   ctx.reply.SetHeader(set.size());
@@ -57,35 +41,25 @@ void ReplyMembers(CommandContext& ctx, const store::SetValue& set) {
 
 // SADD key member [member ...]
 void SAddCommand(CommandContext& ctx) {
-  auto added = store::SetAdd(ctx.db, ctx.argv[1], ctx.argv.subspan(2), ctx.server.type_limits());
-  if (added) {
-    ctx.reply.Integer(static_cast<int64_t>(*added));
-  } else {
-    ctx.Error(OpStatusError(added.status()));
-  }
+  ctx.ReplyCount(store::SetAdd(ctx.db, ctx.argv[1], ctx.argv.subspan(2), ctx.server.type_limits()));
 }
 
 // SREM key member [member ...]
 void SRemCommand(CommandContext& ctx) {
-  auto removed = store::SetRemove(ctx.db, ctx.argv[1], ctx.argv.subspan(2));
-  if (removed) {
-    ctx.reply.Integer(static_cast<int64_t>(*removed));
-  } else if (removed.status() == OpStatus::kKeyNotFound) {
-    ctx.reply.Integer(0);
-  } else {
-    ctx.Error(OpStatusError(removed.status()));
-  }
+  ctx.ReplyCount(store::SetRemove(ctx.db, ctx.argv[1], ctx.argv.subspan(2)));
 }
 
 // SCARD key
 void SCardCommand(CommandContext& ctx) {
-  KeyEntry* e = SetOrReply(ctx, ctx.argv[1], [&] { ctx.reply.Integer(0); });
+  KeyEntry* e =
+      ctx.EntryOrReply(store::FindSet(ctx.db, ctx.argv[1]), [&] { ctx.reply.Integer(0); });
   if (e != nullptr) ctx.reply.Integer(static_cast<int64_t>(store::SetLength(*e)));
 }
 
 // SISMEMBER key member
 void SIsMemberCommand(CommandContext& ctx) {
-  KeyEntry* e = SetOrReply(ctx, ctx.argv[1], [&] { ctx.reply.Integer(0); });
+  KeyEntry* e =
+      ctx.EntryOrReply(store::FindSet(ctx.db, ctx.argv[1]), [&] { ctx.reply.Integer(0); });
   if (e != nullptr) ctx.reply.Integer(store::SetContains(*e, ctx.argv[2]) ? 1 : 0);
 }
 
@@ -105,7 +79,8 @@ void SMIsMemberCommand(CommandContext& ctx) {
 
 // SMEMBERS key
 void SMembersCommand(CommandContext& ctx) {
-  KeyEntry* e = SetOrReply(ctx, ctx.argv[1], [&] { ctx.reply.SetHeader(0); });
+  KeyEntry* e =
+      ctx.EntryOrReply(store::FindSet(ctx.db, ctx.argv[1]), [&] { ctx.reply.SetHeader(0); });
   if (e == nullptr) return;
   ctx.reply.SetHeader(store::SetLength(*e));
   store::SetForEach(*e, [&ctx](std::string_view m) { ctx.reply.Bulk(m); });
@@ -168,7 +143,7 @@ void SRandMemberCommand(CommandContext& ctx) {
     return;
   }
   if (argv.size() == 2) {
-    KeyEntry* e = SetOrReply(ctx, argv[1], [&] { ctx.reply.Null(); });
+    KeyEntry* e = ctx.EntryOrReply(store::FindSet(ctx.db, argv[1]), [&] { ctx.reply.Null(); });
     if (e != nullptr) store::SetRandomMember(*e, [&ctx](std::string_view m) { ctx.reply.Bulk(m); });
     return;
   }
@@ -178,10 +153,11 @@ void SRandMemberCommand(CommandContext& ctx) {
     return;
   }
   if (count == std::numeric_limits<int64_t>::min()) {
-    ctx.Error(kErrLongRange);
+    ctx.Error(kErrRandomCountRange);
     return;
   }
-  KeyEntry* e = SetOrReply(ctx, argv[1], [&] { ctx.reply.ArrayHeader(0); });
+  KeyEntry* e =
+      ctx.EntryOrReply(store::FindSet(ctx.db, argv[1]), [&] { ctx.reply.ArrayHeader(0); });
   if (e == nullptr) return;
   if (count == 0) {
     ctx.reply.ArrayHeader(0);
@@ -205,28 +181,18 @@ void SScanCommand(CommandContext& ctx) {
     ctx.Error(kErrInvalidCursor);
     return;
   }
-  KeyEntry* e = SetOrReply(ctx, ctx.argv[1], [&] {
-    ctx.reply.ArrayHeader(2);
-    ctx.reply.Bulk("0");
-    ctx.reply.ArrayHeader(0);
-  });
+  KeyEntry* e = ctx.EntryOrReply(store::FindSet(ctx.db, ctx.argv[1]), [&] { ReplyEmptyScan(ctx); });
   if (e == nullptr) return;
   ScanOptions options;
   if (!ParseScanOptions(ctx, ctx.argv.subspan(3), /*allow_type=*/false, &options)) return;
   std::vector<std::string> members;
-  size_t collected = 0;  // Before MATCH: Redis filters after the steps.
-  int64_t steps =
-      options.count > std::numeric_limits<int64_t>::max() / 10 ? options.count : options.count * 10;
-  do {
-    cursor = store::SetScan(*e, cursor, [&](std::string_view m) {
-      ++collected;
+  cursor = RunScanSteps(cursor, options.count, [&](uint64_t at, size_t* collected) {
+    return store::SetScan(*e, at, [&](std::string_view m) {
+      ++*collected;
       if (!options.use_pattern || base::GlobMatch(options.pattern, m)) members.emplace_back(m);
     });
-  } while (cursor != 0 && steps-- > 0 && collected < static_cast<uint64_t>(options.count));
-  ctx.reply.ArrayHeader(2);
-  ReplyScanCursor(ctx, cursor);
-  ctx.reply.ArrayHeader(members.size());
-  for (const std::string& m : members) ctx.reply.Bulk(m);
+  });
+  ReplyScan(ctx, cursor, members);
 }
 
 // Looks up every key of a set-algebra command: nullptr for a missing key;

@@ -37,6 +37,16 @@ void CommandContext::ReplyNilOrError(store::OpStatus status) {
   }
 }
 
+void CommandContext::ReplyCount(const store::OpResult<size_t>& count) {
+  if (count) {
+    reply.Integer(static_cast<int64_t>(*count));
+  } else if (count.status() == store::OpStatus::kKeyNotFound) {
+    reply.Integer(0);
+  } else {
+    Error(OpStatusError(count.status()));
+  }
+}
+
 bool CommandContext::OutputLimitReached() {
   server.connections().CloseIfOutputLimitReached(client);
   return client.close_asap;

@@ -43,6 +43,23 @@ struct CommandContext {
   // The reply of a read that found nothing or failed: nil for a missing key,
   // else the status's error (WRONGTYPE, ...).
   void ReplyNilOrError(store::OpStatus status);
+  // The entry a type API lookup found (FindHash, FindSet, …), or nullptr
+  // after replying: missing() for an absent key, the status's error
+  // (WRONGTYPE) otherwise.
+  template <typename OnMissing>
+  store::KeyEntry* EntryOrReply(const store::OpResult<store::KeyEntry*>& found,
+                                OnMissing&& missing) {
+    if (found) return *found;
+    if (found.status() == store::OpStatus::kKeyNotFound) {
+      missing();
+    } else {
+      Error(OpStatusError(found.status()));
+    }
+    return nullptr;
+  }
+  // A count a write returned (HDEL, SREM): the integer, 0 for a missing
+  // key, the status's error otherwise.
+  void ReplyCount(const store::OpResult<size_t>& count);
   // Whether the reply so far took the client past its output buffer limit
   // (the client is then closed after the command, as Redis closes it). For
   // replies whose size the client chooses (HRANDFIELD h -1000000000): they

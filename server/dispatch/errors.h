@@ -28,6 +28,11 @@ inline constexpr std::string_view kErrNanOrInfinity = "ERR increment would produ
 inline constexpr std::string_view kErrStringTooLong =
     "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
 
+// getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX)'s range error: the
+// count of HRANDFIELD, SRANDMEMBER (and ZRANDMEMBER) when it is LONG_MIN.
+inline constexpr std::string_view kErrRandomCountRange =
+    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+
 // Keyspace commands (src/db.c, src/expire.c, src/object.c).
 inline constexpr std::string_view kErrSameObject =
     "ERR source and destination objects are the same";

@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <unordered_set>
+#include <vector>
+
+#include "base/random.h"
 
 namespace respd::store {
 
@@ -91,6 +95,25 @@ bool StringMap::Delete(std::string_view field) {
   entry_bytes_ -= e->RequestedBytes();
   StringMapEntry::Destroy(e);
   return true;
+}
+
+void StringMap::RandomDistinct(size_t count, const std::function<void(const StringMapEntry&)>& fn) {
+  const size_t n = size();
+  if (count * 3 > n) {
+    std::vector<const StringMapEntry*> all;
+    all.reserve(n);
+    ForEach([&all](const StringMapEntry& p) { all.push_back(&p); });
+    for (size_t i = 0; i < count; ++i) {
+      std::swap(all[i], all[i + base::RandomBelow(n - i)]);
+      fn(*all[i]);
+    }
+    return;
+  }
+  std::unordered_set<const StringMapEntry*> seen;
+  while (seen.size() < count) {
+    const StringMapEntry* p = Random();
+    if (seen.insert(p).second) fn(*p);
+  }
 }
 
 bool StringMap::FreeSome(size_t* budget) {

@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <string_view>
 
 #include "base/siphash.h"
@@ -111,6 +112,10 @@ class StringMap {
   }
   // A random pair (nullptr when empty), close to uniform.
   const StringMapEntry* Random() { return dict_.RandomEntry(); }
+  // fn for `count` distinct random pairs (count < size()), as Redis picks
+  // them: for most of the map a partial shuffle of all of it, for a few
+  // random draws until that many are distinct.
+  void RandomDistinct(size_t count, const std::function<void(const StringMapEntry&)>& fn);
 
   // Bytes held: the table and every pair's allocation as requested (kept
   // as a running sum, so MEMORY USAGE of a 10M-field hash is O(1)).

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
-#include <unordered_set>
 #include <vector>
 
 #include "base/numbers.h"
@@ -124,12 +123,6 @@ OpResult<KeyEntry*> HashForWrite(Database::WriteSlot& slot, std::string_view key
   return e;
 }
 
-// Reads a field's value for an increment: nullopt when absent.
-std::optional<std::string_view> CurrentValue(const KeyEntry& e, std::string_view field,
-                                             HashScratch& scratch) {
-  return HashGet(e, field, scratch);
-}
-
 // Writes one computed value (HINCRBY*): hashTypeSet converts when the field
 // or the value is too long, then by length.
 void SetComputed(Database& db, KeyEntry* e, std::string_view field, std::string_view value,
@@ -225,25 +218,7 @@ void HashRandomDistinct(KeyEntry& e, size_t count, const PairFn& fn) {
     }
     return;
   }
-  StringMap* map = MapOf(e);
-  if (count * 3 > size) {
-    // Redis's case 3: most of the hash; take all and drop random ones
-    // (a partial shuffle does that without a second table).
-    std::vector<const StringMapEntry*> all;
-    all.reserve(size);
-    map->ForEach([&all](const StringMapEntry& p) { all.push_back(&p); });
-    for (size_t i = 0; i < count; ++i) {
-      std::swap(all[i], all[i + base::RandomBelow(size - i)]);
-      fn(all[i]->field(), all[i]->value());
-    }
-    return;
-  }
-  // Case 4: few of many; random picks until `count` distinct ones.
-  std::unordered_set<const StringMapEntry*> seen;
-  while (seen.size() < count) {
-    const StringMapEntry* p = map->Random();
-    if (seen.insert(p).second) fn(p->field(), p->value());
-  }
+  MapOf(e)->RandomDistinct(count, [&fn](const StringMapEntry& p) { fn(p.field(), p.value()); });
 }
 
 OpResult<size_t> HashSet(Database& db, std::string_view key,
@@ -315,7 +290,7 @@ OpResult<int64_t> HashIncrBy(Database& db, std::string_view key, std::string_vie
   int64_t value = 0;
   HashScratch scratch;
   if (slot.entry() != nullptr) {
-    if (auto current = CurrentValue(*e, field, scratch)) {
+    if (auto current = HashGet(*e, field, scratch)) {
       if (!base::ParseInt64(*current, &value)) return OpStatus::kNotAnInteger;
     }
   }
@@ -342,7 +317,7 @@ OpResult<std::string_view> HashIncrByFloat(Database& db, std::string_view key,
   long double value = 0;
   HashScratch scratch;
   if (slot.entry() != nullptr) {
-    if (auto current = CurrentValue(*e, field, scratch)) {
+    if (auto current = HashGet(*e, field, scratch)) {
       if (!base::ParseLongDouble(*current, &value)) return OpStatus::kNotAFloat;
     }
   }

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <unordered_set>
 
 #include "base/numbers.h"
 #include "base/random.h"
@@ -255,22 +254,7 @@ void SetRandomDistinct(const KeyEntry& e, size_t count, const MemberFn& fn) {
     }
     return;
   }
-  StringMap* map = MapOf(s);
-  if (count * 3 > size) {
-    std::vector<const StringMapEntry*> all;
-    all.reserve(size);
-    map->ForEach([&all](const StringMapEntry& p) { all.push_back(&p); });
-    for (size_t i = 0; i < count; ++i) {
-      std::swap(all[i], all[i + base::RandomBelow(size - i)]);
-      fn(all[i]->field());
-    }
-    return;
-  }
-  std::unordered_set<const StringMapEntry*> seen;
-  while (seen.size() < count) {
-    const StringMapEntry* p = map->Random();
-    if (seen.insert(p).second) fn(p->field());
-  }
+  MapOf(s)->RandomDistinct(count, [&fn](const StringMapEntry& p) { fn(p.field()); });
 }
 
 // ---------------------------------------------------------------------------
