@@ -31,10 +31,21 @@ size_t SparseMaxBytes(CommandContext& ctx) {
   return static_cast<size_t>(ctx.server.type_limits().hll_sparse_max_bytes);
 }
 
+// The string at `key` for a write (Redis's lookupKeyWrite: no keyspace
+// hit or miss is counted): kKeyNotFound, kWrongType or its bytes.
+store::OpResult<std::string_view> StringForWrite(CommandContext& ctx, std::string_view key) {
+  const store::KeyEntry* e = ctx.db.Find(key);
+  if (e == nullptr) return OpStatus::kKeyNotFound;
+  if (e->type() != store::ValueType::kString) return OpStatus::kWrongType;
+  return store::StringBytes(*e);
+}
+
 // The HLL at `key`: a copy of its bytes (nullopt when missing), or false
 // after replying WRONGTYPE (another type, or a string that is no HLL).
-bool ReadHll(CommandContext& ctx, std::string_view key, std::optional<std::string>* out) {
-  auto value = store::StringGet(ctx.db, key);
+// `for_write` looks it up as a write does (no hit/miss counted).
+bool ReadHll(CommandContext& ctx, std::string_view key, std::optional<std::string>* out,
+             bool for_write = false) {
+  auto value = for_write ? StringForWrite(ctx, key) : store::StringGet(ctx.db, key);
   if (!value) {
     if (value.status() == OpStatus::kKeyNotFound) {
       out->reset();
@@ -53,8 +64,21 @@ bool ReadHll(CommandContext& ctx, std::string_view key, std::optional<std::strin
 
 // PFADD key [element ...]
 void PfAddCommand(CommandContext& ctx) {
+  // A dense HLL is updated where it lies (it never changes size); Redis
+  // unshares the value (raw) whether or not a register changes.
+  auto value = StringForWrite(ctx, ctx.argv[1]);
+  if (value && hll::LooksValid(*value) && hll::EncodingOf(*value) == hll::kDense) {
+    auto bytes = store::StringForBitWrite(ctx.db, ctx.argv[1], 0);
+    bool updated = false;
+    for (std::string_view element : ctx.argv.subspan(2)) {
+      updated |= hll::AddToDense(bytes->data, element) == 1;
+    }
+    if (updated) ctx.db.Emit(store::KeyEvent::kPfAdd, ctx.argv[1]);
+    ctx.reply.Integer(updated ? 1 : 0);
+    return;
+  }
   std::optional<std::string> current;
-  if (!ReadHll(ctx, ctx.argv[1], &current)) return;
+  if (!ReadHll(ctx, ctx.argv[1], &current, /*for_write=*/true)) return;
   bool updated = !current.has_value();  // Creating the key is a change.
   std::string h = current ? std::move(*current) : hll::New();
   for (std::string_view element : ctx.argv.subspan(2)) {

@@ -349,6 +349,16 @@ int Add(std::string& hll, std::string_view element, size_t sparse_max_bytes) {
   return SetRegister(hll, index, static_cast<uint8_t>(count), sparse_max_bytes);
 }
 
+int AddToDense(char* hll, std::string_view element) {
+  int index;
+  const auto count = static_cast<unsigned>(PatternLength(element, &index));
+  auto* regs = reinterpret_cast<uint8_t*>(hll) + kHeaderSize;
+  if (count <= static_cast<unsigned>(GetDense(regs, kDenseRegisterBytes, index))) return 0;
+  SetDense(regs, kDenseRegisterBytes, index, count);
+  hll[15] = static_cast<char>(hll[15] | 0x80);
+  return 1;
+}
+
 bool CachedCount(std::string_view hll, uint64_t* card) {
   const uint8_t* c = Bytes(hll) + 8;
   if (c[7] & 0x80) return false;
