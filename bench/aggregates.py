@@ -145,6 +145,21 @@ def run_memory(server, path, count, elements):
         server.stop()
 
 
+def time_commands(server, commands, calls):
+    """name -> p50/p99 round trip in us of each (name, argv) in `commands`,
+    `calls` times on one connection. redis-benchmark is the client (-c 1): a
+    Python parser would spend far longer on 20,000 bulk strings than either
+    server does."""
+    out = {}
+    for name, cmd in commands:
+        bench = run.pinned([run.REDIS_BENCHMARK, "-h", "127.0.0.1", "-p", str(server.port),
+                            "-c", "1", "-n", str(calls), "--csv", *cmd], 1)
+        p = subprocess.run(bench, capture_output=True, text=True, timeout=600, check=True)
+        row = run.parse_csv(p.stdout)[0]
+        out[name] = {"p50_us": 1000 * row["p50_ms"], "p99_us": 1000 * row["p99_ms"]}
+    return out
+
+
 def run_latency(server, calls):
     server.start()
     try:
@@ -155,17 +170,9 @@ def run_latency(server, calls):
                 args += ["field:%06d" % i, "value:%08d" % i]
             c.call(*args)
             c.call("SADD", "s", *["member:%06d" % i for i in range(lo, lo + 1000)])
-        out = {}
-        # redis-benchmark as the client (-c 1): a Python parser would spend
-        # far longer on 20,000 bulk strings than either server does.
-        for name, cmd in (("HGETALL 10k", ("HGETALL", "h")), ("SMEMBERS 10k", ("SMEMBERS", "s"))):
-            bench = run.pinned([run.REDIS_BENCHMARK, "-h", "127.0.0.1", "-p", str(server.port),
-                                "-c", "1", "-n", str(calls), "--csv", *cmd], 1)
-            p = subprocess.run(bench, capture_output=True, text=True, timeout=600, check=True)
-            row = run.parse_csv(p.stdout)[0]
-            out[name] = {"p50_us": 1000 * row["p50_ms"], "p99_us": 1000 * row["p99_ms"]}
         c.close()
-        return out
+        return time_commands(server, (("HGETALL 10k", ("HGETALL", "h")),
+                                      ("SMEMBERS 10k", ("SMEMBERS", "s"))), calls)
     finally:
         server.stop()
 
@@ -177,16 +184,10 @@ def run_bitmaps(server, calls):
         chunk = bytes(range(256)) * 4096  # 1 MiB of every byte value
         for i in range(64):
             c.call("SETRANGE", "big", str(i * len(chunk)), chunk)
-        out = {}
-        for name, cmd in (("BITCOUNT 64MiB", ("BITCOUNT", "big")),
-                          ("BITOP AND 64MiB", ("BITOP", "AND", "dest", "big", "big"))):
-            bench = run.pinned([run.REDIS_BENCHMARK, "-h", "127.0.0.1", "-p", str(server.port),
-                                "-c", "1", "-n", str(calls), "--csv", *cmd], 1)
-            p = subprocess.run(bench, capture_output=True, text=True, timeout=600, check=True)
-            row = run.parse_csv(p.stdout)[0]
-            out[name] = {"p50_us": 1000 * row["p50_ms"], "p99_us": 1000 * row["p99_ms"]}
         c.close()
-        return out
+        return time_commands(server, (("BITCOUNT 64MiB", ("BITCOUNT", "big")),
+                                      ("BITOP AND 64MiB", ("BITOP", "AND", "dest", "big", "big"))),
+                             calls)
     finally:
         server.stop()
 

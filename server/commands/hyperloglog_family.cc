@@ -40,10 +40,10 @@ store::OpResult<std::string_view> StringForWrite(CommandContext& ctx, std::strin
   return store::StringBytes(*e);
 }
 
-// The HLL at `key`: a copy of its bytes (nullopt when missing), or false
-// after replying WRONGTYPE (another type, or a string that is no HLL).
-// `for_write` looks it up as a write does (no hit/miss counted).
-bool ReadHll(CommandContext& ctx, std::string_view key, std::optional<std::string>* out,
+// The HLL at `key`: its bytes (nullopt when missing; valid until the next
+// write), or false after replying WRONGTYPE (another type, or a string that
+// is no HLL). `for_write` looks it up as a write does (no hit/miss counted).
+bool ReadHll(CommandContext& ctx, std::string_view key, std::optional<std::string_view>* out,
              bool for_write = false) {
   auto value = for_write ? StringForWrite(ctx, key) : store::StringGet(ctx.db, key);
   if (!value) {
@@ -64,10 +64,11 @@ bool ReadHll(CommandContext& ctx, std::string_view key, std::optional<std::strin
 
 // PFADD key [element ...]
 void PfAddCommand(CommandContext& ctx) {
+  std::optional<std::string_view> current;
+  if (!ReadHll(ctx, ctx.argv[1], &current, /*for_write=*/true)) return;
   // A dense HLL is updated where it lies (it never changes size); Redis
   // unshares the value (raw) whether or not a register changes.
-  auto value = StringForWrite(ctx, ctx.argv[1]);
-  if (value && hll::LooksValid(*value) && hll::EncodingOf(*value) == hll::kDense) {
+  if (current && hll::EncodingOf(*current) == hll::kDense) {
     auto bytes = store::StringForBitWrite(ctx.db, ctx.argv[1], 0);
     bool updated = false;
     for (std::string_view element : ctx.argv.subspan(2)) {
@@ -77,10 +78,10 @@ void PfAddCommand(CommandContext& ctx) {
     ctx.reply.Integer(updated ? 1 : 0);
     return;
   }
-  std::optional<std::string> current;
-  if (!ReadHll(ctx, ctx.argv[1], &current, /*for_write=*/true)) return;
+  // A sparse one (at most hll-sparse-max-bytes) is edited in a copy: it
+  // changes size, and may turn dense.
   bool updated = !current.has_value();  // Creating the key is a change.
-  std::string h = current ? std::move(*current) : hll::New();
+  std::string h = current ? std::string(*current) : hll::New();
   for (std::string_view element : ctx.argv.subspan(2)) {
     const int r = hll::Add(h, element, SparseMaxBytes(ctx));
     if (r < 0) {
@@ -103,7 +104,7 @@ void PfCountCommand(CommandContext& ctx) {
     // The union's cardinality, from the registers' maxima.
     std::vector<uint8_t> max(hll::kRegisters, 0);
     for (std::string_view key : ctx.argv.subspan(1)) {
-      std::optional<std::string> h;
+      std::optional<std::string_view> h;
       if (!ReadHll(ctx, key, &h)) return;
       if (h && !hll::MergeInto(*h, max.data())) {
         ctx.Error(kErrCorrupt);
@@ -113,7 +114,7 @@ void PfCountCommand(CommandContext& ctx) {
     ctx.reply.Integer(static_cast<int64_t>(hll::CountRaw(max.data())));
     return;
   }
-  std::optional<std::string> h;
+  std::optional<std::string_view> h;
   if (!ReadHll(ctx, ctx.argv[1], &h)) return;
   if (!h) {
     ctx.reply.Integer(0);
@@ -126,8 +127,9 @@ void PfCountCommand(CommandContext& ctx) {
       return;
     }
     // The cache lives in the value: refreshing it is a (silent) write.
-    hll::SetCachedCount(*h, card);
-    store::StringRewrite(ctx.db, ctx.argv[1], *h);
+    std::string refreshed(*h);
+    hll::SetCachedCount(refreshed, card);
+    store::StringRewrite(ctx.db, ctx.argv[1], refreshed);
     ctx.db.Emit(store::KeyEvent::kTouched, ctx.argv[1]);
   }
   ctx.reply.Integer(static_cast<int64_t>(card));
@@ -139,7 +141,7 @@ void PfMergeCommand(CommandContext& ctx) {
   bool use_dense = false;
   std::optional<std::string> dest;
   for (size_t i = 1; i < ctx.argv.size(); ++i) {
-    std::optional<std::string> h;
+    std::optional<std::string_view> h;
     if (!ReadHll(ctx, ctx.argv[i], &h)) return;
     if (!h) continue;
     if (hll::EncodingOf(*h) == hll::kDense) use_dense = true;
@@ -147,7 +149,7 @@ void PfMergeCommand(CommandContext& ctx) {
       ctx.Error(kErrCorrupt);
       return;
     }
-    if (i == 1) dest = std::move(h);
+    if (i == 1) dest.emplace(*h);  // Copied: the sources' lookups may follow.
   }
   std::string h = dest ? std::move(*dest) : hll::New();
   if (use_dense && !hll::ToDense(h)) {
@@ -169,43 +171,43 @@ void PfMergeCommand(CommandContext& ctx) {
 // PFDEBUG GETREG|DECODE|ENCODING|TODENSE key
 void PfDebugCommand(CommandContext& ctx) {
   const std::string_view sub = ctx.argv[1];
-  std::optional<std::string> h;
-  auto value = store::StringGet(ctx.db, ctx.argv[2]);
-  if (!value && value.status() == OpStatus::kKeyNotFound) {
+  std::optional<std::string_view> found;
+  if (!ReadHll(ctx, ctx.argv[2], &found, /*for_write=*/true)) return;
+  if (!found) {
     ctx.Error("ERR The specified key does not exist");
     return;
   }
-  if (!ReadHll(ctx, ctx.argv[2], &h)) return;
+  std::string h(*found);  // Edited (TODENSE, GETREG) and written back.
   const auto arity_error = [&] {
     ctx.Error("ERR Wrong number of arguments for the '" + std::string(sub) + "' subcommand");
   };
   // Redis unshares the value whatever the subcommand: it is raw afterwards.
-  const auto write_back = [&] { store::StringRewrite(ctx.db, ctx.argv[2], *h); };
+  const auto write_back = [&] { store::StringRewrite(ctx.db, ctx.argv[2], h); };
   if (base::EqualsIgnoreCase(sub, "getreg")) {
     if (ctx.argv.size() != 3) return arity_error();
-    if (hll::EncodingOf(*h) == hll::kSparse && !hll::ToDense(*h)) {
+    if (hll::EncodingOf(h) == hll::kSparse && !hll::ToDense(h)) {
       ctx.Error(kErrCorrupt);
       return;
     }
     write_back();
     ctx.reply.ArrayHeader(hll::kRegisters);
-    for (int j = 0; j < hll::kRegisters; ++j) ctx.reply.Integer(hll::DenseRegister(*h, j));
+    for (int j = 0; j < hll::kRegisters; ++j) ctx.reply.Integer(hll::DenseRegister(h, j));
   } else if (base::EqualsIgnoreCase(sub, "decode")) {
     if (ctx.argv.size() != 3) return arity_error();
     write_back();
-    if (hll::EncodingOf(*h) != hll::kSparse) {
+    if (hll::EncodingOf(h) != hll::kSparse) {
       ctx.Error("ERR HLL encoding is not sparse");
       return;
     }
-    ctx.reply.Bulk(hll::Decode(*h));
+    ctx.reply.Bulk(hll::Decode(h));
   } else if (base::EqualsIgnoreCase(sub, "encoding")) {
     if (ctx.argv.size() != 3) return arity_error();
     write_back();
-    ctx.reply.SimpleString(hll::EncodingOf(*h) == hll::kDense ? "dense" : "sparse");
+    ctx.reply.SimpleString(hll::EncodingOf(h) == hll::kDense ? "dense" : "sparse");
   } else if (base::EqualsIgnoreCase(sub, "todense")) {
     if (ctx.argv.size() != 3) return arity_error();
-    const bool converted = hll::EncodingOf(*h) == hll::kSparse;
-    if (converted && !hll::ToDense(*h)) {
+    const bool converted = hll::EncodingOf(h) == hll::kSparse;
+    if (converted && !hll::ToDense(h)) {
       ctx.Error(kErrCorrupt);
       return;
     }

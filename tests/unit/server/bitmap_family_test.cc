@@ -61,10 +61,7 @@ TEST_F(BitmapFamily, WatchIsBrokenByEveryWrite) {
     auto watcher = Client();
     EXPECT_EQ(watcher->Run({"WATCH", "w"}), Ok());
     auto other = Client();
-    if (write.size() == 2) other->Run({write[0], write[1]});
-    if (write.size() == 3) other->Run({write[0], write[1], write[2]});
-    if (write.size() == 4) other->Run({write[0], write[1], write[2], write[3]});
-    if (write.size() == 6) other->Run({write[0], write[1], write[2], write[3], write[4], write[5]});
+    other->Run(write);
     EXPECT_EQ(watcher->Run({"MULTI"}), Ok());
     EXPECT_EQ(watcher->Run({"PING"}), Status("QUEUED"));
     EXPECT_EQ(watcher->Run({"EXEC"}), "*-1\r\n") << write[0];
@@ -78,8 +75,7 @@ TEST_F(BitmapFamily, WatchIsBrokenByEveryWrite) {
   for (const auto& read : std::vector<std::vector<std::string>>{
            {"PFCOUNT", "r"}, {"BITCOUNT", "r"}, {"GETBIT", "r", "0"}, {"BITPOS", "r", "1"}}) {
     auto other = Client();
-    if (read.size() == 2) other->Run({read[0], read[1]});
-    if (read.size() == 3) other->Run({read[0], read[1], read[2]});
+    other->Run(read);
   }
   EXPECT_EQ(watcher->Run({"MULTI"}), Ok());
   EXPECT_EQ(watcher->Run({"PING"}), Status("QUEUED"));

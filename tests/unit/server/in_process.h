@@ -22,12 +22,34 @@
 namespace respd::server::testing {
 
 // One command as a RESP multibulk request.
-inline std::string Request(std::initializer_list<std::string_view> args) {
+template <typename Args>
+std::string RequestOf(const Args& args) {
   std::string out = "*" + std::to_string(args.size()) + "\r\n";
   for (std::string_view a : args) {
     out += "$" + std::to_string(a.size()) + "\r\n";
     out.append(a);
     out += "\r\n";
+  }
+  return out;
+}
+inline std::string Request(std::initializer_list<std::string_view> args) { return RequestOf(args); }
+inline std::string Request(const std::vector<std::string>& args) { return RequestOf(args); }
+
+// The bulk strings of a reply, in order, nested aggregates flattened (nil
+// bulks skipped): for random replies, checked by count and membership.
+inline std::vector<std::string> BulkStrings(std::string_view reply) {
+  std::vector<std::string> out;
+  size_t at = 0;
+  while (at < reply.size()) {
+    const size_t eol = reply.find("\r\n", at);
+    if (eol == std::string_view::npos) break;
+    if (reply[at] != '$' || reply[at + 1] == '-') {
+      at = eol + 2;  // Aggregate headers, integers, nils, simple strings.
+      continue;
+    }
+    const size_t len = std::stoul(std::string(reply.substr(at + 1, eol - at - 1)));
+    out.emplace_back(reply.substr(eol + 2, len));
+    at = eol + 2 + len + 2;
   }
   return out;
 }
@@ -57,6 +79,9 @@ class TestClient {
   std::string Run(std::initializer_list<std::string_view> args) {
     return connections_.RunOnDetachedClient(*client_, Request(args));
   }
+  std::string Run(const std::vector<std::string>& args) {
+    return connections_.RunOnDetachedClient(*client_, Request(args));
+  }
 
  private:
   Connections& connections_;
@@ -78,6 +103,9 @@ class InProcessServer : public ::testing::Test {
 
   // Runs one command on a fresh client; its reply bytes.
   std::string Run(std::initializer_list<std::string_view> args) {
+    return server_.connections().RunDetachedClient(Request(args));
+  }
+  std::string Run(const std::vector<std::string>& args) {
     return server_.connections().RunDetachedClient(Request(args));
   }
   // Runs commands in order on one client (MULTI, SELECT, WATCH); the

@@ -20,31 +20,18 @@ class SetFamily : public InProcessServer {
   }
 };
 
-// The bulk strings of a reply, in order.
-std::vector<std::string> BulksOf(const std::string& reply) {
-  std::vector<std::string> out;
-  size_t at = 0;
-  while ((at = reply.find('$', at)) != std::string::npos) {
-    const size_t eol = reply.find("\r\n", at);
-    const size_t len = std::stoul(reply.substr(at + 1, eol - at - 1));
-    out.push_back(reply.substr(eol + 2, len));
-    at = eol + 2 + len;
-  }
-  return out;
-}
-
 TEST_F(SetFamily, RandomMemberCountsAsRedis) {
   Fill("ints", 50);
   Fill("strs", 700, "m");
   for (const std::string key : {"ints", "strs"}) {
     const int size = key == "ints" ? 50 : 700;
     for (const int count : {2, 10, size - 1, size, size + 5}) {
-      const auto members = BulksOf(Run({"SRANDMEMBER", key, std::to_string(count)}));
+      const auto members = BulkStrings(Run({"SRANDMEMBER", key, std::to_string(count)}));
       ASSERT_EQ(members.size(), static_cast<size_t>(std::min(count, size)));
       EXPECT_EQ(std::set<std::string>(members.begin(), members.end()).size(), members.size());
       for (const auto& m : members) EXPECT_EQ(Run({"SISMEMBER", key, m}), Int(1));
     }
-    EXPECT_EQ(BulksOf(Run({"SRANDMEMBER", key, "-2000"})).size(), 2000u);
+    EXPECT_EQ(BulkStrings(Run({"SRANDMEMBER", key, "-2000"})).size(), 2000u);
   }
 }
 
@@ -52,7 +39,7 @@ TEST_F(SetFamily, PopRemovesWhatItReturns) {
   for (const int pop : {1, 5, 150, 190}) {  // Redis's second and third cases.
     Run({"DEL", "s"});
     Fill("s", 200, pop % 2 ? "x" : "");
-    const auto popped = BulksOf(Run({"SPOP", "s", std::to_string(pop)}));
+    const auto popped = BulkStrings(Run({"SPOP", "s", std::to_string(pop)}));
     ASSERT_EQ(popped.size(), static_cast<size_t>(pop));
     EXPECT_EQ(std::set<std::string>(popped.begin(), popped.end()).size(), popped.size());
     for (const auto& m : popped) EXPECT_EQ(Run({"SISMEMBER", "s", m}), Int(0));
@@ -74,7 +61,7 @@ TEST_F(SetFamily, ScanWalksAHashtableWithACursor) {
   std::string cursor = "0";
   int calls = 0;
   do {
-    const auto items = BulksOf(Run({"SSCAN", "s", cursor, "COUNT", "10"}));
+    const auto items = BulkStrings(Run({"SSCAN", "s", cursor, "COUNT", "10"}));
     cursor = items[0];
     seen.insert(items.begin() + 1, items.end());
     ++calls;
@@ -88,7 +75,7 @@ TEST_F(SetFamily, InterIteratesTheSmallestSet) {
   Fill("tiny", 3, "m");
   EXPECT_EQ(Run({"SINTERCARD", "2", "huge", "tiny"}), Int(3));
   EXPECT_EQ(Run({"SINTERCARD", "2", "tiny", "huge", "LIMIT", "2"}), Int(2));
-  EXPECT_EQ(BulksOf(Run({"SINTER", "huge", "tiny"})).size(), 3u);
+  EXPECT_EQ(BulkStrings(Run({"SINTER", "huge", "tiny"})).size(), 3u);
   EXPECT_EQ(Run({"SINTERSTORE", "d", "huge", "tiny"}), Int(3));
   EXPECT_EQ(Run({"SDIFFSTORE", "d", "huge", "tiny"}), Int(19997));
   EXPECT_EQ(Run({"SUNIONSTORE", "d", "huge", "tiny"}), Int(20000));
@@ -121,9 +108,7 @@ TEST_F(SetFamily, WatchIsBrokenByEverySetWrite) {
     auto watcher = Client();
     EXPECT_EQ(watcher->Run({"WATCH", "w"}), Ok());
     auto other = Client();
-    if (write.size() == 2) other->Run({write[0], write[1]});
-    if (write.size() == 3) other->Run({write[0], write[1], write[2]});
-    if (write.size() == 4) other->Run({write[0], write[1], write[2], write[3]});
+    other->Run(write);
     EXPECT_EQ(watcher->Run({"MULTI"}), Ok());
     EXPECT_EQ(watcher->Run({"PING"}), Status("QUEUED"));
     EXPECT_EQ(watcher->Run({"EXEC"}), "*-1\r\n") << write[0];
