@@ -33,4 +33,4 @@ ensure_packages() {
 }
 
 # What building respd needs.
-BUILD_PACKAGES=(cmake g++ make ninja-build libjemalloc-dev)
+BUILD_PACKAGES=(cmake g++ make ninja-build libjemalloc-dev liblzf-dev)
