@@ -18,6 +18,7 @@ enum class OpStatus : uint8_t {
   kOverflow,      // The result would overflow (INCR past INT64_MAX).
   kTooLarge,      // The result would exceed the maximum string size.
   kNotFinite,     // The result would be NaN or infinite (INCRBYFLOAT).
+  kOutOfRange,    // An index past the end of a list (LSET).
 };
 
 // A value or an OpStatus: std::expected's shape, for C++20.

@@ -18,6 +18,9 @@ struct TypeLimits {
   // Negative: a node's bytes (-1 = 4 KiB … -5 = 64 KiB); positive: entries.
   int64_t list_max_listpack_size = -2;
   int64_t list_compress_depth = 0;
+  // Elements this big or bigger get a quicklist node of their own (DEBUG
+  // QUICKLIST-PACKED-THRESHOLD; not a directive).
+  uint64_t list_packed_threshold = uint64_t{1} << 30;
   int64_t stream_node_max_bytes = 4096;
   int64_t stream_node_max_entries = 100;
   // A sparse HyperLogLog (header included) becomes dense past this.

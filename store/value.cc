@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "store/types/hash.h"
+#include "store/types/list.h"
 #include "store/types/set.h"
 #include "store/types/string.h"
 
@@ -12,7 +13,7 @@ namespace {
 // Every type respd serves, by ValueType number. A new type adds its row.
 constexpr const ValueOps* kTypes[kValueTypeSlots] = {
     /* kString */ &kStringValueOps,
-    /* kList */ nullptr,
+    /* kList */ &kListValueOps,
     /* kSet */ &kSetValueOps,
     /* kZSet */ nullptr,
     /* kHash */ &kHashValueOps,

@@ -29,6 +29,11 @@ enum StringEncoding : uint8_t {
   kStringHeap = 3,   // On the heap (a ByteBuffer), for big values: always "raw".
 };
 
+// A list is a quicklist, always (Redis 7.0 has no other list encoding).
+enum ListEncoding : uint8_t {
+  kListQuicklist = 0,
+};
+
 // A hash is a listpack of field, value, field, value… in insertion order
 // until it outgrows hash-max-listpack-*, then a StringMap, for good.
 enum HashEncoding : uint8_t {

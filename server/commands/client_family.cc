@@ -1,5 +1,5 @@
 // Client: CLIENT (ID SETNAME GETNAME SETINFO INFO LIST KILL REPLY NO-EVICT
-// NO-TOUCH HELP), RESET, READONLY, READWRITE, MONITOR.
+// NO-TOUCH UNBLOCK HELP), RESET, READONLY, READWRITE, MONITOR.
 #include <cinttypes>
 #include <cstdio>
 
@@ -33,6 +33,7 @@ std::string ClientInfoLine(Server& server, const Client& c) {
   std::string flags;
   if (c.monitor) flags += 'O';
   if (c.in_multi) flags += 'x';
+  if (c.blocked) flags += 'b';
   if (c.watch_dirty) flags += 'd';
   if (c.close_after_reply) flags += 'c';
   if (c.close_asap) flags += 'A';
@@ -287,6 +288,32 @@ void ClientNoEvictCommand(CommandContext& ctx) { SetOnOff(ctx, &ctx.client.no_ev
 // CLIENT NO-TOUCH ON|OFF  (Redis 7.2)
 void ClientNoTouchCommand(CommandContext& ctx) { SetOnOff(ctx, &ctx.client.no_touch); }
 
+// CLIENT UNBLOCK client-id [TIMEOUT|ERROR]: the reason is checked first.
+void ClientUnblockCommand(CommandContext& ctx) {
+  const auto& argv = ctx.argv;
+  BlockingRegistry::Unblock how = BlockingRegistry::Unblock::kTimeout;
+  if (argv.size() == 4) {
+    if (base::EqualsIgnoreCase(argv[3], "error")) {
+      how = BlockingRegistry::Unblock::kError;
+    } else if (!base::EqualsIgnoreCase(argv[3], "timeout")) {
+      ctx.Error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+      return;
+    }
+  }
+  int64_t id;
+  if (!base::ParseInt64(argv[2], &id)) {
+    ctx.Error(kErrNotInteger);
+    return;
+  }
+  bool unblocked = false;
+  ctx.server.connections().ForEachClient([&](Client& c) {
+    if (!unblocked && c.id == static_cast<uint64_t>(id)) {
+      unblocked = ctx.server.blocking().UnblockClient(c, how);
+    }
+  });
+  ctx.reply.Integer(unblocked ? 1 : 0);
+}
+
 // CLIENT HELP
 void ClientHelpCommand(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
@@ -385,6 +412,7 @@ constexpr CommandSpec kClientSubcommands[] = {
     {.name = "reply", .handler = &ClientReplyCommand},
     {.name = "no-evict", .handler = &ClientNoEvictCommand},
     {.name = "no-touch", .handler = &ClientNoTouchCommand, .own_info = &kClientNoTouchInfo},
+    {.name = "unblock", .handler = &ClientUnblockCommand},
     {.name = "help", .handler = &ClientHelpCommand},
 };
 

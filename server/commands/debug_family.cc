@@ -7,15 +7,18 @@
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
+#include <optional>
 #include <string>
 #include <thread>
 
 #include "base/ascii.h"
 #include "base/numbers.h"
 #include "server/commands/families.h"
+#include "server/config/config.h"
 #include "server/core/server.h"
 #include "server/dispatch/command_context.h"
 #include "server/dispatch/errors.h"
+#include "store/types/list.h"
 #include "store/types/string.h"
 #include "store/value.h"
 
@@ -174,22 +177,36 @@ void DebugObject(CommandContext& ctx) {
     ctx.Error(kErrNoSuchKey);
     return;
   }
-  // Only strings exist so far; their serialized length is computed here
-  // until the RDB writer can measure any value.
-  const std::string_view value = store::StringBytes(*e);
-  // The RDB writer stores a string that is a 32-bit integer (up to 11
-  // bytes) as an int, whatever its in-memory encoding.
-  int64_t v = 0;
-  const bool parses = value.size() <= 11 && base::ParseInt64(value, &v);
-  size_t serialized = parses ? RdbIntSize(v) : 0;
-  if (serialized == 0) serialized = RdbLenSize(value.size()) + value.size();
-  char buf[256];
+  // Strings' serialized length is computed here until the RDB writer can
+  // measure any value; a list's is its nodes' bytes (Redis's is after LZF).
+  size_t serialized = 0;
+  char extra[192] = "";
+  if (e->type() == store::ValueType::kString) {
+    const std::string_view value = store::StringBytes(*e);
+    // The RDB writer stores a string that is a 32-bit integer (up to 11
+    // bytes) as an int, whatever its in-memory encoding.
+    int64_t v = 0;
+    const bool parses = value.size() <= 11 && base::ParseInt64(value, &v);
+    serialized = parses ? RdbIntSize(v) : 0;
+    if (serialized == 0) serialized = RdbLenSize(value.size()) + value.size();
+  } else if (e->type() == store::ValueType::kList) {
+    const store::Quicklist& list = store::ListOf(*e);
+    const store::Quicklist::Stats stats = list.GetStats();
+    serialized = stats.uncompressed_bytes;
+    std::snprintf(extra, sizeof(extra),
+                  " ql_nodes:%zu ql_avg_node:%.2f ql_listpack_max:%d ql_compressed:%d"
+                  " ql_uncompressed_size:%zu",
+                  stats.nodes,
+                  stats.nodes == 0 ? 0.0 : static_cast<double>(list.size()) / stats.nodes,
+                  list.fill(), list.compress_depth() != 0 ? 1 : 0, stats.uncompressed_bytes);
+  }
+  char buf[512];
   std::snprintf(buf, sizeof(buf),
                 "Value at:%p refcount:%d encoding:%s serializedlength:%zu lru:%" PRIu32
-                " lru_seconds_idle:%" PRIu64,
+                " lru_seconds_idle:%" PRIu64 "%s",
                 static_cast<const void*>(e), store::Refcount(*e),
                 std::string(store::EncodingName(*e)).c_str(), serialized, e->lru(),
-                ctx.db.IdleSeconds(e));
+                ctx.db.IdleSeconds(e), extra);
   ctx.reply.SimpleString(buf);
 }
 
@@ -225,6 +242,15 @@ void DebugCommand(CommandContext& ctx) {
     ctx.reply.Ok();
   } else if (argc == 3 && base::EqualsIgnoreCase(sub, "object")) {
     DebugObject(ctx);
+  } else if (argc == 3 && base::EqualsIgnoreCase(sub, "quicklist-packed-threshold")) {
+    // Lists made from now on give elements this big a node of their own.
+    const std::optional<uint64_t> bytes = ParseMemory(ctx.argv[2]);
+    if (!bytes || *bytes > (uint64_t{1} << 32) - (uint64_t{1} << 20)) {
+      ctx.Error("ERR argument must be a memory value bigger than 1 and smaller than 4gb");
+      return;
+    }
+    ctx.server.set_list_packed_threshold(*bytes == 0 ? uint64_t{1} << 30 : *bytes);
+    ctx.reply.Ok();
   } else {
     ctx.SubcommandSyntaxError();
   }

@@ -13,6 +13,7 @@ namespace respd::server {
 
 // Each family's table (defined in its own file).
 std::span<const CommandSpec> StringCommands();
+std::span<const CommandSpec> ListCommands();
 std::span<const CommandSpec> HashCommands();
 std::span<const CommandSpec> SetCommands();
 std::span<const CommandSpec> BitmapCommands();

@@ -28,7 +28,6 @@ namespace {
 using store::KeyEntry;
 using store::OpStatus;
 
-constexpr std::string_view kErrMustBePositive = "ERR value is out of range, must be positive";
 constexpr std::string_view kErrNumkeys = "ERR numkeys should be greater than 0";
 constexpr std::string_view kErrTooManyKeys =
     "ERR Number of keys can't be greater than number of args";

@@ -81,6 +81,7 @@ Server::Server(Config config, Logger* logger)
       dispatcher_(*this),
       keyspace_(config_.databases, dispatcher_.clock(), hash_seed_),
       watches_(keyspace_),
+      blocking_(*this),
       connections_(*this),
       run_id_(RandomHexId()),
       replication_id_(RandomHexId()),
@@ -202,6 +203,9 @@ void Server::OnBeforeSleep(ae::EventLoop&, void* data) noexcept {
 }
 
 void Server::BeforeSleep() {
+  // Blocked clients first: what they are sent goes out with the rest.
+  if (blocking_.has_ready_keys()) blocking_.ServeReadyKeys();
+  blocking_.ProcessUnblockedClients();
   connections_.HandlePendingWrites();
   connections_.FreeClosingClients();
   // A command handed work to the reclaimer: free it between client events.

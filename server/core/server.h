@@ -5,6 +5,7 @@
 //   Connections   listeners, clients, reading, parsing, writing (net/)
 //   Dispatcher    checks, MULTI queueing, calls and their accounting (dispatch/)
 //   WatchRegistry WATCH keys and whom a change makes dirty (transactions/)
+//   BlockingRegistry  clients waiting in blocking commands (blocking/)
 //   Persistence   what SAVE/LASTSAVE/INFO persistence know (persistence/)
 //
 // The server itself runs the lifecycle (start, serve, shut down), the cron
@@ -19,6 +20,7 @@
 
 #include "ae/event_loop.h"
 #include "base/siphash.h"
+#include "server/blocking/blocking_registry.h"
 #include "server/config/config.h"
 #include "server/core/slowlog.h"
 #include "server/dispatch/command_table.h"
@@ -97,10 +99,15 @@ class Server {
   const Connections& connections() const { return connections_; }
   Dispatcher& dispatcher() { return dispatcher_; }
   WatchRegistry& watches() { return watches_; }
+  BlockingRegistry& blocking() { return blocking_; }
   Persistence& persistence() { return persistence_; }
   Slowlog& slowlog() { return slowlog_; }
   // The encoding thresholds the types convert at (from the config).
   const store::TypeLimits& type_limits() const { return config_.type_limits; }
+  // DEBUG QUICKLIST-PACKED-THRESHOLD (not a directive: CONFIG SET keeps it).
+  void set_list_packed_threshold(uint64_t bytes) {
+    config_.type_limits.list_packed_threshold = bytes;
+  }
 
   int num_databases() const { return keyspace_.size(); }
   store::Database& database(int index) { return keyspace_.db(index); }
@@ -156,6 +163,7 @@ class Server {
   Dispatcher dispatcher_;  // Owns the clock the keyspace reads.
   store::Keyspace keyspace_;
   WatchRegistry watches_;
+  BlockingRegistry blocking_;
   Connections connections_;
 
   int expire_db_cursor_ = 0;  // Where ActiveExpireCycle resumes.

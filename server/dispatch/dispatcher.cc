@@ -21,6 +21,19 @@ void Dispatcher::ProcessCommand(Client& c, std::span<const std::string_view> arg
   if (c.reply_off || c.reply_skip) c.output.TruncateTo(reply_mark);
   c.reply_skip = c.reply_skip_next;
   c.reply_skip_next = false;
+  // Keys this command made ready are served before anyone's next command.
+  if (server_.blocking().has_ready_keys()) server_.blocking().ServeReadyKeys();
+}
+
+void Dispatcher::Rerun(Client& c, const Command& cmd, std::span<const std::string_view> argv) {
+  clock_.Set(base::SystemTimeMs());
+  CommandContext ctx{server_,       c, cmd, argv, server_.keyspace().db(c.blocked->db), c.reply,
+                     clock_.NowMs()};
+  SetCrashContext(&c, argv);
+  cmd.spec->handler(ctx);
+  SetCrashContext(nullptr, {});
+  // A reply the client sends back ends a batch clock: time moved on.
+  batch_clock_us_ = 0;
 }
 
 void Dispatcher::Dispatch(Client& c, std::span<const std::string_view> argv, const Command* cmd) {

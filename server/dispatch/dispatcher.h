@@ -44,6 +44,10 @@ class Dispatcher {
   void ProcessCommand(Client& c, std::span<const std::string_view> argv, const Command* cmd);
   // Calls a command's handler and accounts for it (also used by EXEC).
   void Call(Client& c, const Command& cmd, std::span<const std::string_view> argv);
+  // Runs a blocked client's command again to serve it (BlockingRegistry):
+  // the handler with a fresh time snapshot, without the accounting, which
+  // the first run did.
+  void Rerun(Client& c, const Command& cmd, std::span<const std::string_view> argv);
   // Whether `c` may run a kCmdProtected command (enable-debug-command).
   bool ProtectedCommandAllowed(const Client& c) const;
 

@@ -68,6 +68,8 @@ std::string_view OpStatusError(store::OpStatus status) {
       return kErrStringTooLong;
     case store::OpStatus::kNotFinite:
       return kErrNanOrInfinity;
+    case store::OpStatus::kOutOfRange:
+      return kErrIndexOutOfRange;
   }
   return "ERR";
 }

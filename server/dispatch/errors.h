@@ -13,6 +13,8 @@ inline constexpr std::string_view kErrSyntax = "ERR syntax error";
 inline constexpr std::string_view kErrWrongType =
     "WRONGTYPE Operation against a key holding the wrong kind of value";
 inline constexpr std::string_view kErrNotInteger = "ERR value is not an integer or out of range";
+inline constexpr std::string_view kErrMustBePositive =
+    "ERR value is out of range, must be positive";
 inline constexpr std::string_view kErrNotFloat = "ERR value is not a valid float";
 inline constexpr std::string_view kErrOverflow = "ERR increment or decrement would overflow";
 inline constexpr std::string_view kErrNoAuth = "NOAUTH Authentication required.";
@@ -23,6 +25,7 @@ inline constexpr std::string_view kErrAuthNoPassword =
     "sure your configuration is correct?";
 inline constexpr std::string_view kErrDbIndex = "ERR DB index is out of range";
 inline constexpr std::string_view kErrNoSuchKey = "ERR no such key";
+inline constexpr std::string_view kErrIndexOutOfRange = "ERR index out of range";
 inline constexpr std::string_view kErrMaxClients = "ERR max number of clients reached";
 inline constexpr std::string_view kErrNanOrInfinity = "ERR increment would produce NaN or Infinity";
 inline constexpr std::string_view kErrStringTooLong =

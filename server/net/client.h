@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "protocol/query_buffer.h"
 #include "protocol/reply_builder.h"
 #include "protocol/request_parser.h"
+#include "server/blocking/blocked_state.h"
 
 namespace respd::server {
 
@@ -84,6 +86,13 @@ struct Client {
     bool expired;
   };
   std::vector<WatchedKey> watched;
+
+  // Waiting in a blocking command (BLPOP …): what it waits for. Nothing more
+  // of its input runs until it is unblocked.
+  std::unique_ptr<BlockedState> blocked;
+  // May not block (EXEC running its queue, a script): blocking commands
+  // answer at once, as Redis's CLIENT_DENY_BLOCKING.
+  bool deny_blocking = false;
 
   int64_t created_ms = 0;           // Monotonic.
   int64_t soft_limit_since_ms = 0;  // When output first passed the soft limit.

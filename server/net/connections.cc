@@ -261,11 +261,18 @@ void Connections::ProcessInput(Client& c) {
   // the batch has run and its bytes are consumed.
   size_t parsed = 0;  // Bytes of the query buffer the batch covers.
   auto run_batch = [&] {
-    ExecuteBatch(c);
-    c.query.Consume(parsed);
+    const size_t ran = ExecuteBatch(c);
+    if (c.blocked) {
+      // A blocking command waits: what followed it is parsed again once
+      // the client is unblocked (ResumeInput).
+      c.query.Consume(ran);
+      c.parser.Reset();
+    } else {
+      c.query.Consume(parsed);
+    }
     parsed = 0;
   };
-  while (!c.close_asap && !c.close_after_reply) {
+  while (!c.close_asap && !c.close_after_reply && !c.blocked) {
     const std::string_view rest = c.query.data().substr(parsed);
     if (rest.empty()) break;
     size_t consumed = 0;
@@ -276,7 +283,7 @@ void Connections::ProcessInput(Client& c) {
     }
     if (status == protocol::ParseStatus::kError) {
       run_batch();  // What came before the bad request still runs.
-      if (c.close_asap || c.close_after_reply) break;
+      if (c.close_asap || c.close_after_reply || c.blocked) break;
       const std::string text = c.parser.ErrorText();
       server_.logger().Log(LogLevel::kVerbose, "Protocol error (%s) from client: id=%llu addr=%s",
                            text.c_str(), static_cast<unsigned long long>(c.id), c.addr.c_str());
@@ -286,20 +293,21 @@ void Connections::ProcessInput(Client& c) {
       c.parser.Reset();
       break;
     }
-    parsed += consumed;
     const auto args = c.parser.args();
     if (c.parser.args_inline()) {
       // Inline arguments live in the parser until its next Parse: run the
       // batch, then this command, now.
-      ExecuteBatch(c);
-      if (c.close_asap || c.close_after_reply) break;
+      run_batch();
+      // Blocked in the batch: this command is parsed again later.
+      if (c.close_asap || c.close_after_reply || c.blocked) break;
       server_.dispatcher().ProcessCommand(c, args, server_.commands().Lookup(args));
       CloseIfOutputLimitReached(c);
-      c.query.Consume(parsed);
-      parsed = 0;
+      c.query.Consume(consumed);
+      if (c.blocked) c.parser.Reset();
       continue;
     }
-    batch_.commands.push_back({batch_.args.size(), args.size(), nullptr});
+    parsed += consumed;
+    batch_.commands.push_back({batch_.args.size(), args.size(), nullptr, parsed});
     batch_.args.insert(batch_.args.end(), args.begin(), args.end());
     if (batch_.commands.size() == kMaxBatch) run_batch();
   }
@@ -307,7 +315,7 @@ void Connections::ProcessInput(Client& c) {
   if (!c.output.empty()) QueueWrite(&c);
 }
 
-void Connections::ExecuteBatch(Client& c) {
+size_t Connections::ExecuteBatch(Client& c) {
   // Each command is looked up once, here: warming needs its key position,
   // and ProcessCommand takes the result.
   const bool warm = batch_.commands.size() > 1;
@@ -326,15 +334,19 @@ void Connections::ExecuteBatch(Client& c) {
   for (uint64_t h : batch_.hashes) sink += db.TouchEntry(h);
   batch_.sink += sink;
   server_.dispatcher().BeginBatch();
+  size_t ran = 0;  // Bytes of the commands run.
   for (const BatchedCommand& b : batch_.commands) {
     if (c.close_asap || c.close_after_reply) break;  // QUIT, a kill: the rest is dropped.
     server_.dispatcher().ProcessCommand(
         c, std::span<const std::string_view>(&batch_.args[b.first_arg], b.argc), b.cmd);
     CloseIfOutputLimitReached(c);
+    ran = b.end;
+    if (c.blocked) break;  // The rest waits until it is unblocked.
   }
   server_.dispatcher().EndBatch();
   batch_.commands.clear();
   batch_.args.clear();
+  return ran;
 }
 
 const OutputBufferLimit& Connections::OutputLimitOf(const Client& c) const {
@@ -480,12 +492,15 @@ std::string Connections::RunDetachedClient(std::string_view input) {
   return out;
 }
 
+void Connections::ResumeInput(Client& c) { ProcessInput(c); }
+
 void Connections::FreeClosingClients() {
   for (Client* c : clients_to_close_) FreeClient(c);
   clients_to_close_.clear();
 }
 
 void Connections::ForgetClient(Client& c) {
+  server_.blocking().ForgetClient(c);
   server_.watches().UnwatchAll(c);
   server_.dispatcher().RemoveMonitor(&c);
 }

@@ -57,6 +57,8 @@ class Connections {
   // are over its class's hard limit, or over the soft one for long enough.
   void CloseIfOutputLimitReached(Client& c);
 
+  // Runs what `c` sent while it was blocked (BlockingRegistry).
+  void ResumeInput(Client& c);
   // BeforeSleep's part: write what is pending, then free closing clients.
   void HandlePendingWrites();
   void FreeClosingClients();
@@ -103,8 +105,9 @@ class Connections {
   void CreateClient(int fd, const std::string& ip, int port);
   void ReadFromClient(Client& c);
   void ProcessInput(Client& c);
-  // Runs the commands parsed into batch_ for `c`, prefetching their keys.
-  void ExecuteBatch(Client& c);
+  // Runs the commands parsed into batch_ for `c`, prefetching their keys,
+  // up to one that blocks. Returns the query bytes of the commands it ran.
+  size_t ExecuteBatch(Client& c);
   // Writes what the kernel takes (at most kMaxWritePerEvent unless it is the
   // last bit). Returns false if the client was closed.
   bool WriteToClient(Client& c);
@@ -126,6 +129,7 @@ class Connections {
     size_t first_arg;
     size_t argc;
     const Command* cmd;  // Looked up by ExecuteBatch.
+    size_t end;          // Query buffer bytes up to the end of this command.
   };
   struct Batch {
     std::vector<BatchedCommand> commands;

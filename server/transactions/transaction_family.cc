@@ -41,10 +41,14 @@ void ExecCommand(CommandContext& ctx) {
   c.in_multi = false;
   ctx.reply.ArrayHeader(queue.size());
   std::vector<std::string_view> argv;
+  // Blocking commands answer at once inside a transaction, as if timed out.
+  const bool could_block = !c.deny_blocking;
+  c.deny_blocking = true;
   for (const Client::QueuedCommand& q : queue) {
     argv.assign(q.argv.begin(), q.argv.end());
     ctx.server.dispatcher().Call(c, *q.command, argv);
   }
+  if (could_block) c.deny_blocking = false;
   DiscardTransaction(ctx.server.watches(), c);
 }
 

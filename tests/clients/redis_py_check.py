@@ -318,6 +318,44 @@ def _():
     pool.disconnect()
 
 
+
+@check("lists and blocking pops (a worker loop)")
+def _():
+    r.delete("jobs", "processing", "results")
+    expect_eq(r.rpush("jobs", "j1", "j2", "j3"), 3, "RPUSH")
+    expect_eq(r.lrange("jobs", 0, -1), [b"j1", b"j2", b"j3"], "LRANGE")
+    # An RQ-style worker: move a job to processing, finish it, repeat.
+    done = []
+    while True:
+        job = r.brpoplpush("jobs", "processing", timeout=0.05)
+        if job is None:
+            break
+        r.rpush("results", job + b":ok")
+        expect_eq(r.lrem("processing", 1, job), 1, "LREM from processing")
+        done.append(job)
+    expect_eq(done, [b"j3", b"j2", b"j1"], "jobs in BRPOPLPUSH order")
+    expect_eq(r.llen("processing"), 0, "processing drained")
+    expect_eq(r.blpop(["nothing", "results"], timeout=1), (b"results", b"j3:ok"), "BLPOP tuple")
+    expect_eq(r.blpop("nothing", timeout=0.05), None, "BLPOP timeout")
+    expect_eq(r.lpos("results", "j1:ok"), 1, "LPOS")
+    expect_eq(r.lpop("results", 5), [b"j2:ok", b"j1:ok"], "LPOP count")
+    expect_eq(r.lpop("results", 5), None, "LPOP count on a missing key")
+    # A waiter served by another connection's push.
+    import threading
+
+    got = []
+    waiter = redis.Redis(host=HOST, port=PORT)
+    t = threading.Thread(target=lambda: got.append(waiter.blpop("wake", timeout=5)))
+    t.start()
+    for _ in range(200):
+        if r.info("clients")["blocked_clients"] == 1:
+            break
+        time.sleep(0.01)
+    r.rpush("wake", "up")
+    t.join(5)
+    expect_eq(got, [(b"wake", b"up")], "BLPOP served by a push")
+    waiter.close()
+
 total = passed + len(failures)
 if failures:
     print(f"redis-py {redis.__version__}: {len(failures)} of {total} checks failed: {', '.join(failures)}")

@@ -202,6 +202,22 @@ async function main() {
     h.expectEq(seen.size, 300, 'keys seen by scanStream');
   });
 
+  await checks.run('lists: push, range, blpop that waits for a push', async () => {
+    await redis.del('q:jobs', 'q:done');
+    h.expectEq(await redis.rpush('q:jobs', 'a', 'b'), 2, 'RPUSH');
+    h.expectEq(await redis.lrange('q:jobs', 0, -1), ['a', 'b'], 'LRANGE');
+    h.expectEq(await redis.blpop('q:jobs', 0), ['q:jobs', 'a'], 'BLPOP with data');
+    h.expectEq(await redis.lmove('q:jobs', 'q:done', 'LEFT', 'RIGHT'), 'b', 'LMOVE');
+    const worker = await connect();
+    const waiting = worker.blpop('q:jobs', 5);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    h.expectEq(await redis.lpush('q:jobs', 'late'), 1, 'LPUSH to the waiter');
+    h.expectEq(await waiting, ['q:jobs', 'late'], 'BLPOP served by the push');
+    h.expectEq(await worker.blpop('q:jobs', 0.05), null, 'BLPOP timeout');
+    h.expectEq(await worker.brpoplpush('q:done', 'q:jobs', 1), 'b', 'BRPOPLPUSH');
+    await worker.quit();
+  });
+
   if (expectedResp === 3) {
     await checks.run('RESP3 replies (replyMapping: resp3)', async () => {
       const r3 = await connect({ protocol: 3, replyMapping: 'resp3' });

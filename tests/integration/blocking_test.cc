@@ -1,0 +1,305 @@
+// Blocking list commands with several clients, run against redis-server and
+// respd alike (the same expectations pass on both, so they are Redis's):
+// FIFO wake-up, which key serves a client, timeouts, MULTI/EXEC, BLMOVE onto
+// a wrong type, circular and self-referential BRPOPLPUSH, CLIENT UNBLOCK,
+// RENAME and SWAPDB waking waiters, pipelined commands waiting behind a
+// blocked one, and a closed waiter.
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/support/process.h"
+#include "tests/support/raw_client.h"
+
+namespace respd::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+class Blocking : public testing::TestWithParam<ServerProcess::Kind> {
+ protected:
+  void SetUp() override {
+    server_ = ServerProcess::Start(GetParam());
+    ASSERT_TRUE(server_);
+    control_ = Client();
+  }
+
+  std::unique_ptr<RawClient> Client() {
+    auto c = std::make_unique<RawClient>(server_->port());
+    EXPECT_TRUE(c->connected());
+    return c;
+  }
+
+  // INFO's blocked_clients, polled until it is `n` (as Redis's tests'
+  // wait_for_blocked_clients_count).
+  void WaitBlocked(int n) {
+    const std::string want = "blocked_clients:" + std::to_string(n) + "\r\n";
+    for (int i = 0; i < 500; ++i) {
+      if (control_->Call({"INFO", "clients"}).find(want) != std::string::npos) return;
+      std::this_thread::sleep_for(5ms);
+    }
+    ADD_FAILURE() << "never saw " << want;
+  }
+
+  // Sends a blocking command on `c` and waits until the server counts
+  // `blocked` blocked clients.
+  void SendBlocking(RawClient& c, const std::vector<std::string>& args, int blocked) {
+    ASSERT_TRUE(c.SendCommand(args));
+    WaitBlocked(blocked);
+  }
+
+  static std::string Pair(std::string_view key, std::string_view value) {
+    return "*2\r\n$" + std::to_string(key.size()) + "\r\n" + std::string(key) + "\r\n$" +
+           std::to_string(value.size()) + "\r\n" + std::string(value) + "\r\n";
+  }
+
+  std::unique_ptr<ServerProcess> server_;
+  std::unique_ptr<RawClient> control_;
+};
+
+TEST_P(Blocking, WaitersAreServedInTheOrderTheyBlocked) {
+  auto a = Client(), b = Client(), c = Client();
+  SendBlocking(*a, {"BLPOP", "q", "0"}, 1);
+  SendBlocking(*b, {"BLPOP", "q", "0"}, 2);
+  SendBlocking(*c, {"BRPOP", "q", "0"}, 3);
+  EXPECT_EQ(control_->Call({"RPUSH", "q", "x", "y"}), ":2\r\n");
+  EXPECT_EQ(a->ReadReply(), Pair("q", "x"));
+  EXPECT_EQ(b->ReadReply(), Pair("q", "y"));
+  // The push emptied the list: the third waits on.
+  EXPECT_EQ(c->ReadReply(200ms), std::nullopt);
+  WaitBlocked(1);
+  EXPECT_EQ(control_->Call({"LPUSH", "q", "z"}), ":1\r\n");
+  EXPECT_EQ(c->ReadReply(), Pair("q", "z"));
+  EXPECT_EQ(control_->Call({"EXISTS", "q"}), ":0\r\n");
+}
+
+TEST_P(Blocking, TheKeyThatBecomesReadyServesAClientOnSeveral) {
+  auto a = Client();
+  SendBlocking(*a, {"BLPOP", "k1", "k2", "k3", "0"}, 1);
+  control_->Call({"RPUSH", "k2", "v"});
+  EXPECT_EQ(a->ReadReply(), Pair("k2", "v"));
+  WaitBlocked(0);
+  // Data already there: the first non-empty key in argument order.
+  control_->Call({"RPUSH", "k3", "three"});
+  control_->Call({"RPUSH", "k1", "one"});
+  EXPECT_EQ(a->Call({"BLPOP", "k2", "k3", "k1", "0"}), Pair("k3", "three"));
+}
+
+TEST_P(Blocking, TimeoutsReplyANullArrayInBothProtocols) {
+  auto a = Client();
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(a->Call({"BLPOP", "nokey", "0.1"}), "*-1\r\n");
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 100ms);
+  EXPECT_EQ(a->Call({"BLMOVE", "nokey", "dst", "LEFT", "RIGHT", "0.05"}), "*-1\r\n");
+  EXPECT_EQ(a->Call({"BLMPOP", "0.05", "2", "x", "y", "LEFT", "COUNT", "3"}), "*-1\r\n");
+  ASSERT_NE(a->Call({"HELLO", "3"}), "");
+  EXPECT_EQ(a->Call({"BRPOP", "nokey", "0.05"}), "_\r\n");
+  EXPECT_EQ(a->Call({"BRPOPLPUSH", "nokey", "dst", "0.05"}), "_\r\n");
+  EXPECT_EQ(control_->Call({"EXISTS", "dst"}), ":0\r\n");
+}
+
+TEST_P(Blocking, AWaiterWhoseCommandIsServedGetsTheNestedReply) {
+  auto a = Client();
+  SendBlocking(*a, {"BLMPOP", "0", "2", "m1", "m2", "RIGHT", "COUNT", "2"}, 1);
+  control_->Call({"RPUSH", "m2", "a", "b", "c"});
+  EXPECT_EQ(a->ReadReply(), "*2\r\n$2\r\nm2\r\n*2\r\n$1\r\nc\r\n$1\r\nb\r\n");
+  EXPECT_EQ(control_->Call({"LRANGE", "m2", "0", "-1"}), "*1\r\n$1\r\na\r\n");
+}
+
+TEST_P(Blocking, ATransactionWakesOnlyWithWhatItLeaves) {
+  auto a = Client();
+  SendBlocking(*a, {"BLPOP", "k", "0"}, 1);
+  // Pushed and deleted inside one EXEC: nothing was there after it.
+  control_->Call({"MULTI"});
+  control_->Call({"RPUSH", "k", "gone"});
+  control_->Call({"DEL", "k"});
+  EXPECT_EQ(control_->Call({"EXEC"}), "*2\r\n:1\r\n:1\r\n");
+  EXPECT_EQ(a->ReadReply(200ms), std::nullopt);
+  WaitBlocked(1);
+  control_->Call({"MULTI"});
+  control_->Call({"RPUSH", "k", "one", "two"});
+  control_->Call({"RPUSH", "k", "three"});
+  EXPECT_EQ(control_->Call({"EXEC"}), "*2\r\n:2\r\n:3\r\n");
+  EXPECT_EQ(a->ReadReply(), Pair("k", "one"));
+  EXPECT_EQ(control_->Call({"LLEN", "k"}), ":2\r\n");
+}
+
+TEST_P(Blocking, BlockingCommandsInsideMultiDoNotBlock) {
+  control_->Call({"MULTI"});
+  control_->Call({"BLPOP", "nokey", "0"});
+  control_->Call({"BRPOPLPUSH", "nokey", "dst", "0"});
+  control_->Call({"BLMOVE", "nokey", "dst", "LEFT", "LEFT", "0"});
+  control_->Call({"BLMPOP", "0", "1", "nokey", "LEFT"});
+  EXPECT_EQ(control_->Call({"EXEC"}), "*4\r\n*-1\r\n$-1\r\n$-1\r\n*-1\r\n");
+}
+
+TEST_P(Blocking, BrpoplpushOntoAWrongTypeErrsAndLeavesTheSource) {
+  auto a = Client();
+  SendBlocking(*a, {"BRPOPLPUSH", "src", "dst", "0"}, 1);
+  control_->Call({"SET", "dst", "a string"});
+  control_->Call({"RPUSH", "src", "v"});
+  EXPECT_EQ(a->ReadReply(),
+            "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n");
+  EXPECT_EQ(control_->Call({"LRANGE", "src", "0", "-1"}), "*1\r\n$1\r\nv\r\n");
+  WaitBlocked(0);
+}
+
+TEST_P(Blocking, CircularAndSelfReferentialBrpoplpush) {
+  auto a = Client(), b = Client();
+  SendBlocking(*a, {"BRPOPLPUSH", "l1", "l2", "0"}, 1);
+  SendBlocking(*b, {"BRPOPLPUSH", "l2", "l1", "0"}, 2);
+  control_->Call({"RPUSH", "l1", "foo"});
+  EXPECT_EQ(a->ReadReply(), "$3\r\nfoo\r\n");
+  EXPECT_EQ(b->ReadReply(), "$3\r\nfoo\r\n");
+  EXPECT_EQ(control_->Call({"LRANGE", "l1", "0", "-1"}), "*1\r\n$3\r\nfoo\r\n");
+  EXPECT_EQ(control_->Call({"EXISTS", "l2"}), ":0\r\n");
+
+  SendBlocking(*a, {"BLMOVE", "self", "self", "RIGHT", "LEFT", "0"}, 1);
+  control_->Call({"RPUSH", "self", "a", "b"});
+  EXPECT_EQ(a->ReadReply(), "$1\r\nb\r\n");
+  EXPECT_EQ(control_->Call({"LRANGE", "self", "0", "-1"}), "*2\r\n$1\r\nb\r\n$1\r\na\r\n");
+}
+
+TEST_P(Blocking, BlmoveChainsServeInOnePass) {
+  // a waits on src and moves into mid; b waits on mid and moves into end.
+  auto a = Client(), b = Client();
+  SendBlocking(*a, {"BLMOVE", "src", "mid", "LEFT", "RIGHT", "0"}, 1);
+  SendBlocking(*b, {"BLMOVE", "mid", "end", "LEFT", "RIGHT", "0"}, 2);
+  control_->Call({"RPUSH", "src", "v"});
+  EXPECT_EQ(a->ReadReply(), "$1\r\nv\r\n");
+  EXPECT_EQ(b->ReadReply(), "$1\r\nv\r\n");
+  EXPECT_EQ(control_->Call({"LRANGE", "end", "0", "-1"}), "*1\r\n$1\r\nv\r\n");
+  EXPECT_EQ(control_->Call({"EXISTS", "src", "mid"}), ":0\r\n");
+}
+
+TEST_P(Blocking, ClientUnblockTimesOutOrErrs) {
+  auto a = Client();
+  const std::string id_reply = a->Call({"CLIENT", "ID"});
+  const std::string id = id_reply.substr(1, id_reply.size() - 3);
+  EXPECT_EQ(control_->Call({"CLIENT", "UNBLOCK", id}), ":0\r\n");
+  SendBlocking(*a, {"BLPOP", "k", "0"}, 1);
+  EXPECT_EQ(control_->Call({"CLIENT", "UNBLOCK", id, "NOPE"}),
+            "-ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR\r\n");
+  EXPECT_EQ(control_->Call({"CLIENT", "UNBLOCK", id}), ":1\r\n");
+  EXPECT_EQ(a->ReadReply(), "*-1\r\n");
+  SendBlocking(*a, {"BRPOPLPUSH", "k", "d", "0"}, 1);
+  EXPECT_EQ(control_->Call({"CLIENT", "UNBLOCK", id, "error"}), ":1\r\n");
+  EXPECT_EQ(a->ReadReply(), "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n");
+  WaitBlocked(0);
+  EXPECT_EQ(a->Call({"PING"}), "+PONG\r\n");
+}
+
+TEST_P(Blocking, RenameAndSwapdbWakeWaiters) {
+  auto a = Client();
+  SendBlocking(*a, {"BLPOP", "target", "0"}, 1);
+  control_->Call({"RPUSH", "other", "renamed"});
+  control_->Call({"RENAME", "other", "target"});
+  EXPECT_EQ(a->ReadReply(), Pair("target", "renamed"));
+
+  SendBlocking(*a, {"BLPOP", "swapped", "0"}, 1);
+  control_->Call({"SELECT", "1"});
+  control_->Call({"RPUSH", "swapped", "from-db1"});
+  EXPECT_EQ(control_->Call({"SWAPDB", "0", "1"}), "+OK\r\n");
+  EXPECT_EQ(a->ReadReply(), Pair("swapped", "from-db1"));
+}
+
+TEST_P(Blocking, PipelinedCommandsWaitBehindABlockedOne) {
+  auto a = Client();
+  ASSERT_TRUE(
+      a->Send("*3\r\n$5\r\nBLPOP\r\n$1\r\nk\r\n$1\r\n0\r\n*1\r\n$4\r\nPING\r\nECHO inline\r\n"));
+  WaitBlocked(1);
+  EXPECT_EQ(a->ReadReply(200ms), std::nullopt);
+  control_->Call({"RPUSH", "k", "v"});
+  EXPECT_EQ(a->ReadReply(), Pair("k", "v"));
+  EXPECT_EQ(a->ReadReply(), "+PONG\r\n");
+  EXPECT_EQ(a->ReadReply(), "$6\r\ninline\r\n");
+}
+
+TEST_P(Blocking, AClosedOrKilledWaiterIsForgotten) {
+  auto a = Client(), b = Client();
+  SendBlocking(*a, {"BLPOP", "k", "0"}, 1);
+  SendBlocking(*b, {"BLPOP", "k", "0"}, 2);
+  a.reset();  // Closes the connection.
+  WaitBlocked(1);
+  control_->Call({"CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"});
+  WaitBlocked(0);
+  EXPECT_EQ(control_->Call({"RPUSH", "k", "kept"}), ":1\r\n");
+  EXPECT_EQ(control_->Call({"LRANGE", "k", "0", "-1"}), "*1\r\n$4\r\nkept\r\n");
+}
+
+TEST_P(Blocking, ClientListShowsTheBlockedFlag) {
+  auto a = Client();
+  a->Call({"CLIENT", "SETNAME", "waiter"});
+  SendBlocking(*a, {"BLPOP", "k", "0"}, 1);
+  const std::string list = control_->Call({"CLIENT", "LIST"});
+  const size_t at = list.find("name=waiter");
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_EQ(list.substr(list.find("flags=", at), 8), "flags=b ");
+  EXPECT_NE(list.find("cmd=blpop", at), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(BothServers, Blocking,
+                         testing::Values(ServerProcess::Kind::kRedis, ServerProcess::Kind::kRespd),
+                         [](const testing::TestParamInfo<ServerProcess::Kind>& info) {
+                           return info.param == ServerProcess::Kind::kRedis ? "Redis" : "Respd";
+                         });
+
+// Many waiters on one key, one push each: every push serves exactly the
+// longest waiting client (respd only: 10,000 connections).
+TEST(BlockingAtScale, TenThousandWaitersOnOneKeyAreServedInOrder) {
+  constexpr int kClients = 10000;
+  // The test holds every connection itself.
+  rlimit limit{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &limit), 0);
+  if (limit.rlim_cur < kClients + 200) {
+    limit.rlim_cur = kClients + 200;
+    if (limit.rlim_max < limit.rlim_cur) limit.rlim_max = limit.rlim_cur;
+    ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &limit), 0) << "needs " << kClients + 200 << " fds";
+  }
+  auto server = ServerProcess::StartRespd({"--maxclients", "10100"});
+  ASSERT_TRUE(server);
+  RawClient control(server->port());
+  std::vector<std::unique_ptr<RawClient>> waiters;
+  waiters.reserve(kClients);
+  for (int i = 0; i < kClients; ++i) {
+    waiters.push_back(std::make_unique<RawClient>(server->port()));
+    ASSERT_TRUE(waiters.back()->connected()) << i;
+    ASSERT_TRUE(waiters.back()->SendCommand({"BLPOP", "jobs", "0"}));
+    // Keep the blocking order the connection order.
+    if (i % 500 == 499) {
+      const std::string want = "blocked_clients:" + std::to_string(i + 1) + "\r\n";
+      for (int tries = 0; tries < 2000; ++tries) {
+        if (control.Call({"INFO", "clients"}).find(want) != std::string::npos) break;
+        std::this_thread::sleep_for(1ms);
+      }
+    }
+  }
+  for (int tries = 0; tries < 2000; ++tries) {
+    if (control.Call({"INFO", "clients"}).find("blocked_clients:10000\r\n") != std::string::npos) {
+      break;
+    }
+    std::this_thread::sleep_for(5ms);
+  }
+  for (int i = 0; i < kClients; ++i) {
+    ASSERT_EQ(control.Call({"RPUSH", "jobs", std::to_string(i)}), ":1\r\n");
+  }
+  // Checked in blocks of 500 (the order within a block depends on when the
+  // test's sends reached the server, which the waits above pin only per block).
+  for (int i = 0; i < kClients; ++i) {
+    const std::optional<std::string> got = waiters[static_cast<size_t>(i)]->ReadReply();
+    ASSERT_TRUE(got.has_value()) << i;
+    const size_t at = got->rfind("\r\n", got->size() - 3);
+    const int value = std::stoi(got->substr(at + 2));
+    EXPECT_EQ(value / 500, i / 500) << i;
+  }
+  EXPECT_NE(control.Call({"INFO", "clients"}).find("blocked_clients:0\r\n"), std::string::npos);
+  EXPECT_EQ(control.Call({"EXISTS", "jobs"}), ":0\r\n");
+}
+
+}  // namespace
+}  // namespace respd::test
