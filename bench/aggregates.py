@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Hashes and sets side by side: respd against Debian's redis-server 7.0.
+"""Hashes, sets and lists side by side: respd against Debian's redis-server 7.0.
 
     python3 bench/aggregates.py [--rounds 3] [--quick] [--only SECTIONS]
                                 [--binary build/respd]
@@ -8,15 +8,20 @@ Uses bench/run.py's servers, pinning and loaders (fresh servers per
 measurement, no persistence, free loopback ports, servers on CPU 0 and load
 generators on CPU 1). Sections:
 
-  throughput  redis-benchmark -c 50 HSET, SADD and SPOP at -P 1 and -P 16:
-              rps and server CPU per request (SPOP pops from a set of ~2M
-              members preloaded with redis-benchmark's SADD)
+  throughput  redis-benchmark -c 50 HSET, SADD, SPOP, LPUSH, RPUSH, LPOP,
+              RPOP and LRANGE 0 99/299/599 at -P 1 and -P 16: rps and server
+              CPU per request (SPOP pops from a set of ~2M members, LPOP/RPOP
+              from a list of 1.3 n elements, LRANGE reads a 600-element list,
+              all preloaded with redis-benchmark), and LPUSH at -P 16 with
+              10,000 other clients blocked in BLPOP on other keys
   memory      used_memory and RSS per element after loading: one hash of 1M
               fields with 16-byte values, one set of 1M members, 200k hashes
-              of 10 fields (listpack), 200k sets of 10 integers (intset)
-  latency     one connection: HGETALL of a 10k-field hash and SMEMBERS of a
-              10k-member set, median and p99 round trip over 300 calls
-              (redis-benchmark -c 1 as the client)
+              of 10 fields (listpack), 200k sets of 10 integers (intset), one
+              list of 1M 16-byte elements
+  latency     one connection: HGETALL of a 10k-field hash, SMEMBERS of a
+              10k-member set and LRANGE 0 999 of a 1M-element list, median
+              and p99 round trip over 300 calls (redis-benchmark -c 1 as the
+              client)
   bitmaps     BITCOUNT of a 64 MiB string and BITOP AND of it with itself,
               median time over 20 calls (redis-benchmark -c 1)
 
@@ -44,7 +49,23 @@ THROUGHPUT = [
     ("SADD P16", "sadd", 16, 2_000_000, 50_000),
     ("SPOP P1", "spop", 1, 150_000, 10_000),
     ("SPOP P16", "spop", 16, 2_000_000, 50_000),
+    ("LPUSH P1", "lpush", 1, 150_000, 10_000),
+    ("LPUSH P16", "lpush", 16, 2_000_000, 50_000),
+    ("RPUSH P1", "rpush", 1, 150_000, 10_000),
+    ("RPUSH P16", "rpush", 16, 2_000_000, 50_000),
+    ("LPOP P1", "lpop", 1, 150_000, 10_000),
+    ("LPOP P16", "lpop", 16, 2_000_000, 50_000),
+    ("RPOP P1", "rpop", 1, 150_000, 10_000),
+    ("RPOP P16", "rpop", 16, 2_000_000, 50_000),
+    ("LRANGE_100 P1", "lrange_100", 1, 100_000, 5_000),
+    ("LRANGE_100 P16", "lrange_100", 16, 400_000, 20_000),
+    ("LRANGE_300 P1", "lrange_300", 1, 60_000, 5_000),
+    ("LRANGE_300 P16", "lrange_300", 16, 150_000, 10_000),
+    ("LRANGE_600 P1", "lrange_600", 1, 40_000, 3_000),
+    ("LRANGE_600 P16", "lrange_600", 16, 80_000, 5_000),
+    ("LPUSH P16 +10k blocked", "lpush+blocked", 16, 2_000_000, 50_000),
 ]
+BLOCKED_CLIENTS = 10_000
 
 
 def resp(*args):
@@ -96,21 +117,66 @@ def shapes(workdir, quick):
     make("200k intsets x10", lambda: (resp(b"SADD", b"s:%012d" % i, *[str(i * 10 + j)
                                                                        for j in range(10)])
                                       for i in range(n_small)), n_small, n_small * 10)
+    make("list 1M x16B", lambda: (resp(b"RPUSH", b"biglist", *[b"element:%08d" % (i + j)
+                                                                for j in range(100)])
+                                  for i in range(0, n_big, 100)), n_big // 100, n_big)
     return out
+
+
+def preload(server, test, requests):
+    cmd = run.pinned([run.REDIS_BENCHMARK, "-h", "127.0.0.1", "-p", str(server.port),
+                      "-c", "50", "-n", str(requests), "-r", "100000000", "-P", "16",
+                      "-d", "3", "-t", test, "-q"], 1)
+    subprocess.run(cmd, capture_output=True, timeout=600, check=True)
+
+
+def block_clients(server, count):
+    """`count` connections waiting in BLPOP on keys nobody pushes to."""
+    socks = []
+    for i in range(count):
+        c = run.Conn(server.port)
+        c.sock.sendall(run.Conn.encode("BLPOP", "waiting:%d" % i, "0"))
+        socks.append(c)
+    probe = run.Conn(server.port)
+    for _ in range(3000):
+        if int(probe.info("clients")["blocked_clients"]) == count:
+            break
+        time.sleep(0.01)
+    else:
+        raise RuntimeError("clients did not block")
+    probe.close()
+    return socks
 
 
 def run_throughput(server, wl, quick):
     name, test, pipeline, n_full, n_quick = wl
     n = n_quick if quick else n_full
+    server.extra_args = ["--maxclients", str(BLOCKED_CLIENTS + 200)] if "blocked" in test else []
     server.start()
+    server.extra_args = []
+    blocked = []
     try:
+        if test in ("lpop", "rpop"):
+            preload(server, "lpush", int(n * 1.3))  # Every pop pops something.
+        if test.startswith("lrange_"):
+            preload(server, "lpush", 600)
+        if test == "lpush+blocked":
+            blocked = block_clients(server, BLOCKED_CLIENTS)
         if test == "spop":
             # A set big enough that every SPOP pops something.
             pre = run.pinned([run.REDIS_BENCHMARK, "-h", "127.0.0.1", "-p", str(server.port),
                               "-c", "50", "-n", str(int(n * 1.3)), "-r", "100000000",
                               "-P", "16", "-t", "sadd", "-q"], 1)
             subprocess.run(pre, capture_output=True, timeout=600, check=True)
-        cmd = run.pinned(run.benchmark_command(server.port, test, pipeline, n, 3), 1)
+        if test.startswith("lrange_"):
+            # The command itself: redis-benchmark's -t lrange_N would first
+            # run n LPUSHes, whose CPU would count too.
+            last = str(int(test.split("_")[1]) - 1)
+            cmd = run.benchmark_command(server.port, "x", pipeline, n, 3)[:-3]
+            cmd += ["--csv", "LRANGE", "mylist", "0", last]
+        else:
+            cmd = run.benchmark_command(server.port, test.split("+")[0], pipeline, n, 3)
+        cmd = run.pinned(cmd, 1)
         if test == "spop":
             cmd = [a if a != str(run.KEYSPACE) else "100000000" for a in cmd]
         cpu0 = server.cpu_seconds()
@@ -124,6 +190,8 @@ def run_throughput(server, wl, quick):
         row.update({"n": n, "cpu_us_per_req": 1e6 * (cpu1 - cpu0) / n, "left": left})
         return row
     finally:
+        for c in blocked:
+            c.close()
         server.stop()
 
 
@@ -170,9 +238,16 @@ def run_latency(server, calls):
                 args += ["field:%06d" % i, "value:%08d" % i]
             c.call(*args)
             c.call("SADD", "s", *["member:%06d" % i for i in range(lo, lo + 1000)])
+        for lo in range(0, 1_000_000, 1000):
+            c.sock.sendall(run.Conn.encode("RPUSH", "l", *["element:%08d" % i
+                                                          for i in range(lo, lo + 1000)]))
+        for _ in range(0, 1_000_000, 1000):
+            c.read_reply()
         c.close()
         return time_commands(server, (("HGETALL 10k", ("HGETALL", "h")),
-                                      ("SMEMBERS 10k", ("SMEMBERS", "s"))), calls)
+                                      ("SMEMBERS 10k", ("SMEMBERS", "s")),
+                                      ("LRANGE 0 999 of 1M", ("LRANGE", "l", "0", "999"))),
+                             calls)
     finally:
         server.stop()
 
@@ -237,7 +312,8 @@ def main():
         run.kill_all()
 
     med = statistics.median
-    lines = ["# Hashes and sets, respd vs redis-server (medians of %d rounds)" % args.rounds, ""]
+    lines = ["# Hashes, sets and lists, respd vs redis-server (medians of %d rounds)" %
+             args.rounds, ""]
     if raw["throughput"]:
         lines += ["| workload | rps respd | rps redis | rps ratio | CPU/req respd | CPU/req redis "
                   "| CPU ratio |", "|---|---|---|---|---|---|---|"]

@@ -232,13 +232,14 @@ class Server:
         self.workdir = workdir
         self.proc = None
         self.port = None
+        self.extra_args = []  # Directives a measurement adds (--maxclients ...).
 
     def command(self, port, pin=True):
         if self.kind == "floor":  # Takes --port only; loopback, nothing to save.
             cmd = [self.binary, "--port", str(port)]
         else:
             cmd = [self.binary, "--port", str(port), "--bind", "127.0.0.1",
-                   "--save", "", "--appendonly", "no"]
+                   "--save", "", "--appendonly", "no"] + self.extra_args
         return pinned(cmd, 0) if pin else cmd
 
     def start(self, timeout=15.0, guard=True):

@@ -81,6 +81,10 @@ class Database {
   Keyspace& keyspace() const { return *keyspace_; }
   // While set, lookups leave access clocks alone (CLIENT NO-TOUCH).
   void set_touch_disabled(bool disabled) { touch_disabled_ = disabled; }
+  // While set (CLIENT PAUSE), reads do not delete expired keys: they report
+  // them absent. Writes still do, so a key is never in the table twice.
+  void set_expiry_paused(bool paused) { expiry_paused_ = paused; }
+  bool expiry_paused() const { return expiry_paused_; }
 
   // Cache warming for a batch of lookups (see Dict::PrefetchSlot): call
   // PrefetchSlot for every key, then TouchEntry with the hashes it gave.
@@ -101,7 +105,8 @@ class Database {
     auto slot = keys_.FindSlot(key);
     if (!slot) return nullptr;
     KeyEntry* e = slot.entry();
-    if (e->has_expire() && ExpireIfNeeded(slot)) return nullptr;
+    // While clients are paused an expired key reads as absent but stays.
+    if (e->has_expire() && (expiry_paused_ ? IsExpired(e) : ExpireIfNeeded(slot))) return nullptr;
     if (touch == Touch::kYes && !touch_disabled_) e->set_lru(LruClock());
     return e;
   }
@@ -274,6 +279,7 @@ class Database {
   const base::Clock* clock_;  // The keyspace's, read on every lookup.
   KeyEvents* events_;
   bool touch_disabled_ = false;
+  bool expiry_paused_ = false;
   Dict<KeyEntryTraits> keys_;
   Dict<ExpireRefTraits> expires_;
   DatabaseStats stats_;

@@ -27,6 +27,10 @@ class Keyspace {
 
   int size() const { return static_cast<int>(databases_.size()); }
   Database& db(int index) { return *databases_[static_cast<size_t>(index)]; }
+  // CLIENT PAUSE: expired keys stay until the pause ends (every database).
+  void set_expiry_paused(bool paused) {
+    for (auto& db : databases_) db->set_expiry_paused(paused);
+  }
   const base::Clock& clock() const { return *clock_; }
   const base::HashSeed& seed() const { return seed_; }
   KeyEvents& events() { return events_; }

@@ -25,6 +25,9 @@ struct BlockedState {
   std::vector<std::list<Client*>::iterator> positions;
   // Set by WaitOrReply when a rerun found nothing: keep waiting.
   bool still_waiting = false;
+  // Held by CLIENT PAUSE: no keys, no command copy (it stays unread in the
+  // query buffer and runs when the pause ends).
+  bool postponed = false;
 };
 
 }  // namespace respd::server

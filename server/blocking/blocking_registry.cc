@@ -59,12 +59,15 @@ void BlockingRegistry::Release(Client& c) {
     deadlines_.erase({b.deadline_ms, c.id});
     by_id_.erase(c.id);
   }
+  if (b.postponed) std::erase(postponed_, &c);
   c.blocked.reset();
   if (--blocked_count_ == 0) server_.keyspace().events().Unsubscribe(this);
 }
 
 bool BlockingRegistry::UnblockClient(Client& c, Unblock how) {
-  if (!c.blocked) return false;
+  // A paused client waits for the pause, not for data: CLIENT UNBLOCK
+  // leaves it alone.
+  if (!c.blocked || c.blocked->postponed) return false;
   if (how == Unblock::kTimeout) {
     c.reply.NullArray();
   } else {
@@ -74,6 +77,25 @@ bool BlockingRegistry::UnblockClient(Client& c, Unblock how) {
   unblocked_.push_back(&c);
   server_.connections().QueueWrite(&c);
   return true;
+}
+
+void BlockingRegistry::Postpone(Client& c, const Command& cmd) {
+  auto b = std::make_unique<BlockedState>();
+  b->db = c.db_index;
+  b->command = &cmd;
+  b->postponed = true;
+  c.blocked = std::move(b);
+  c.last_command = &cmd;  // CLIENT LIST shows what waits.
+  postponed_.push_back(&c);
+  if (blocked_count_++ == 0) server_.keyspace().events().Subscribe(this);
+}
+
+void BlockingRegistry::ResumePostponed() {
+  const std::vector<Client*> held = postponed_;
+  for (Client* c : held) {
+    Release(*c);
+    unblocked_.push_back(c);
+  }
 }
 
 void BlockingRegistry::ForgetClient(Client& c) {

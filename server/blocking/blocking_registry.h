@@ -62,6 +62,11 @@ class BlockingRegistry : public store::KeyEventListener {
   bool UnblockClient(Client& c, Unblock how);
   // A client that goes away stops waiting (no reply).
   void ForgetClient(Client& c);
+  // CLIENT PAUSE holds `c` before `cmd` (which stays in its query buffer).
+  void Postpone(Client& c, const Command& cmd);
+  // The pause ended: held clients run their input again, in the order they
+  // were held (from BeforeSleep).
+  void ResumePostponed();
 
   bool has_ready_keys() const { return !ready_.empty(); }
   void ServeReadyKeys();
@@ -96,6 +101,7 @@ class BlockingRegistry : public store::KeyEventListener {
   std::vector<std::pair<int, std::string>> ready_;
   std::vector<std::unordered_set<std::string>> ready_set_;
   std::vector<Client*> unblocked_;
+  std::vector<Client*> postponed_;  // In the order CLIENT PAUSE held them.
   size_t blocked_count_ = 0;
   int64_t timer_id_ = -1;
   int64_t timer_when_ms_ = 0;

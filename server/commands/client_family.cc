@@ -1,5 +1,5 @@
 // Client: CLIENT (ID SETNAME GETNAME SETINFO INFO LIST KILL REPLY NO-EVICT
-// NO-TOUCH UNBLOCK HELP), RESET, READONLY, READWRITE, MONITOR.
+// NO-TOUCH UNBLOCK PAUSE UNPAUSE HELP), RESET, READONLY, READWRITE, MONITOR.
 #include <cinttypes>
 #include <cstdio>
 
@@ -314,6 +314,29 @@ void ClientUnblockCommand(CommandContext& ctx) {
   ctx.reply.Integer(unblocked ? 1 : 0);
 }
 
+// CLIENT PAUSE timeout [WRITE|ALL]: the mode is checked first.
+void ClientPauseCommand(CommandContext& ctx) {
+  ClientPause::Mode mode = ClientPause::Mode::kAll;
+  if (ctx.argv.size() == 4) {
+    if (base::EqualsIgnoreCase(ctx.argv[3], "write")) {
+      mode = ClientPause::Mode::kWrite;
+    } else if (!base::EqualsIgnoreCase(ctx.argv[3], "all")) {
+      ctx.Error("ERR CLIENT PAUSE mode must be WRITE or ALL");
+      return;
+    }
+  }
+  int64_t end_ms;
+  if (!ParseBlockingTimeout(ctx, ctx.argv[2], TimeoutUnit::kMilliseconds, &end_ms)) return;
+  ctx.server.pause().Pause(end_ms, mode);
+  ctx.reply.Ok();
+}
+
+// CLIENT UNPAUSE
+void ClientUnpauseCommand(CommandContext& ctx) {
+  ctx.server.pause().Unpause();
+  ctx.reply.Ok();
+}
+
 // CLIENT HELP
 void ClientHelpCommand(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
@@ -413,6 +436,8 @@ constexpr CommandSpec kClientSubcommands[] = {
     {.name = "no-evict", .handler = &ClientNoEvictCommand},
     {.name = "no-touch", .handler = &ClientNoTouchCommand, .own_info = &kClientNoTouchInfo},
     {.name = "unblock", .handler = &ClientUnblockCommand},
+    {.name = "pause", .handler = &ClientPauseCommand},
+    {.name = "unpause", .handler = &ClientUnpauseCommand},
     {.name = "help", .handler = &ClientHelpCommand},
 };
 

@@ -275,7 +275,8 @@ void PfSelfTestCommand(CommandContext& ctx) {
 
 constexpr CommandSpec kHyperLogLogCommands[] = {
     {.name = "pfadd", .handler = &PfAddCommand},
-    {.name = "pfcount", .handler = &PfCountCommand},
+    // May replicate (its cache write): CLIENT PAUSE WRITE holds it.
+    {.name = "pfcount", .handler = &PfCountCommand, .hidden_flags = kCmdMayReplicate},
     {.name = "pfmerge", .handler = &PfMergeCommand},
     {.name = "pfdebug", .handler = &PfDebugCommand},
     {.name = "pfselftest", .handler = &PfSelfTestCommand},

@@ -82,6 +82,7 @@ Server::Server(Config config, Logger* logger)
       keyspace_(config_.databases, dispatcher_.clock(), hash_seed_),
       watches_(keyspace_),
       blocking_(*this),
+      pause_(*this),
       connections_(*this),
       run_id_(RandomHexId()),
       replication_id_(RandomHexId()),
@@ -285,7 +286,8 @@ void Server::DatabasesCron() {
 }
 
 void Server::ActiveExpireCycle() {
-  if (!active_expire_enabled_) return;
+  // A paused server keeps its dataset as it is (CLIENT PAUSE).
+  if (!active_expire_enabled_ || pause_.paused()) return;
   const int n = num_databases();
   // A quarter of the cron period, as Redis's slow cycle.
   const int64_t limit_us = 1000000 * kExpireSlowTimePercent / config_.EffectiveHz() / 100;

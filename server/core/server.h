@@ -6,6 +6,7 @@
 //   Dispatcher    checks, MULTI queueing, calls and their accounting (dispatch/)
 //   WatchRegistry WATCH keys and whom a change makes dirty (transactions/)
 //   BlockingRegistry  clients waiting in blocking commands (blocking/)
+//   ClientPause   CLIENT PAUSE: which commands wait, and until when (blocking/)
 //   Persistence   what SAVE/LASTSAVE/INFO persistence know (persistence/)
 //
 // The server itself runs the lifecycle (start, serve, shut down), the cron
@@ -21,6 +22,7 @@
 #include "ae/event_loop.h"
 #include "base/siphash.h"
 #include "server/blocking/blocking_registry.h"
+#include "server/blocking/client_pause.h"
 #include "server/config/config.h"
 #include "server/core/slowlog.h"
 #include "server/dispatch/command_table.h"
@@ -100,6 +102,7 @@ class Server {
   Dispatcher& dispatcher() { return dispatcher_; }
   WatchRegistry& watches() { return watches_; }
   BlockingRegistry& blocking() { return blocking_; }
+  ClientPause& pause() { return pause_; }
   Persistence& persistence() { return persistence_; }
   Slowlog& slowlog() { return slowlog_; }
   // The encoding thresholds the types convert at (from the config).
@@ -164,6 +167,7 @@ class Server {
   store::Keyspace keyspace_;
   WatchRegistry watches_;
   BlockingRegistry blocking_;
+  ClientPause pause_;
   Connections connections_;
 
   int expire_db_cursor_ = 0;  // Where ActiveExpireCycle resumes.

@@ -18,6 +18,8 @@ void Dispatcher::ProcessCommand(Client& c, std::span<const std::string_view> arg
   // CLIENT REPLY OFF/SKIP: run as usual, then take the reply back.
   const size_t reply_mark = c.output.size();
   Dispatch(c, argv, cmd);
+  // Held by CLIENT PAUSE: the command did not run; it comes again.
+  if (c.blocked && c.blocked->postponed) return;
   if (c.reply_off || c.reply_skip) c.output.TruncateTo(reply_mark);
   c.reply_skip = c.reply_skip_next;
   c.reply_skip_next = false;
@@ -69,6 +71,11 @@ void Dispatcher::Dispatch(Client& c, std::span<const std::string_view> argv, con
   if (!c.authenticated && !(flags & kCmdNoAuth)) {
     ++cmd->rejected_calls;
     reject(kErrNoAuth);
+    return;
+  }
+  // CLIENT PAUSE holds the command (before queueing it, as Redis).
+  if (server_.pause().Holds(c, *cmd)) {
+    server_.blocking().Postpone(c, *cmd);
     return;
   }
   if (c.in_multi) {

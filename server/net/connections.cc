@@ -302,7 +302,7 @@ void Connections::ProcessInput(Client& c) {
       if (c.close_asap || c.close_after_reply || c.blocked) break;
       server_.dispatcher().ProcessCommand(c, args, server_.commands().Lookup(args));
       CloseIfOutputLimitReached(c);
-      c.query.Consume(consumed);
+      if (!c.blocked || !c.blocked->postponed) c.query.Consume(consumed);
       if (c.blocked) c.parser.Reset();
       continue;
     }
@@ -340,8 +340,13 @@ size_t Connections::ExecuteBatch(Client& c) {
     server_.dispatcher().ProcessCommand(
         c, std::span<const std::string_view>(&batch_.args[b.first_arg], b.argc), b.cmd);
     CloseIfOutputLimitReached(c);
+    if (c.blocked) {
+      // The rest waits until it is unblocked; a command CLIENT PAUSE
+      // held is itself part of the rest.
+      if (!c.blocked->postponed) ran = b.end;
+      break;
+    }
     ran = b.end;
-    if (c.blocked) break;  // The rest waits until it is unblocked.
   }
   server_.dispatcher().EndBatch();
   batch_.commands.clear();
