@@ -2,7 +2,7 @@
 """Hashes, sets and lists side by side: respd against Debian's redis-server 7.0.
 
     python3 bench/aggregates.py [--rounds 3] [--quick] [--only SECTIONS]
-                                [--binary build/respd]
+                                [--binary build/respd] [--match NAME-PART]
 
 Uses bench/run.py's servers, pinning and loaders (fresh servers per
 measurement, no persistence, free loopback ports, servers on CPU 0 and load
@@ -273,8 +273,15 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--only", default="throughput,memory,latency,bitmaps")
     ap.add_argument("--binary", default=os.path.join(run.ROOT, "build", "respd"))
+    ap.add_argument("--match", default="",
+                    help="only workloads and shapes whose name contains one of these "
+                         "comma-separated parts (e.g. PUSH,POP,LRANGE,list)")
     args = ap.parse_args()
     sections = set(args.only.split(","))
+    parts = [p for p in args.match.split(",") if p]
+
+    def matches(name):
+        return not parts or any(p in name for p in parts)
     run.PINNING["enabled"] = (os.cpu_count() or 1) >= 2 and bool(run.shutil.which("taskset"))
     workdir = tempfile.mkdtemp(prefix="respd-agg-")
     servers = {"respd": run.Server("respd", args.binary, workdir),
@@ -287,7 +294,7 @@ def main():
             for kind in order:
                 s = servers[kind]
                 if "throughput" in sections:
-                    for wl in THROUGHPUT:
+                    for wl in (w for w in THROUGHPUT if matches(w[0])):
                         row = run_throughput(s, wl, args.quick)
                         raw["throughput"].setdefault(wl[0], {}).setdefault(kind, []).append(row)
                         print("round %d %-5s %-9s rps %9.0f cpu/req %.2f us" %
@@ -295,6 +302,8 @@ def main():
                                row["cpu_us_per_req"]), flush=True)
                 if "memory" in sections:
                     for name, (path, count, elements) in payloads.items():
+                        if not matches(name):
+                            continue
                         m = run_memory(s, path, count, elements)
                         raw["memory"].setdefault(name, {}).setdefault(kind, []).append(m)
                         print("round %d %-5s %-18s used/el %6.1f  rss/el %6.1f" %

@@ -74,6 +74,8 @@ class BlockingRegistry : public store::KeyEventListener {
   void ProcessUnblockedClients();
 
   size_t blocked_clients() const { return blocked_count_; }
+  // Of those, the ones with a deadline (INFO clients_in_timeout_table).
+  size_t clients_with_deadline() const { return deadlines_.size(); }
 
   // store::KeyEventListener.
   void OnKeyEvent(store::Database& db, std::string_view key, store::KeyEvent event) override;

@@ -6,6 +6,7 @@
 // and replies. A blocking command first does what its plain form would; if
 // every key is empty it waits (server/blocking/), and is run again when one
 // of its keys is created: that run either serves it or leaves it waiting.
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -61,12 +62,12 @@ bool ParseRanged(CommandContext& ctx, std::string_view arg, int64_t min, int64_t
   return false;
 }
 
-// The element replies of a pop with a count: fn's elements as bulks.
-void ReplyPopped(CommandContext& ctx, std::string_view key, ListEnd end, size_t count) {
-  std::vector<std::string> popped;
-  store::ListPop(ctx.db, key, end, count, [&](std::string_view e) { popped.emplace_back(e); });
-  ctx.reply.ArrayHeader(popped.size());
-  for (const std::string& e : popped) ctx.reply.Bulk(e);
+// A pop with a count from the list `e` at `key`: the elements as an array,
+// each written as it is popped.
+void ReplyPopped(CommandContext& ctx, const KeyEntry& e, std::string_view key, ListEnd end,
+                 size_t count) {
+  ctx.reply.ArrayHeader(std::min(count, store::ListLength(e)));
+  store::ListPop(ctx.db, key, end, count, [&](std::string_view v) { ctx.reply.Bulk(v); });
 }
 
 // ---------------------------------------------------------------------------
@@ -273,7 +274,7 @@ void PopGeneric(CommandContext& ctx, ListEnd end) {
     ctx.reply.ArrayHeader(0);
     return;
   }
-  ReplyPopped(ctx, ctx.argv[1], end, static_cast<size_t>(count));
+  ReplyPopped(ctx, *e, ctx.argv[1], end, static_cast<size_t>(count));
 }
 void LPopCommand(CommandContext& ctx) { PopGeneric(ctx, ListEnd::kHead); }
 void RPopCommand(CommandContext& ctx) { PopGeneric(ctx, ListEnd::kTail); }
@@ -356,7 +357,7 @@ PopFirst PopFromFirstNonEmpty(CommandContext& ctx, std::span<const std::string_v
     if (single) {
       store::ListPop(ctx.db, key, end, 1, [&](std::string_view v) { ctx.reply.Bulk(v); });
     } else {
-      ReplyPopped(ctx, key, end, static_cast<size_t>(count));
+      ReplyPopped(ctx, **found, key, end, static_cast<size_t>(count));
     }
     return PopFirst::kServed;
   }

@@ -119,7 +119,7 @@ void ClientsSection(Server& s, Writer& w) {
           static_cast<uint64_t>(s.stats().recent_max_output_buffer));
   w.Field("blocked_clients", static_cast<uint64_t>(s.blocking().blocked_clients()));
   w.Field("tracking_clients", "0");
-  w.Field("clients_in_timeout_table", "0");
+  w.Field("clients_in_timeout_table", static_cast<uint64_t>(s.blocking().clients_with_deadline()));
 }
 
 void MemorySection(Server& s, Writer& w) {

@@ -202,7 +202,22 @@ TEST_P(Blocking, RenameAndSwapdbWakeWaiters) {
   control_->Call({"RENAME", "other", "target"});
   EXPECT_EQ(a->ReadReply(), Pair("target", "renamed"));
 
+  // Deleting, flushing or swapping the key away changes nothing: the
+  // client waits for a key to be created.
+  SendBlocking(*a, {"BLPOP", "gone", "1000"}, 1);
+  EXPECT_NE(control_->Call({"INFO", "clients"}).find("clients_in_timeout_table:1\r\n"),
+            std::string::npos);
+  control_->Call({"DEL", "gone"});
+  control_->Call({"FLUSHALL"});
+  control_->Call({"SWAPDB", "0", "2"});
+  EXPECT_EQ(a->ReadReply(100ms), std::nullopt);
+  control_->Call({"SWAPDB", "0", "2"});
+  control_->Call({"RPUSH", "gone", "back"});
+  EXPECT_EQ(a->ReadReply(), Pair("gone", "back"));
+
   SendBlocking(*a, {"BLPOP", "swapped", "0"}, 1);
+  EXPECT_NE(control_->Call({"INFO", "clients"}).find("clients_in_timeout_table:0\r\n"),
+            std::string::npos);
   control_->Call({"SELECT", "1"});
   control_->Call({"RPUSH", "swapped", "from-db1"});
   EXPECT_EQ(control_->Call({"SWAPDB", "0", "1"}), "+OK\r\n");
