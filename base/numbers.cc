@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <string>
 
 namespace respd::base {
 
@@ -97,6 +98,32 @@ bool ParseLongDouble(std::string_view s, long double* value) {
       static_cast<size_t>(end - buf) != s.size() ||
       (errno == ERANGE && (v == HUGE_VALL || v == -HUGE_VALL || std::fpclassify(v) == FP_ZERO)) ||
       errno == EINVAL || std::isnan(v)) {
+    return false;
+  }
+  *value = v;
+  return true;
+}
+
+bool ParseDouble(std::string_view s, double* value) {
+  if (s.empty() || std::isspace(static_cast<unsigned char>(s[0]))) return false;
+  // strtod needs a terminator; an argument may be any size.
+  char small[64];
+  std::string big;
+  const char* text;
+  if (s.size() < sizeof(small)) {
+    std::memcpy(small, s.data(), s.size());
+    small[s.size()] = '\0';
+    text = small;
+  } else {
+    big.assign(s);
+    text = big.c_str();
+  }
+  errno = 0;
+  char* end;
+  const double v = std::strtod(text, &end);
+  if (static_cast<size_t>(end - text) != s.size() ||
+      (errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL || std::fpclassify(v) == FP_ZERO)) ||
+      std::isnan(v)) {
     return false;
   }
   *value = v;

@@ -34,6 +34,11 @@ inline constexpr size_t kMaxLongDoubleChars = 5 * 1024;
 // "inf"; no leading space, not NaN, no overflow, no underflow to zero).
 bool ParseLongDouble(std::string_view s, long double* value);
 
+// Redis's getDoubleFromObject (ZADD scores, ZINCRBY): the whole of `s` must
+// be a strtod number ("inf" too); no leading space, not NaN, no overflow to
+// ±HUGE_VAL, no underflow to zero.
+bool ParseDouble(std::string_view s, double* value);
+
 // Redis's ld2string in human mode (INCRBYFLOAT, HINCRBYFLOAT): "%.17Lf" with
 // trailing zeros and a bare point trimmed, "-0" written "0". `value` must be
 // finite; `buf` holds kMaxLongDoubleChars. Returns the length.

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Hashes, sets and lists side by side: respd against Debian's redis-server 7.0.
+"""Hashes, sets, lists and sorted sets side by side: respd against Debian's redis-server 7.0.
 
     python3 bench/aggregates.py [--rounds 3] [--quick] [--only SECTIONS]
                                 [--binary build/respd] [--match NAME-PART]
@@ -64,6 +64,10 @@ THROUGHPUT = [
     ("LRANGE_600 P1", "lrange_600", 1, 40_000, 3_000),
     ("LRANGE_600 P16", "lrange_600", 16, 80_000, 5_000),
     ("LPUSH P16 +10k blocked", "lpush+blocked", 16, 2_000_000, 50_000),
+    ("ZADD P1", "zadd", 1, 150_000, 10_000),
+    ("ZADD P16", "zadd", 16, 2_000_000, 50_000),
+    ("ZPOPMIN P1", "zpopmin", 1, 150_000, 10_000),
+    ("ZPOPMIN P16", "zpopmin", 16, 2_000_000, 50_000),
 ]
 BLOCKED_CLIENTS = 10_000
 
@@ -117,6 +121,16 @@ def shapes(workdir, quick):
     make("200k intsets x10", lambda: (resp(b"SADD", b"s:%012d" % i, *[str(i * 10 + j)
                                                                        for j in range(10)])
                                       for i in range(n_small)), n_small, n_small * 10)
+    make("zset 1M random scores", lambda: (resp(b"ZADD", b"bigzset",
+                                                *[x for j in range(100) for x in
+                                                  (b"%d" % ((i + j) * 2654435761 % 1000003),
+                                                   b"member:%08d" % (i + j))])
+                                           for i in range(0, n_big, 100)),
+         n_big // 100, n_big)
+    make("200k zsets x10", lambda: (resp(b"ZADD", b"z:%012d" % i,
+                                         *[x for j in range(10) for x in
+                                           (b"%d" % j, b"m%d" % j)])
+                                    for i in range(n_small)), n_small, n_small * 10)
     make("list 1M x16B", lambda: (resp(b"RPUSH", b"biglist", *[b"element:%08d" % (i + j)
                                                                 for j in range(100)])
                                   for i in range(0, n_big, 100)), n_big // 100, n_big)
@@ -162,6 +176,12 @@ def run_throughput(server, wl, quick):
             preload(server, "lpush", 600)
         if test == "lpush+blocked":
             blocked = block_clients(server, BLOCKED_CLIENTS)
+        if test == "zpopmin":
+            # A sorted set big enough that every ZPOPMIN pops something.
+            pre = run.pinned([run.REDIS_BENCHMARK, "-h", "127.0.0.1", "-p", str(server.port),
+                              "-c", "50", "-n", str(int(n * 1.3)), "-r", "100000000",
+                              "-P", "16", "-t", "zadd", "-q"], 1)
+            subprocess.run(pre, capture_output=True, timeout=600, check=True)
         if test == "spop":
             # A set big enough that every SPOP pops something.
             pre = run.pinned([run.REDIS_BENCHMARK, "-h", "127.0.0.1", "-p", str(server.port),
@@ -243,10 +263,21 @@ def run_latency(server, calls):
                                                           for i in range(lo, lo + 1000)]))
         for _ in range(0, 1_000_000, 1000):
             c.read_reply()
+        for lo in range(0, 1_000_000, 1000):
+            args = ["ZADD", "z"]
+            for i in range(lo, lo + 1000):
+                args += [str(i * 2654435761 % 1000003), "member:%08d" % i]
+            c.sock.sendall(run.Conn.encode(*args))
+        for _ in range(0, 1_000_000, 1000):
+            c.read_reply()
         c.close()
         return time_commands(server, (("HGETALL 10k", ("HGETALL", "h")),
                                       ("SMEMBERS 10k", ("SMEMBERS", "s")),
-                                      ("LRANGE 0 999 of 1M", ("LRANGE", "l", "0", "999"))),
+                                      ("LRANGE 0 999 of 1M", ("LRANGE", "l", "0", "999")),
+                                      ("ZRANGEBYSCORE 1000 of 1M",
+                                       ("ZRANGEBYSCORE", "z", "500000", "+inf", "LIMIT", "0",
+                                        "1000")),
+                                      ("ZRANK in 1M", ("ZRANK", "z", "member:00500000"))),
                              calls)
     finally:
         server.stop()
@@ -321,7 +352,7 @@ def main():
         run.kill_all()
 
     med = statistics.median
-    lines = ["# Hashes, sets and lists, respd vs redis-server (medians of %d rounds)" %
+    lines = ["# Hashes, sets, lists and sorted sets, respd vs redis-server (medians of %d rounds)" %
              args.rounds, ""]
     if raw["throughput"]:
         lines += ["| workload | rps respd | rps redis | rps ratio | CPU/req respd | CPU/req redis "

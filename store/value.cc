@@ -6,6 +6,7 @@
 #include "store/types/list.h"
 #include "store/types/set.h"
 #include "store/types/string.h"
+#include "store/types/zset.h"
 
 namespace respd::store {
 namespace {
@@ -15,7 +16,7 @@ constexpr const ValueOps* kTypes[kValueTypeSlots] = {
     /* kString */ &kStringValueOps,
     /* kList */ &kListValueOps,
     /* kSet */ &kSetValueOps,
-    /* kZSet */ nullptr,
+    /* kZSet */ &kZSetValueOps,
     /* kHash */ &kHashValueOps,
 };
 

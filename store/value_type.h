@@ -34,6 +34,13 @@ enum ListEncoding : uint8_t {
   kListQuicklist = 0,
 };
 
+// A sorted set is a listpack of member, score pairs in score order until it
+// outgrows zset-max-listpack-*, then a SkipList (with its member index).
+enum ZSetEncoding : uint8_t {
+  kZSetListpack = 0,
+  kZSetSkipList = 1,
+};
+
 // A hash is a listpack of field, value, field, value… in insertion order
 // until it outgrows hash-max-listpack-*, then a StringMap, for good.
 enum HashEncoding : uint8_t {

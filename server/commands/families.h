@@ -15,6 +15,8 @@ namespace respd::server {
 std::span<const CommandSpec> StringCommands();
 std::span<const CommandSpec> ListCommands();
 std::span<const CommandSpec> HashCommands();
+std::span<const CommandSpec> ZSetCommands();
+std::span<const CommandSpec> ZSetAlgebraCommands();
 std::span<const CommandSpec> SetCommands();
 std::span<const CommandSpec> BitmapCommands();
 std::span<const CommandSpec> HyperLogLogCommands();

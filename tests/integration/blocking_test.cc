@@ -259,6 +259,29 @@ TEST_P(Blocking, ClientListShowsTheBlockedFlag) {
   EXPECT_NE(list.find("cmd=blpop", at), std::string::npos);
 }
 
+TEST_P(Blocking, SortedSetWaitersAreServedByZadd) {
+  auto a = Client(), b = Client(), c = Client();
+  // A list waiter and a sorted-set waiter on one key: the key's type picks.
+  SendBlocking(*a, {"BLPOP", "z", "0"}, 1);
+  SendBlocking(*b, {"BZPOPMIN", "other", "z", "0"}, 2);
+  SendBlocking(*c, {"BZMPOP", "0", "1", "z", "MAX", "COUNT", "5"}, 3);
+  control_->Call({"ZADD", "z", "1", "one", "2", "two", "3", "three"});
+  EXPECT_EQ(b->ReadReply(), "*3\r\n$1\r\nz\r\n$3\r\none\r\n$1\r\n1\r\n");
+  EXPECT_EQ(
+      c->ReadReply(),
+      "*2\r\n$1\r\nz\r\n*2\r\n*2\r\n$5\r\nthree\r\n$1\r\n3\r\n*2\r\n$3\r\ntwo\r\n$1\r\n2\r\n");
+  EXPECT_EQ(a->ReadReply(200ms), std::nullopt);
+  WaitBlocked(1);
+  EXPECT_EQ(control_->Call({"EXISTS", "z"}), ":0\r\n");
+  control_->Call({"RPUSH", "z", "list"});
+  EXPECT_EQ(a->ReadReply(), Pair("z", "list"));
+  // Timeouts and RESP3.
+  ASSERT_NE(a->Call({"HELLO", "3"}), "");
+  EXPECT_EQ(a->Call({"BZPOPMAX", "nokey", "0.05"}), "_\r\n");
+  control_->Call({"ZADD", "r3", "1.5", "m"});
+  EXPECT_EQ(a->Call({"BZPOPMAX", "r3", "0"}), "*3\r\n$2\r\nr3\r\n$1\r\nm\r\n,1.5\r\n");
+}
+
 // --- CLIENT PAUSE -----------------------------------------------------------
 
 // The value of `field` in INFO's reply.
