@@ -175,6 +175,21 @@ OpStatus ListTrim(Database& db, std::string_view key, int64_t start, int64_t end
   return OpStatus::kOk;
 }
 
+void ListStore(Database& db, std::string_view key, std::span<const std::string_view> elements,
+               const TypeLimits& limits) {
+  Database::WriteSlot absent;  // ListForWrite makes a fresh list for an empty slot.
+  KeyEntry* fresh = *ListForWrite(absent, key, limits);
+  Quicklist* list = MutableListOf(*fresh);
+  for (std::string_view e : elements) list->Push(ListEnd::kTail, e);
+  Database::WriteSlot slot = db.FindForWrite(key);
+  if (slot.entry() != nullptr) {
+    db.Overwrite(slot, fresh);
+  } else {
+    db.Commit(slot, fresh);
+  }
+  db.Emit(KeyEvent::kSortStore, key);
+}
+
 OpResult<std::optional<std::string>> ListMove(Database& db, std::string_view src,
                                               std::string_view dst, ListEnd from, ListEnd to,
                                               const TypeLimits& limits) {

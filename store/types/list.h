@@ -74,6 +74,11 @@ OpResult<std::optional<std::string>> ListMove(Database& db, std::string_view src
                                               std::string_view dst, ListEnd from, ListEnd to,
                                               const TypeLimits& limits);
 
+// SORT … STORE: makes `key` a list of `elements` (not empty), replacing
+// whatever it held. Emits "sortstore".
+void ListStore(Database& db, std::string_view key, std::span<const std::string_view> elements,
+               const TypeLimits& limits);
+
 // Redis's LRANGE/LTRIM index rules: negative indexes count from the end,
 // start clamps at 0, end at length - 1. False when the range is empty.
 bool ClampListRange(int64_t length, int64_t* start, int64_t* end);

@@ -389,6 +389,10 @@ void ZSetRandomDistinct(const KeyEntry& e, size_t count,
 // ---------------------------------------------------------------------------
 // Writes.
 
+void ZSetConvertToSkipList(Database& db, KeyEntry* e) {
+  if (IsListpack(*e)) ConvertToSkipList(db, e);
+}
+
 OpResult<ZAddResult> ZSetAdd(Database& db, std::string_view key, std::span<const double> scores,
                              std::span<const std::string_view> members, const ZAddOptions& options,
                              const TypeLimits& limits) {

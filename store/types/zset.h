@@ -78,6 +78,10 @@ void ZSetRandomDistinct(const KeyEntry& e, size_t count,
 void ZSetRandomWithRepeats(const KeyEntry& e, size_t count,
                            const std::function<void(std::string_view, double)>& fn);
 
+// SORT turns a listpack sorted set into a skiplist for good, as Redis 7.0's
+// sortCommand does (OBJECT ENCODING shows it); no-op for a skiplist.
+void ZSetConvertToSkipList(Database& db, KeyEntry* e);
+
 // ZADD's options (ZINCRBY is ZADD INCR).
 struct ZAddOptions {
   bool nx = false, xx = false, gt = false, lt = false, ch = false, incr = false;
