@@ -109,7 +109,7 @@ void LRangeCommand(CommandContext& ctx) {
       ctx.EntryOrReply(store::FindList(ctx.db, ctx.argv[1]), [&] { ctx.reply.ArrayHeader(0); });
   if (e == nullptr) return;
   const store::Quicklist& list = store::ListOf(*e);
-  if (!store::ClampListRange(static_cast<int64_t>(list.size()), &start, &end)) {
+  if (!store::ClampIndexRange(static_cast<int64_t>(list.size()), &start, &end)) {
     ctx.reply.ArrayHeader(0);
     return;
   }

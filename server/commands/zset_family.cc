@@ -26,6 +26,7 @@
 #include "server/core/server.h"
 #include "server/dispatch/command_context.h"
 #include "server/dispatch/errors.h"
+#include "store/index_range.h"
 #include "store/types/zset.h"
 
 namespace respd::server {
@@ -92,17 +93,6 @@ bool ParseLexBound(std::string_view arg, LexBound* bound) {
 
 bool ParseLexRange(std::string_view min, std::string_view max, LexRange* range) {
   return ParseLexBound(min, &range->min) && ParseLexBound(max, &range->max);
-}
-
-// Redis's index rules for ranks (ZRANGE, ZREMRANGEBYRANK): false when the
-// range is empty.
-bool ClampRanks(int64_t length, int64_t* start, int64_t* end) {
-  if (*start < 0) *start += length;
-  if (*end < 0) *end += length;
-  if (*start < 0) *start = 0;
-  if (*start > *end || *start >= length) return false;
-  if (*end >= length) *end = length - 1;
-  return true;
 }
 
 // A member and its score as a WITHSCORES reply element: flat in RESP2, a
@@ -362,7 +352,7 @@ void RangeGeneric(CommandContext& ctx, size_t first, bool store, RangeType type,
   switch (type) {
     case RangeType::kAuto:
     case RangeType::kRank:
-      if (e == nullptr || !ClampRanks(length, &start, &end)) {
+      if (e == nullptr || !store::ClampIndexRange(length, &start, &end)) {
         header(0);
         break;
       }
@@ -432,7 +422,7 @@ void ZRemRangeByRankCommand(CommandContext& ctx) {
     ctx.ReplyCount(found.status());
     return;
   }
-  if (!ClampRanks(static_cast<int64_t>(store::ZSetLength(**found)), &start, &end)) {
+  if (!store::ClampIndexRange(static_cast<int64_t>(store::ZSetLength(**found)), &start, &end)) {
     ctx.reply.Integer(0);
     return;
   }

@@ -83,15 +83,6 @@ OpResult<KeyEntry*> FindListForWrite(Database& db, std::string_view key) {
   return e;
 }
 
-bool ClampListRange(int64_t length, int64_t* start, int64_t* end) {
-  if (*start < 0) *start += length;
-  if (*end < 0) *end += length;
-  if (*start < 0) *start = 0;
-  if (*start > *end || *start >= length) return false;
-  if (*end >= length) *end = length - 1;
-  return true;
-}
-
 OpResult<size_t> ListPush(Database& db, std::string_view key,
                           std::span<const std::string_view> elements, ListEnd end,
                           bool only_if_exists, const TypeLimits& limits) {
@@ -161,7 +152,7 @@ OpStatus ListTrim(Database& db, std::string_view key, int64_t start, int64_t end
   Quicklist* list = MutableListOf(*e);
   const auto length = static_cast<int64_t>(list->size());
   int64_t left, right;  // Elements to drop at each end.
-  if (ClampListRange(length, &start, &end)) {
+  if (ClampIndexRange(length, &start, &end)) {
     left = start;
     right = length - end - 1;
   } else {

@@ -21,6 +21,7 @@
 
 #include "store/database.h"
 #include "store/encodings/quicklist.h"
+#include "store/index_range.h"
 #include "store/key_entry.h"
 #include "store/op_result.h"
 #include "store/type_limits.h"
@@ -78,9 +79,5 @@ OpResult<std::optional<std::string>> ListMove(Database& db, std::string_view src
 // whatever it held. Emits "sortstore".
 void ListStore(Database& db, std::string_view key, std::span<const std::string_view> elements,
                const TypeLimits& limits);
-
-// Redis's LRANGE/LTRIM index rules: negative indexes count from the end,
-// start clamps at 0, end at length - 1. False when the range is empty.
-bool ClampListRange(int64_t length, int64_t* start, int64_t* end);
 
 }  // namespace respd::store

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 #include <unordered_set>
 
 #include "base/numbers.h"
@@ -291,36 +292,39 @@ void ZSetRangeByLex(const KeyEntry& e, const LexRange& range, bool reverse, int6
       fn);
 }
 
-size_t ZSetCount(const KeyEntry& e, const ScoreRange& range) {
+namespace {
+
+// Elements in a range: two rank lookups in a skiplist (O(log n) whatever
+// the range holds), a walk of a listpack.
+template <typename Range>
+size_t CountInRange(const KeyEntry& e, const Range& range) {
   if (!IsListpack(e)) {
-    // Two rank lookups: O(log n) whatever the range holds.
     const SkipList* sl = SkipListOf(e);
     const SkipList::Node* first = sl->FirstInRange(range);
     if (first == nullptr) return 0;
     return sl->Rank(sl->LastInRange(range)) - sl->Rank(first) + 1;
   }
+  const uint8_t* lp = ListpackOf(e);
   size_t count = 0;
-  ZSetRangeByScore(e, range, false, 0, -1, [&count](std::string_view, double) {
+  Buf buf;
+  for (size_t at = zl::FirstInRange(lp, range); at != 0; at = zl::NextMember(lp, at)) {
+    bool inside;
+    if constexpr (std::is_same_v<Range, ScoreRange>) {
+      inside = range.BelowMax(zl::ScoreAt(lp, at));
+    } else {
+      inside = range.BelowMax(zl::MemberAt(lp, at, buf));
+    }
+    if (!inside) break;
     ++count;
-    return true;
-  });
+  }
   return count;
 }
 
-size_t ZSetLexCount(const KeyEntry& e, const LexRange& range) {
-  if (!IsListpack(e)) {
-    const SkipList* sl = SkipListOf(e);
-    const SkipList::Node* first = sl->FirstInRange(range);
-    if (first == nullptr) return 0;
-    return sl->Rank(sl->LastInRange(range)) - sl->Rank(first) + 1;
-  }
-  size_t count = 0;
-  ZSetRangeByLex(e, range, false, 0, -1, [&count](std::string_view, double) {
-    ++count;
-    return true;
-  });
-  return count;
-}
+}  // namespace
+
+size_t ZSetCount(const KeyEntry& e, const ScoreRange& range) { return CountInRange(e, range); }
+
+size_t ZSetLexCount(const KeyEntry& e, const LexRange& range) { return CountInRange(e, range); }
 
 uint64_t ZSetScan(const KeyEntry& e, uint64_t cursor,
                   const std::function<void(std::string_view, double)>& fn) {
