@@ -146,7 +146,11 @@ void SortGeneric(CommandContext& ctx, bool readonly) {
   // LIMIT as Redis clamps it (end may fall below start: nothing).
   const auto vlen = static_cast<int64_t>(length);
   int64_t start = limit_start < 0 ? 0 : limit_start;
-  int64_t end = limit_count < 0 ? vlen - 1 : start + limit_count - 1;
+  // start + count wraps for huge values as Redis's long arithmetic does in
+  // practice (then start is past the end anyway): computed unsigned, no UB.
+  int64_t end = limit_count < 0 ? vlen - 1
+                                : static_cast<int64_t>(static_cast<uint64_t>(start) +
+                                                       static_cast<uint64_t>(limit_count) - 1);
   if (start >= vlen) {
     start = vlen - 1;
     end = vlen - 2;
