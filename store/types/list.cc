@@ -197,11 +197,12 @@ OpResult<std::optional<std::string>> ListMove(Database& db, std::string_view src
   std::string element;
   MutableListOf(**source)->Pop(from, &element);
   // The source entry stays put while the list is empty for a moment: the
-  // push finds it again when src == dst, and nothing else deletes it.
+  // push finds it again when src == dst, nothing deletes it, and an
+  // aggregate's entry never moves, so it is still *source afterwards.
   const std::string_view one[] = {element};
   ListPush(db, dst, one, to, /*only_if_exists=*/false, limits);
   db.Emit(PopEvent(from), src);
-  if (OpResult<KeyEntry*> again = FindListForWrite(db, src); again) DeleteIfEmpty(db, src, *again);
+  DeleteIfEmpty(db, src, *source);
   return std::optional<std::string>(std::move(element));
 }
 
