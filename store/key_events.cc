@@ -64,6 +64,8 @@ constexpr EventInfo kEvents[] = {
     {KeyEvent::kZUnionStore, "zunionstore", 'z'},
     {KeyEvent::kZDiffStore, "zdiffstore", 'z'},
     {KeyEvent::kZRangeStore, "zrangestore", 'z'},
+    {KeyEvent::kGeoRadiusStore, "georadiusstore", 'z'},
+    {KeyEvent::kGeoSearchStore, "geosearchstore", 'z'},
     {KeyEvent::kXAdd, "xadd", 't'},
     {KeyEvent::kXTrim, "xtrim", 't'},
     {KeyEvent::kXDel, "xdel", 't'},

@@ -82,6 +82,8 @@ enum class KeyEvent : uint8_t {
   kZUnionStore,
   kZDiffStore,
   kZRangeStore,
+  kGeoRadiusStore,
+  kGeoSearchStore,
   // Streams ('t').
   kXAdd,
   kXTrim,

@@ -19,6 +19,7 @@ std::span<const CommandSpec> ZSetCommands();
 std::span<const CommandSpec> ZSetAlgebraCommands();
 std::span<const CommandSpec> SortCommands();
 std::span<const CommandSpec> GeoCommands();
+std::span<const CommandSpec> GeoSearchCommands();
 std::span<const CommandSpec> SetCommands();
 std::span<const CommandSpec> BitmapCommands();
 std::span<const CommandSpec> HyperLogLogCommands();

@@ -20,14 +20,37 @@ inline constexpr double kLatitudeMin = -85.05112878;
 inline constexpr double kLatitudeMax = 85.05112878;
 inline constexpr int kStepMax = 26;  // Bits per coordinate.
 
+// A cell of the grid with `step` bits per coordinate (Redis's GeoHashBits):
+// `step` * 2 interleaved bits, latitude in the even ones. Step 0 is no cell.
+struct Cell {
+  uint64_t bits = 0;
+  uint8_t step = 0;
+  bool operator==(const Cell&) const = default;
+};
+
+// A cell's bounds, in degrees.
+struct Area {
+  double longitude_min, longitude_max, latitude_min, latitude_max;
+};
+
 // Whether GEOADD accepts the pair.
 inline bool ValidCoordinates(double longitude, double latitude) {
   return longitude >= kLongitudeMin && longitude <= kLongitudeMax && latitude >= kLatitudeMin &&
          latitude <= kLatitudeMax;
 }
 
-// The 52-bit score of a valid pair.
-uint64_t Encode(double longitude, double latitude);
+// The cell of a valid pair at `step` (1..kStepMax).
+Cell EncodeCell(double longitude, double latitude, uint8_t step);
+Area DecodeCell(Cell cell);
+
+// The 52-bit score of a valid pair: its cell at kStepMax.
+inline uint64_t Encode(double longitude, double latitude) {
+  return EncodeCell(longitude, latitude, kStepMax).bits;
+}
+// A sorted-set score as the geohash bits it names, converted as Redis's
+// `(uint64_t)score` is on x86-64 (scores GEOADD did not write can be
+// anything: negative, fractional, huge), without undefined behaviour.
+uint64_t BitsOfScore(double score);
 // The centre of the cell a score names (clamped to the valid ranges).
 void Decode(uint64_t bits, double* longitude, double* latitude);
 // GEOHASH's 11-character base32 string for a score.

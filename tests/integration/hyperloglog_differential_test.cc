@@ -10,34 +10,13 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/process.h"
-#include "tests/support/raw_client.h"
+#include "tests/support/differential.h"
 
 namespace respd::test {
 namespace {
 
-class HllDifferential : public ::testing::Test {
+class HllDifferential : public RedisRespdPair {
  protected:
-  void SetUp() override {
-    redis_ = ServerProcess::StartRedis();
-    respd_ = ServerProcess::StartRespd();
-    ASSERT_TRUE(redis_ && respd_);
-    a_ = std::make_unique<RawClient>(redis_->port());
-    b_ = std::make_unique<RawClient>(respd_->port());
-  }
-
-  // Runs `args` on both; fails unless the raw replies are equal.
-  void Same(const std::vector<std::string>& args) {
-    ASSERT_TRUE(a_->SendCommand(args) && b_->SendCommand(args));
-    const auto ra = a_->ReadReply(), rb = b_->ReadReply();
-    ASSERT_TRUE(ra && rb) << args[0];
-    std::string shown;
-    for (const auto& arg : args) shown += arg.substr(0, 40) + " ";
-    ASSERT_EQ(*ra, *rb) << shown;
-  }
-
-  std::unique_ptr<ServerProcess> redis_, respd_;
-  std::unique_ptr<RawClient> a_, b_;
   std::mt19937_64 rng_{20261202};
 };
 
@@ -64,7 +43,7 @@ TEST_F(HllDifferential, RandomAddsMergesAndCountsMatchRedis) {
         Same({"PFCOUNT", key});
     }
     Same({"GET", key});
-    if (HasFatalFailure()) return;
+    if (HasFailure()) return;
   }
   for (const auto& key : keys) Same({"PFDEBUG", "ENCODING", key});
 }
@@ -121,7 +100,7 @@ TEST_F(HllDifferential, CorruptValuesGetRedisAnswers) {
         Same({"PFDEBUG", "GETREG", "bad"});
     }
     Same({"GET", "bad"});
-    if (HasFatalFailure()) return;
+    if (HasFailure()) return;
   }
 }
 

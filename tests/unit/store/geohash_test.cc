@@ -44,6 +44,16 @@ TEST(Geohash, Base32StringsAndDistances) {
   EXPECT_DOUBLE_EQ(Distance(10, 10, 10, 20), 6372797.560856 * (10 * M_PI / 180.0));
 }
 
+TEST(Geohash, AnyScoreConvertsAsX86Does) {
+  EXPECT_EQ(BitsOfScore(3479099956230698.0), 3479099956230698u);
+  EXPECT_EQ(BitsOfScore(1.5), 1u);
+  EXPECT_EQ(BitsOfScore(-1), ~uint64_t{0});
+  EXPECT_EQ(BitsOfScore(-1e30), uint64_t{1} << 63);
+  EXPECT_EQ(BitsOfScore(9.3e18), 9300000000000000000u);
+  EXPECT_EQ(BitsOfScore(2e19), 0u);
+  EXPECT_EQ(BitsOfScore(std::nan("")), 0u);
+}
+
 TEST(Geohash, LimitsAndRoundTrips) {
   EXPECT_TRUE(ValidCoordinates(180, 85.05112878));
   EXPECT_FALSE(ValidCoordinates(180.0000001, 0));
