@@ -32,6 +32,7 @@ std::string ClientInfoLine(Server& server, const Client& c) {
   const int64_t now = ae::EventLoop::MonotonicMs();
   std::string flags;
   if (c.monitor) flags += 'O';
+  if (c.pubsub_mode()) flags += 'P';
   if (c.in_multi) flags += 'x';
   if (c.blocked) flags += 'b';
   if (c.watch_dirty) flags += 'd';
@@ -51,18 +52,21 @@ std::string ClientInfoLine(Server& server, const Client& c) {
     for (const std::string& a : q.argv) multi_mem += a.size();
   }
   const size_t reply_mem = c.output.MemoryUsage();
+  const Subscriptions* subs = c.subscriptions.get();
   const size_t tot_mem = c.query.capacity() + argv_mem + multi_mem + reply_mem + sizeof(Client);
   (void)server;
   char buf[1024];
   std::snprintf(
       buf, sizeof(buf),
       "id=%" PRIu64
-      " addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=0 psub=0 ssub=0 "
+      " addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=%zu psub=%zu ssub=%zu "
       "multi=%d qbuf=%zu qbuf-free=%zu argv-mem=%zu multi-mem=%zu rbs=%zu rbp=%zu obl=%zu "
       "oll=0 omem=%zu tot-mem=%zu events=%s cmd=%s user=default redir=-1 resp=%d",
       c.id, c.addr.c_str(), c.laddr.c_str(), c.fd, c.name.c_str(),
       static_cast<long long>((now - c.created_ms) / 1000),
       static_cast<long long>((now - c.last_interaction_ms) / 1000), flags.c_str(), c.db_index,
+      subs != nullptr ? subs->channels.size() : 0, subs != nullptr ? subs->patterns.size() : 0,
+      subs != nullptr ? subs->shard_channels.size() : 0,
       c.in_multi ? static_cast<int>(c.multi_queue.size()) : -1, qbuf, qbuf_free, argv_mem,
       multi_mem, reply_mem, reply_mem, c.output.size(), c.output.size(), tot_mem, events.c_str(),
       c.last_command != nullptr ? c.last_command->fullname.c_str() : "NULL",
@@ -394,6 +398,7 @@ void ResetCommand(CommandContext& ctx) {
   Client& c = ctx.client;
   DiscardTransaction(ctx.server.watches(), c);
   if (c.monitor) ctx.server.dispatcher().RemoveMonitor(&c);
+  ctx.server.pubsub().ForgetClient(c);
   c.db_index = 0;
   c.name.clear();
   c.reply_off = c.reply_skip = c.reply_skip_next = false;

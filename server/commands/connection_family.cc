@@ -28,6 +28,14 @@ void PingCommand(CommandContext& ctx) {
     ctx.WrongArity();
     return;
   }
+  // Subscribed in RESP2: a frame-shaped ["pong", message] (Redis's
+  // pingCommand), since the client reads arrays only.
+  if (ctx.client.pubsub_mode() && !ctx.reply.resp3()) {
+    ctx.reply.ArrayHeader(2);
+    ctx.reply.Bulk("pong");
+    ctx.reply.Bulk(ctx.argv.size() == 1 ? std::string_view() : ctx.argv[1]);
+    return;
+  }
   if (ctx.argv.size() == 1) {
     ctx.reply.SimpleString("PONG");
   } else {

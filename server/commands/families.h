@@ -32,6 +32,7 @@ std::span<const CommandSpec> IntrospectionCommands();
 std::span<const CommandSpec> MemoryCommands();
 std::span<const CommandSpec> DebugCommands();
 std::span<const CommandSpec> TransactionCommands();
+std::span<const CommandSpec> PubSubCommands();
 std::span<const CommandSpec> PersistenceCommands();
 std::span<const CommandSpec> ScriptingCommands();
 

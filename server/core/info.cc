@@ -205,8 +205,9 @@ void StatsSection(Server& s, Writer& w) {
   w.Field("evicted_clients", "0");
   w.Field("keyspace_hits", hits);
   w.Field("keyspace_misses", misses);
-  w.Field("pubsub_channels", "0");
-  w.Field("pubsub_patterns", "0");
+  w.Field("pubsub_channels", static_cast<uint64_t>(s.pubsub().Count(PubSub::Kind::kChannel)));
+  w.Field("pubsub_patterns", static_cast<uint64_t>(s.pubsub().Count(PubSub::Kind::kPattern)));
+  w.Field("pubsubshard_channels", static_cast<uint64_t>(s.pubsub().Count(PubSub::Kind::kShard)));
   w.Field("latest_fork_usec", "0");
   w.Field("total_forks", "0");
   w.Field("unexpected_error_replies", "0");

@@ -84,6 +84,7 @@ Server::Server(Config config, Logger* logger)
       blocking_(*this),
       pause_(*this),
       connections_(*this),
+      pubsub_(*this),
       run_id_(RandomHexId()),
       replication_id_(RandomHexId()),
       start_time_unix_us_(base::SystemTimeUs()),

@@ -29,6 +29,7 @@
 #include "server/dispatch/dispatcher.h"
 #include "server/net/connections.h"
 #include "server/persistence/persistence.h"
+#include "server/pubsub/pubsub.h"
 #include "server/sys/log.h"
 #include "server/sys/supervision.h"
 #include "server/transactions/watch_registry.h"
@@ -103,6 +104,8 @@ class Server {
   WatchRegistry& watches() { return watches_; }
   BlockingRegistry& blocking() { return blocking_; }
   ClientPause& pause() { return pause_; }
+  PubSub& pubsub() { return pubsub_; }
+  const PubSub& pubsub() const { return pubsub_; }
   Persistence& persistence() { return persistence_; }
   Slowlog& slowlog() { return slowlog_; }
   // The encoding thresholds the types convert at (from the config).
@@ -169,6 +172,7 @@ class Server {
   BlockingRegistry blocking_;
   ClientPause pause_;
   Connections connections_;
+  PubSub pubsub_;
 
   int expire_db_cursor_ = 0;  // Where ActiveExpireCycle resumes.
   // DEBUG SET-ACTIVE-EXPIRE.

@@ -15,9 +15,12 @@ Dispatcher::Dispatcher(Server& server) : server_(server) {}
 
 void Dispatcher::ProcessCommand(Client& c, std::span<const std::string_view> argv,
                                 const Command* cmd) {
-  // CLIENT REPLY OFF/SKIP: run as usual, then take the reply back.
-  const size_t reply_mark = c.output.size();
+  // CLIENT REPLY OFF/SKIP: run as usual, then take the reply back (pub/sub
+  // frames move the mark past themselves: they stay).
+  c.reply_mark = c.output.size();
   Dispatch(c, argv, cmd);
+  const size_t reply_mark = c.reply_mark;
+  c.reply_mark = Client::kNoReplyMark;
   // Held by CLIENT PAUSE: the command did not run; it comes again.
   if (c.blocked && c.blocked->postponed) return;
   if (c.reply_off || c.reply_skip) c.output.TruncateTo(reply_mark);
@@ -37,6 +40,22 @@ void Dispatcher::Rerun(Client& c, const Command& cmd, std::span<const std::strin
   // A reply the client sends back ends a batch clock: time moved on.
   batch_clock_us_ = 0;
 }
+
+namespace {
+
+bool AllowedWhileSubscribed(const Command& cmd) {
+  static constexpr std::string_view kAllowed[] = {
+      "ping",       "subscribe",    "ssubscribe", "unsubscribe", "sunsubscribe",
+      "psubscribe", "punsubscribe", "quit",       "reset",
+  };
+  if (cmd.parent != nullptr) return false;
+  for (std::string_view name : kAllowed) {
+    if (cmd.spec->name == name) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 void Dispatcher::Dispatch(Client& c, std::span<const std::string_view> argv, const Command* cmd) {
   // A command refused here also dooms an open transaction (EXECABORT).
@@ -71,6 +90,15 @@ void Dispatcher::Dispatch(Client& c, std::span<const std::string_view> argv, con
   if (!c.authenticated && !(flags & kCmdNoAuth)) {
     ++cmd->rejected_calls;
     reject(kErrNoAuth);
+    return;
+  }
+  // Subscribed in RESP2: the connection carries frames; only the commands
+  // that manage them (and PING, QUIT, RESET) may run.
+  if (c.pubsub_mode() && !c.reply.resp3() && !AllowedWhileSubscribed(*cmd)) {
+    ++cmd->rejected_calls;
+    reject("ERR Can't execute '" + cmd->fullname +
+           "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this "
+           "context");
     return;
   }
   // CLIENT PAUSE holds the command (before queueing it, as Redis).

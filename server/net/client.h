@@ -18,6 +18,7 @@
 #include "protocol/reply_builder.h"
 #include "protocol/request_parser.h"
 #include "server/blocking/blocked_state.h"
+#include "server/pubsub/subscriptions.h"
 
 namespace respd::server {
 
@@ -93,6 +94,20 @@ struct Client {
   // May not block (EXEC running its queue, a script): blocking commands
   // answer at once, as Redis's CLIENT_DENY_BLOCKING.
   bool deny_blocking = false;
+
+  // Pub/sub: what the client is subscribed to (made on the first
+  // subscription; PubSub keeps it).
+  std::unique_ptr<Subscriptions> subscriptions;
+  // Redis's CLIENT_PUBSUB: subscribed to anything. In RESP2 it restricts
+  // the commands the client may run; it selects the pubsub output-buffer
+  // class and CLIENT LIST's flag P.
+  bool pubsub_mode() const { return subscriptions != nullptr && subscriptions->total() > 0; }
+
+  // While a command of this client runs: where its reply starts in
+  // `output` (CLIENT REPLY OFF/SKIP drops what follows; pub/sub frames move
+  // it past themselves). kNoReplyMark otherwise.
+  static constexpr size_t kNoReplyMark = ~size_t{0};
+  size_t reply_mark = kNoReplyMark;
 
   int64_t created_ms = 0;           // Monotonic.
   int64_t soft_limit_since_ms = 0;  // When output first passed the soft limit.

@@ -355,8 +355,10 @@ size_t Connections::ExecuteBatch(Client& c) {
 }
 
 const OutputBufferLimit& Connections::OutputLimitOf(const Client& c) const {
-  // A MONITOR client counts as a replica, as in Redis.
-  return c.monitor ? server_.config().replica_output_limit : server_.config().normal_output_limit;
+  // Redis's getClientType: a subscriber is of the pubsub class; a MONITOR
+  // client, though Redis marks it a replica, counts as a normal client.
+  return c.pubsub_mode() ? server_.config().pubsub_output_limit
+                         : server_.config().normal_output_limit;
 }
 
 void Connections::CloseIfOutputLimitReached(Client& c) {
@@ -508,6 +510,7 @@ void Connections::ForgetClient(Client& c) {
   server_.blocking().ForgetClient(c);
   server_.watches().UnwatchAll(c);
   server_.dispatcher().RemoveMonitor(&c);
+  server_.pubsub().ForgetClient(c);
 }
 
 void Connections::FreeClient(Client* c) {

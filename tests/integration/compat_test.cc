@@ -25,6 +25,13 @@
 //                            replies in hash-table order (HGETALL, SMEMBERS
 //                            of a hashtable encoding), which differs between
 //                            servers by nature
+//   @client <name>           switch to the named connection pair (created on
+//                            first use; the first is "main"): for pub/sub
+//                            and other several-client scripts
+//   @replies <n>             the next command sends n replies (SUBSCRIBE a b
+//                            c): all are read and compared
+//   @read [n]                read n more replies (default 1) without
+//                            sending (a message a subscriber was pushed)
 //   @args <arguments>        extra server arguments for both servers
 //                            (e.g. `@args --requirepass secret`); read
 //                            before the servers start, wherever it stands
@@ -37,6 +44,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <map>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -184,9 +193,15 @@ TEST_P(Compat, RepliesMatchRedis) {
   auto redis = ServerProcess::StartRedis(server_args);
   auto respd = ServerProcess::StartRespd(server_args);
   ASSERT_TRUE(redis && respd);
-  auto a = std::make_unique<RawClient>(redis->port());
-  auto b = std::make_unique<RawClient>(respd->port());
-  ASSERT_TRUE(a->connected() && b->connected());
+  // Connection pairs by @client name; a and b are the current pair's.
+  std::map<std::string, std::pair<std::unique_ptr<RawClient>, std::unique_ptr<RawClient>>> pairs;
+  auto& main_pair = pairs["main"];
+  main_pair.first = std::make_unique<RawClient>(redis->port());
+  main_pair.second = std::make_unique<RawClient>(respd->port());
+  std::unique_ptr<RawClient>* a = &main_pair.first;
+  std::unique_ptr<RawClient>* b = &main_pair.second;
+  ASSERT_TRUE((*a)->connected() && (*b)->connected());
+  size_t replies = 1;
 
   std::string line;
   int line_number = 0;
@@ -209,8 +224,34 @@ TEST_P(Compat, RepliesMatchRedis) {
           line.size() > directive.size() ? line.substr(directive.size() + 1) : "";
       if (directive == "@args") continue;
       if (directive == "@reconnect") {
-        a = std::make_unique<RawClient>(redis->port());
-        b = std::make_unique<RawClient>(respd->port());
+        *a = std::make_unique<RawClient>(redis->port());
+        *b = std::make_unique<RawClient>(respd->port());
+        continue;
+      }
+      if (directive == "@client") {
+        auto& pair = pairs[rest];
+        if (!pair.first) {
+          pair.first = std::make_unique<RawClient>(redis->port());
+          pair.second = std::make_unique<RawClient>(respd->port());
+        }
+        a = &pair.first;
+        b = &pair.second;
+        continue;
+      }
+      if (directive == "@replies") {
+        replies = std::stoul(rest);
+        continue;
+      }
+      if (directive == "@read") {
+        const size_t n = rest.empty() ? 1 : std::stoul(rest);
+        for (size_t i = 0; i < n; ++i) {
+          const auto ra = (*a)->ReadReply();
+          const auto rb = (*b)->ReadReply();
+          ASSERT_TRUE(ra.has_value()) << "redis-server sent nothing at " << where;
+          ASSERT_TRUE(rb.has_value()) << "respd sent nothing at " << where;
+          EXPECT_EQ(Printable(*ra), Printable(*rb)) << where;
+          ++compared;
+        }
         continue;
       }
       if (directive == "@sleep") {
@@ -228,13 +269,13 @@ TEST_P(Compat, RepliesMatchRedis) {
       }
       if (directive == "@raw") {
         const std::string bytes = Unescape(rest);
-        a->Send(bytes);
-        b->Send(bytes);
-        const std::string ra = Drain(*a), rb = Drain(*b);
+        (*a)->Send(bytes);
+        (*b)->Send(bytes);
+        const std::string ra = Drain(**a), rb = Drain(**b);
         EXPECT_EQ(Printable(ra), Printable(rb)) << where;
         ++compared;
-        a = std::make_unique<RawClient>(redis->port());
-        b = std::make_unique<RawClient>(respd->port());
+        *a = std::make_unique<RawClient>(redis->port());
+        *b = std::make_unique<RawClient>(respd->port());
         continue;
       }
       if (directive == "@resp3" || directive == "@resp2") {
@@ -248,9 +289,15 @@ TEST_P(Compat, RepliesMatchRedis) {
       args = std::move(*split);
     }
 
-    ASSERT_TRUE(a->SendCommand(args) && b->SendCommand(args)) << where;
-    const auto ra = a->ReadReply();
-    const auto rb = b->ReadReply();
+    ASSERT_TRUE((*a)->SendCommand(args) && (*b)->SendCommand(args)) << where;
+    std::optional<std::string> ra = std::string(), rb = std::string();
+    for (size_t i = 0; i < replies && ra && rb; ++i) {
+      const auto next_a = (*a)->ReadReply();
+      const auto next_b = (*b)->ReadReply();
+      ra = next_a ? std::optional(*ra + *next_a) : std::nullopt;
+      rb = next_b ? std::optional(*rb + *next_b) : std::nullopt;
+    }
+    replies = 1;
     ASSERT_TRUE(ra.has_value()) << "redis-server gave no reply at " << where;
     ASSERT_TRUE(rb.has_value()) << "respd gave no reply at " << where;
     if (!differs_reason.empty()) {

@@ -1,0 +1,25 @@
+// What one client is subscribed to (Redis's c->pubsub_channels,
+// c->pubsub_patterns and c->pubsubshard_channels). The server-wide index
+// from channel to subscribers is PubSub's (pubsub.h); the two are kept in
+// step by PubSub alone.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+namespace respd::server {
+
+struct Subscriptions {
+  std::unordered_set<std::string> channels;
+  // In subscription order: PUNSUBSCRIBE without arguments drops them in it.
+  std::vector<std::string> patterns;
+  std::unordered_set<std::string> shard_channels;
+
+  // The count the (P)SUBSCRIBE/(P)UNSUBSCRIBE frames carry.
+  size_t count() const { return channels.size() + patterns.size(); }
+  size_t total() const { return count() + shard_channels.size(); }
+};
+
+}  // namespace respd::server
