@@ -13,6 +13,7 @@
 #include "base/numbers.h"
 #include "protocol/split_args.h"
 #include "server/config/config_directives.h"
+#include "server/config/keyspace_event_flags.h"
 
 namespace respd::server {
 namespace {
@@ -271,6 +272,8 @@ bool ApplyImplemented(std::string_view name, const std::vector<std::string>& arg
     c->slowlog_log_slower_than = std::stoll(canonical);
   } else if (name == "slowlog-max-len") {
     c->slowlog_max_len = std::stoll(canonical);
+  } else if (name == "notify-keyspace-events") {
+    // Parsed with its validation (ApplyDirective).
   } else if (name == "always-show-logo" || name == "supervised") {
     // Read once at startup from `values` (both are immutable).
   } else if (name == "lazyfree-lazy-user-del") {
@@ -413,6 +416,11 @@ std::string ApplyDirective(const std::vector<std::string>& raw_args, Config* con
     } else if (name == "client-output-buffer-limit") {
       err = ApplyOutputBufferLimit(args, config);
       canonical = config->values[name];
+    } else if (name == "notify-keyspace-events") {
+      const std::optional<int> flags = ParseKeyspaceEventFlags(args[1]);
+      if (!flags) return std::string(kErrKeyspaceEventClass);
+      config->notify_keyspace_events = *flags;
+      canonical = FormatKeyspaceEventFlags(*flags);
     } else if (name == "replicaof") {
       // As Redis: "replicaof no one" is the default (CONFIG GET shows ""),
       // not a master named "no"; any other port must be 0..65535.

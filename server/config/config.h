@@ -51,6 +51,8 @@ struct Config {
   LogLevel loglevel = LogLevel::kNotice;
   std::string logfile;  // "" = standard output.
   int databases = 16;
+  // notify-keyspace-events, as KeyspaceEventFlag bits (0: off).
+  int notify_keyspace_events = 0;
   int maxclients = 10000;
   std::string requirepass;
   std::string dir;  // "" = stay where started.

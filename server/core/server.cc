@@ -85,11 +85,13 @@ Server::Server(Config config, Logger* logger)
       pause_(*this),
       connections_(*this),
       pubsub_(*this),
+      notifier_(keyspace_.events(), pubsub_),
       run_id_(RandomHexId()),
       replication_id_(RandomHexId()),
       start_time_unix_us_(base::SystemTimeUs()),
       persistence_(start_time_unix_us_ / 1000000) {
   keyspace_.set_lazyfree_policy(config_.lazyfree);
+  notifier_.Configure(config_.notify_keyspace_events);
   RegisterAllCommands(commands_);
   ApplyRenamedCommands();
   startup_allocated_ = AllocatedBytes();
@@ -171,6 +173,7 @@ std::string Server::ApplyConfig(Config next, std::string* failed_name) {
   connections_.set_max_bulk_len(next.proto_max_bulk_len);
   keyspace_.set_lazyfree_policy(next.lazyfree);
   slowlog_.Trim(static_cast<size_t>(next.slowlog_max_len));
+  notifier_.Configure(next.notify_keyspace_events);
   config_ = std::move(next);
   return "";
 }

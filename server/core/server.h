@@ -29,6 +29,7 @@
 #include "server/dispatch/dispatcher.h"
 #include "server/net/connections.h"
 #include "server/persistence/persistence.h"
+#include "server/pubsub/keyspace_notifier.h"
 #include "server/pubsub/pubsub.h"
 #include "server/sys/log.h"
 #include "server/sys/supervision.h"
@@ -173,6 +174,7 @@ class Server {
   ClientPause pause_;
   Connections connections_;
   PubSub pubsub_;
+  KeyspaceNotifier notifier_;
 
   int expire_db_cursor_ = 0;  // Where ActiveExpireCycle resumes.
   // DEBUG SET-ACTIVE-EXPIRE.
