@@ -2,6 +2,9 @@
 // NO-TOUCH UNBLOCK PAUSE UNPAUSE HELP), RESET, READONLY, READWRITE, MONITOR.
 #include <cinttypes>
 #include <cstdio>
+#include <optional>
+#include <string>
+#include <string_view>
 
 #include "ae/event_loop.h"
 #include "base/ascii.h"
@@ -123,6 +126,25 @@ void ClientSetinfoCommand(CommandContext& ctx) {
   ctx.reply.Ok();
 }
 
+// The classes of CLIENT LIST/KILL TYPE (Redis's getClientType): respd has
+// no master or replicas, so those match nobody; a subscriber is pubsub and
+// a MONITOR client is normal.
+enum class ClientClass : uint8_t { kNormal, kPubSub, kNobody };
+
+std::optional<ClientClass> ParseClientClass(std::string_view type) {
+  if (base::EqualsIgnoreCase(type, "normal")) return ClientClass::kNormal;
+  if (base::EqualsIgnoreCase(type, "pubsub")) return ClientClass::kPubSub;
+  if (base::EqualsIgnoreCase(type, "master") || base::EqualsIgnoreCase(type, "replica") ||
+      base::EqualsIgnoreCase(type, "slave")) {
+    return ClientClass::kNobody;
+  }
+  return std::nullopt;
+}
+
+bool InClass(const Client& c, ClientClass k) {
+  return k != ClientClass::kNobody && c.pubsub_mode() == (k == ClientClass::kPubSub);
+}
+
 // CLIENT INFO
 void ClientInfoCommand(CommandContext& ctx) {
   ctx.reply.Verbatim(ClientInfoLine(ctx.server, ctx.client) + "\n");
@@ -132,14 +154,11 @@ void ClientInfoCommand(CommandContext& ctx) {
 void ClientListCommand(CommandContext& ctx) {
   const auto& argv = ctx.argv;
   std::vector<uint64_t> ids;
-  bool only_none = false;  // A type no respd client ever has.
+  std::optional<ClientClass> type;
   if (argv.size() == 4 && base::EqualsIgnoreCase(argv[2], "type")) {
-    const std::string_view type = argv[3];
-    if (base::EqualsIgnoreCase(type, "master") || base::EqualsIgnoreCase(type, "replica") ||
-        base::EqualsIgnoreCase(type, "slave") || base::EqualsIgnoreCase(type, "pubsub")) {
-      only_none = true;
-    } else if (!base::EqualsIgnoreCase(type, "normal")) {
-      ctx.Error("ERR Unknown client type '" + std::string(type) + "'");
+    type = ParseClientClass(argv[3]);
+    if (!type) {
+      ctx.Error("ERR Unknown client type '" + std::string(argv[3]) + "'");
       return;
     }
   } else if (argv.size() > 3 && base::EqualsIgnoreCase(argv[2], "id")) {
@@ -156,15 +175,14 @@ void ClientListCommand(CommandContext& ctx) {
     return;
   }
   std::string out;
-  if (!only_none) {
-    // Oldest first, as Redis lists them.
-    std::vector<const Client*> all;
-    ctx.server.connections().ForEachClient([&all](const Client& c) { all.push_back(&c); });
-    for (auto it = all.rbegin(); it != all.rend(); ++it) {
-      if (!ids.empty() && std::find(ids.begin(), ids.end(), (*it)->id) == ids.end()) continue;
-      out += ClientInfoLine(ctx.server, **it);
-      out += '\n';
-    }
+  // Oldest first, as Redis lists them.
+  std::vector<const Client*> all;
+  ctx.server.connections().ForEachClient([&all](const Client& c) { all.push_back(&c); });
+  for (auto it = all.rbegin(); it != all.rend(); ++it) {
+    if (!ids.empty() && std::find(ids.begin(), ids.end(), (*it)->id) == ids.end()) continue;
+    if (type && !InClass(**it, *type)) continue;
+    out += ClientInfoLine(ctx.server, **it);
+    out += '\n';
   }
   ctx.reply.Verbatim(out);
 }
@@ -175,7 +193,8 @@ void ClientListCommand(CommandContext& ctx) {
 void ClientKillCommand(CommandContext& ctx) {
   const auto& argv = ctx.argv;
   std::string_view addr, laddr;
-  bool filter_addr = false, filter_laddr = false, skipme = true, no_match = false;
+  bool filter_addr = false, filter_laddr = false, skipme = true;
+  std::optional<ClientClass> type;
   uint64_t id = 0;
   if (argv.size() == 3) {
     addr = argv[2];
@@ -193,12 +212,9 @@ void ClientKillCommand(CommandContext& ctx) {
         }
         id = static_cast<uint64_t>(v);
       } else if (base::EqualsIgnoreCase(opt, "type") && more) {
-        const std::string_view type = argv[i + 1];
-        if (base::EqualsIgnoreCase(type, "master") || base::EqualsIgnoreCase(type, "replica") ||
-            base::EqualsIgnoreCase(type, "slave") || base::EqualsIgnoreCase(type, "pubsub")) {
-          no_match = true;
-        } else if (!base::EqualsIgnoreCase(type, "normal")) {
-          ctx.Error("ERR Unknown client type '" + std::string(type) + "'");
+        type = ParseClientClass(argv[i + 1]);
+        if (!type) {
+          ctx.Error("ERR Unknown client type '" + std::string(argv[i + 1]) + "'");
           return;
         }
       } else if (base::EqualsIgnoreCase(opt, "addr") && more) {
@@ -231,7 +247,7 @@ void ClientKillCommand(CommandContext& ctx) {
   bool kill_self = false;
   std::vector<Client*> victims;
   ctx.server.connections().ForEachClient([&](Client& c) {
-    if (no_match) return;
+    if (type && !InClass(c, *type)) return;
     if (filter_addr && c.addr != addr) return;
     if (filter_laddr && c.laddr != laddr) return;
     if (id != 0 && c.id != id) return;

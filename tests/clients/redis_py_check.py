@@ -356,6 +356,61 @@ def _():
     expect_eq(got, [(b"wake", b"up")], "BLPOP served by a push")
     waiter.close()
 
+
+@check("pub/sub: PubSub with get_message, patterns, keyspace notifications")
+def _():
+    p = rs.pubsub()
+    p.subscribe("news", "sport")
+    p.psubscribe("ne*")
+    confirmations = [p.get_message(timeout=1) for _ in range(3)]
+    expect_eq(
+        [(m["type"], m["channel"], m["data"]) for m in confirmations],
+        [("subscribe", "news", 1), ("subscribe", "sport", 2), ("psubscribe", "ne*", 3)],
+        "confirmations in order",
+    )
+    expect_eq(rs.publish("news", "hello"), 2, "PUBLISH receivers (channel + pattern)")
+    expect_eq(rs.pubsub_numsub("news", "nobody"), [("news", 1), ("nobody", 0)], "PUBSUB NUMSUB")
+    expect_eq(rs.pubsub_numpat(), 1, "PUBSUB NUMPAT")
+    m1 = p.get_message(timeout=1)
+    m2 = p.get_message(timeout=1)
+    expect_eq((m1["type"], m1["channel"], m1["data"]), ("message", "news", "hello"), "message")
+    expect_eq(
+        (m2["type"], m2["pattern"], m2["channel"], m2["data"]),
+        ("pmessage", "ne*", "news", "hello"),
+        "pmessage",
+    )
+    # The listen() loop of a worker, with a handler per channel.
+    got = []
+    p.subscribe(**{"jobs": lambda m: got.append(m["data"])})
+    p.get_message(timeout=1)  # The confirmation (handlers get messages only).
+    rs.publish("jobs", "j1")
+    p.get_message(timeout=1)
+    expect_eq(got, ["j1"], "subscribe handler")
+    p.unsubscribe()
+    p.punsubscribe()
+    p.close()
+    # Keyspace notifications, as a cache-invalidation listener uses them.
+    rs.config_set("notify-keyspace-events", "KEA")
+    try:
+        k = rs.pubsub(ignore_subscribe_messages=True)
+        k.psubscribe("__keyspace@0__:cache:*")
+        k.get_message(timeout=1)
+        rs.set("cache:user:1", "x", ex=100)
+        rs.delete("cache:user:1")
+        events = [k.get_message(timeout=1) for _ in range(3)]
+        expect_eq(
+            [(e["channel"], e["data"]) for e in events],
+            [
+                ("__keyspace@0__:cache:user:1", "set"),
+                ("__keyspace@0__:cache:user:1", "expire"),
+                ("__keyspace@0__:cache:user:1", "del"),
+            ],
+            "keyspace events",
+        )
+        k.close()
+    finally:
+        rs.config_set("notify-keyspace-events", "")
+
 total = passed + len(failures)
 if failures:
     print(f"redis-py {redis.__version__}: {len(failures)} of {total} checks failed: {', '.join(failures)}")

@@ -251,6 +251,47 @@ TEST_F(Abuse, NonReadingPipelinerIsCutOffByOutputLimit) {
   ExpectHealthy();
 }
 
+TEST_F(Abuse, SubscriberThatNeverReadsIsCutOffAtThePubsubLimit) {
+  // The default pubsub class (32mb hard, 8mb for 60 s soft); the normal
+  // class is unlimited, so only the subscriber's class can cut it off.
+  Start();
+  RawClient sub(port(), 4096);  // Tiny receive buffer, and it never reads.
+  ASSERT_TRUE(sub.Send(EncodeCommand({"SUBSCRIBE", "firehose"})));
+  RawClient fast(port());
+  ASSERT_EQ(fast.Call({"SUBSCRIBE", "firehose"}),
+            "*3\r\n$9\r\nsubscribe\r\n$8\r\nfirehose\r\n:1\r\n");
+  RawClient publisher(port());
+  for (int i = 0; i < 100 && publisher.Call({"PUBSUB", "NUMSUB", "firehose"}) !=
+                                 "*2\r\n$8\r\nfirehose\r\n:2\r\n";
+       ++i) {
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  // 1 GB offered: 1 MB messages, a reply awaited for each, so the server
+  // is never more than one message ahead of the publisher. The reading
+  // subscriber drains as it goes.
+  const std::string payload(1 << 20, 'p');
+  size_t receivers_seen = 2;
+  for (int i = 0; i < 1024 && receivers_seen == 2; ++i) {
+    const std::string reply = publisher.Call({"PUBLISH", "firehose", payload});
+    receivers_seen = reply == ":2\r\n" ? 2 : 1;
+    ASSERT_TRUE(fast.ReadReply()) << "the reading subscriber missed message " << i;
+  }
+  EXPECT_EQ(receivers_seen, 1u) << "the hog was never cut off";
+  EXPECT_TRUE(sub.WaitClosed(milliseconds(10000)));
+  EXPECT_NE(
+      server_->ReadLog().find("scheduled to be closed ASAP for overcoming of output buffer limits"),
+      std::string::npos);
+  EXPECT_EQ(publisher.Call({"PUBSUB", "NUMSUB", "firehose"}), "*2\r\n$8\r\nfirehose\r\n:1\r\n");
+  std::ifstream status("/proc/" + std::to_string(server_->pid()) + "/status");
+  std::string line;
+  uint64_t rss_kb = 0;
+  while (std::getline(status, line)) {
+    if (line.starts_with("VmRSS:")) rss_kb = std::stoull(line.substr(6));
+  }
+  EXPECT_LT(rss_kb, 150u * 1024) << "RSS " << rss_kb << " kB";
+  ExpectHealthy();
+}
+
 TEST_F(Abuse, ResetsMidCommandAndMidReply) {
   Start();
   RawClient setup(port());

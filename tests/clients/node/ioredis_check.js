@@ -218,6 +218,23 @@ async function main() {
     await worker.quit();
   });
 
+  await checks.run('pub/sub: subscribe, psubscribe, messages, unsubscribe', async () => {
+    const sub = await connect();
+    const messages = [];
+    sub.on('message', (channel, message) => messages.push(['message', channel, message]));
+    sub.on('pmessage', (pattern, channel, message) => messages.push(['pmessage', pattern, channel, message]));
+    h.expectEq(await sub.subscribe('chat', 'news'), 2, 'SUBSCRIBE count');
+    h.expectEq(await sub.psubscribe('ch*'), 3, 'PSUBSCRIBE count');
+    h.expectEq(await redis.publish('chat', 'hi'), 2, 'PUBLISH receivers');
+    h.expectEq(await redis.publish('news', 'n1'), 1, 'PUBLISH receivers');
+    for (let i = 0; i < 50 && messages.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+    h.expectEq(messages, [['message', 'chat', 'hi'], ['pmessage', 'ch*', 'chat', 'hi'], ['message', 'news', 'n1']], 'messages in order');
+    h.expectEq(await redis.pubsub('NUMSUB', 'chat'), ['chat', 1], 'PUBSUB NUMSUB');
+    h.expectEq(await sub.unsubscribe('chat'), 2, 'UNSUBSCRIBE count');
+    h.expectEq(await sub.punsubscribe('ch*'), 1, 'PUNSUBSCRIBE');
+    await sub.quit();
+  });
+
   if (expectedResp === 3) {
     await checks.run('RESP3 replies (replyMapping: resp3)', async () => {
       const r3 = await connect({ protocol: 3, replyMapping: 'resp3' });

@@ -199,6 +199,21 @@ async function main() {
     db3.destroy();
   });
 
+  await checks.run('pub/sub: subscribe and pSubscribe listeners', async () => {
+    const sub = await connect();
+    const got = [];
+    await sub.subscribe('orders', (message, channel) => got.push(['message', channel, message]));
+    await sub.pSubscribe('ord*', (message, channel) => got.push(['pmessage', channel, message]));
+    h.expectEq(await client.publish('orders', 'o1'), 2, 'PUBLISH receivers');
+    for (let i = 0; i < 50 && got.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    h.expectEq(got, [['message', 'orders', 'o1'], ['pmessage', 'orders', 'o1']], 'listeners called');
+    await sub.unsubscribe('orders');
+    await sub.pUnsubscribe('ord*');
+    h.expectEq(await client.publish('orders', 'o2'), 0, 'nobody left');
+    h.expectEq(sub.errorsSeen.map(String), [], 'subscriber error events');
+    sub.destroy();
+  });
+
   await checks.run('no connection errors', async () => {
     h.expectEq(client.errorsSeen.map(String), [], 'error events');
   });
