@@ -14,6 +14,7 @@
 #include "server/dispatch/command_context.h"
 #include "server/dispatch/errors.h"
 #include "server/net/client.h"
+#include "server/pubsub/tracking_commands.h"
 
 namespace respd::server {
 namespace {
@@ -38,6 +39,11 @@ std::string ClientInfoLine(Server& server, const Client& c) {
   if (c.pubsub_mode()) flags += 'P';
   if (c.in_multi) flags += 'x';
   if (c.blocked) flags += 'b';
+  if (c.tracking != nullptr) {
+    flags += 't';
+    if (c.tracking->broken_redirect) flags += 'R';
+    if (c.tracking->bcast) flags += 'B';
+  }
   if (c.watch_dirty) flags += 'd';
   if (c.close_after_reply) flags += 'c';
   if (c.close_asap) flags += 'A';
@@ -64,7 +70,7 @@ std::string ClientInfoLine(Server& server, const Client& c) {
       "id=%" PRIu64
       " addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=%zu psub=%zu ssub=%zu "
       "multi=%d qbuf=%zu qbuf-free=%zu argv-mem=%zu multi-mem=%zu rbs=%zu rbp=%zu obl=%zu "
-      "oll=0 omem=%zu tot-mem=%zu events=%s cmd=%s user=default redir=-1 resp=%d",
+      "oll=0 omem=%zu tot-mem=%zu events=%s cmd=%s user=default redir=%lld resp=%d",
       c.id, c.addr.c_str(), c.laddr.c_str(), c.fd, c.name.c_str(),
       static_cast<long long>((now - c.created_ms) / 1000),
       static_cast<long long>((now - c.last_interaction_ms) / 1000), flags.c_str(), c.db_index,
@@ -73,6 +79,7 @@ std::string ClientInfoLine(Server& server, const Client& c) {
       c.in_multi ? static_cast<int>(c.multi_queue.size()) : -1, qbuf, qbuf_free, argv_mem,
       multi_mem, reply_mem, reply_mem, c.output.size(), c.output.size(), tot_mem, events.c_str(),
       c.last_command != nullptr ? c.last_command->fullname.c_str() : "NULL",
+      c.tracking != nullptr ? static_cast<long long>(c.tracking->redirect) : -1LL,
       c.reply.resp3() ? 3 : 2);
   std::string line = buf;
   line += " lib-name=" + c.lib_name + " lib-ver=" + c.lib_ver;
@@ -415,6 +422,7 @@ void ResetCommand(CommandContext& ctx) {
   DiscardTransaction(ctx.server.watches(), c);
   if (c.monitor) ctx.server.dispatcher().RemoveMonitor(&c);
   ctx.server.pubsub().ForgetClient(c);
+  ctx.server.tracking().Disable(c);
   c.db_index = 0;
   c.name.clear();
   c.reply_off = c.reply_skip = c.reply_skip_next = false;
@@ -459,6 +467,10 @@ constexpr CommandSpec kClientSubcommands[] = {
     {.name = "unblock", .handler = &ClientUnblockCommand},
     {.name = "pause", .handler = &ClientPauseCommand},
     {.name = "unpause", .handler = &ClientUnpauseCommand},
+    {.name = "tracking", .handler = &ClientTrackingCommand},
+    {.name = "caching", .handler = &ClientCachingCommand},
+    {.name = "getredir", .handler = &ClientGetredirCommand},
+    {.name = "trackinginfo", .handler = &ClientTrackingInfoCommand},
     {.name = "help", .handler = &ClientHelpCommand},
 };
 

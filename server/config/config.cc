@@ -274,6 +274,8 @@ bool ApplyImplemented(std::string_view name, const std::vector<std::string>& arg
     c->slowlog_max_len = std::stoll(canonical);
   } else if (name == "notify-keyspace-events") {
     // Parsed with its validation (ApplyDirective).
+  } else if (name == "tracking-table-max-keys") {
+    c->tracking_table_max_keys = std::stoll(canonical);
   } else if (name == "always-show-logo" || name == "supervised") {
     // Read once at startup from `values` (both are immutable).
   } else if (name == "lazyfree-lazy-user-del") {

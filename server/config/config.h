@@ -53,6 +53,7 @@ struct Config {
   int databases = 16;
   // notify-keyspace-events, as KeyspaceEventFlag bits (0: off).
   int notify_keyspace_events = 0;
+  int64_t tracking_table_max_keys = 1000000;  // 0: no limit.
   int maxclients = 10000;
   std::string requirepass;
   std::string dir;  // "" = stay where started.

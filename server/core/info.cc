@@ -118,7 +118,7 @@ void ClientsSection(Server& s, Writer& w) {
   w.Field("client_recent_max_output_buffer",
           static_cast<uint64_t>(s.stats().recent_max_output_buffer));
   w.Field("blocked_clients", static_cast<uint64_t>(s.blocking().blocked_clients()));
-  w.Field("tracking_clients", "0");
+  w.Field("tracking_clients", static_cast<uint64_t>(s.tracking().clients()));
   w.Field("clients_in_timeout_table", static_cast<uint64_t>(s.blocking().clients_with_deadline()));
 }
 
@@ -210,6 +210,9 @@ void StatsSection(Server& s, Writer& w) {
   w.Field("pubsubshard_channels", static_cast<uint64_t>(s.pubsub().Count(PubSub::Kind::kShard)));
   w.Field("latest_fork_usec", "0");
   w.Field("total_forks", "0");
+  w.Field("tracking_total_keys", static_cast<uint64_t>(s.tracking().total_keys()));
+  w.Field("tracking_total_items", static_cast<uint64_t>(s.tracking().total_items()));
+  w.Field("tracking_total_prefixes", static_cast<uint64_t>(s.tracking().total_prefixes()));
   w.Field("unexpected_error_replies", "0");
   w.Field("total_error_replies", st.total_error_replies);
   w.Field("total_reads_processed", st.total_reads_processed);

@@ -86,6 +86,7 @@ Server::Server(Config config, Logger* logger)
       connections_(*this),
       pubsub_(*this),
       notifier_(keyspace_.events(), pubsub_),
+      tracking_(*this),
       run_id_(RandomHexId()),
       replication_id_(RandomHexId()),
       start_time_unix_us_(base::SystemTimeUs()),
@@ -211,6 +212,7 @@ void Server::BeforeSleep() {
   // Blocked clients first: what they are sent goes out with the rest.
   if (blocking_.has_ready_keys()) blocking_.ServeReadyKeys();
   blocking_.ProcessUnblockedClients();
+  tracking_.BroadcastPending();
   connections_.HandlePendingWrites();
   connections_.FreeClosingClients();
   // A command handed work to the reclaimer: free it between client events.

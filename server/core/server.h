@@ -31,6 +31,7 @@
 #include "server/persistence/persistence.h"
 #include "server/pubsub/keyspace_notifier.h"
 #include "server/pubsub/pubsub.h"
+#include "server/pubsub/tracking.h"
 #include "server/sys/log.h"
 #include "server/sys/supervision.h"
 #include "server/transactions/watch_registry.h"
@@ -107,6 +108,8 @@ class Server {
   ClientPause& pause() { return pause_; }
   PubSub& pubsub() { return pubsub_; }
   const PubSub& pubsub() const { return pubsub_; }
+  Tracking& tracking() { return tracking_; }
+  const Tracking& tracking() const { return tracking_; }
   Persistence& persistence() { return persistence_; }
   Slowlog& slowlog() { return slowlog_; }
   // The encoding thresholds the types convert at (from the config).
@@ -175,6 +178,7 @@ class Server {
   Connections connections_;
   PubSub pubsub_;
   KeyspaceNotifier notifier_;
+  Tracking tracking_;
 
   int expire_db_cursor_ = 0;  // Where ActiveExpireCycle resumes.
   // DEBUG SET-ACTIVE-EXPIRE.

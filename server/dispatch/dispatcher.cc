@@ -8,6 +8,7 @@
 #include "server/dispatch/command_context.h"
 #include "server/dispatch/errors.h"
 #include "server/sys/crash_report.h"
+#include "server/transactions/watch_registry.h"
 
 namespace respd::server {
 
@@ -18,12 +19,16 @@ void Dispatcher::ProcessCommand(Client& c, std::span<const std::string_view> arg
   // CLIENT REPLY OFF/SKIP: run as usual, then take the reply back (pub/sub
   // frames move the mark past themselves: they stay).
   c.reply_mark = c.output.size();
+  current_client_ = &c;
   Dispatch(c, argv, cmd);
+  current_client_ = nullptr;
   const size_t reply_mark = c.reply_mark;
   c.reply_mark = Client::kNoReplyMark;
   // Held by CLIENT PAUSE: the command did not run; it comes again.
   if (c.blocked && c.blocked->postponed) return;
   if (c.reply_off || c.reply_skip) c.output.TruncateTo(reply_mark);
+  // Client-side caching's messages to this client follow its reply.
+  server_.tracking().AfterCommand(c, cmd);
   c.reply_skip = c.reply_skip_next;
   c.reply_skip_next = false;
   // Keys this command made ready are served before anyone's next command.
@@ -59,7 +64,16 @@ bool AllowedWhileSubscribed(const Command& cmd) {
 
 void Dispatcher::Dispatch(Client& c, std::span<const std::string_view> argv, const Command* cmd) {
   // A command refused here also dooms an open transaction (EXECABORT).
-  auto reject = [this, &c](std::string_view error) {
+  auto reject = [this, &c, cmd](std::string_view error) {
+    if (cmd != nullptr && cmd->parent == nullptr && cmd->spec->name == "exec") {
+      // A refused EXEC ends the transaction, saying why (Redis's
+      // execCommandAbort: the reason without its "ERR ").
+      DiscardTransaction(server_.watches(), c);
+      if (error.starts_with("ERR ")) error.remove_prefix(4);
+      c.reply.Error("EXECABORT Transaction discarded because of: " + std::string(error));
+      AccountErrors(c);
+      return;
+    }
     c.reply.Error(error);
     AccountErrors(c);
     if (c.in_multi) c.multi_error = true;
@@ -145,6 +159,7 @@ void Dispatcher::Call(Client& c, const Command& cmd, std::span<const std::string
   cmd.spec->handler(ctx);
   SetCrashContext(nullptr, {});
   if (c.no_touch) ctx.db.set_touch_disabled(false);
+  if (c.tracking != nullptr) server_.tracking().AfterCall(c, cmd, argv);
   const int64_t end_us = base::SystemTimeUs();
   const int64_t duration_us = end_us - start_us;
   if (in_batch_) batch_clock_us_ = end_us;

@@ -48,6 +48,8 @@ class Dispatcher {
   // the handler with a fresh time snapshot, without the accounting, which
   // the first run did.
   void Rerun(Client& c, const Command& cmd, std::span<const std::string_view> argv);
+  // The client whose command is running (the outermost one), or null.
+  Client* current_client() const { return current_client_; }
   // Whether `c` may run a kCmdProtected command (enable-debug-command).
   bool ProtectedCommandAllowed(const Client& c) const;
 
@@ -86,6 +88,7 @@ class Dispatcher {
   bool in_batch_ = false;
   int64_t batch_clock_us_ = 0;
   std::vector<Client*> monitors_;
+  Client* current_client_ = nullptr;
   std::map<std::string, uint64_t, std::less<>> error_stats_;
 };
 

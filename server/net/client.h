@@ -18,6 +18,7 @@
 #include "protocol/reply_builder.h"
 #include "protocol/request_parser.h"
 #include "server/blocking/blocked_state.h"
+#include "server/pubsub/client_tracking.h"
 #include "server/pubsub/subscriptions.h"
 
 namespace respd::server {
@@ -102,6 +103,9 @@ struct Client {
   // the commands the client may run; it selects the pubsub output-buffer
   // class and CLIENT LIST's flag P.
   bool pubsub_mode() const { return subscriptions != nullptr && subscriptions->total() > 0; }
+
+  // CLIENT TRACKING ON: its options (Tracking keeps it); null when off.
+  std::unique_ptr<ClientTracking> tracking;
 
   // While a command of this client runs: where its reply starts in
   // `output` (CLIENT REPLY OFF/SKIP drops what follows; pub/sub frames move

@@ -213,6 +213,7 @@ void Connections::CreateClient(int fd, const std::string& ip, int port) {
   c->next = clients_head_;
   if (clients_head_ != nullptr) clients_head_->prev = c;
   clients_head_ = c;
+  by_id_.emplace(c->id, c);
   ++num_clients_;
   ++server_.mutable_stats().total_connections_received;
 }
@@ -511,6 +512,7 @@ void Connections::ForgetClient(Client& c) {
   server_.watches().UnwatchAll(c);
   server_.dispatcher().RemoveMonitor(&c);
   server_.pubsub().ForgetClient(c);
+  server_.tracking().Disable(c);
 }
 
 void Connections::FreeClient(Client* c) {
@@ -519,6 +521,7 @@ void Connections::FreeClient(Client* c) {
   if (c->prev != nullptr) c->prev->next = c->next;
   if (c->next != nullptr) c->next->prev = c->prev;
   if (clients_head_ == c) clients_head_ = c->next;
+  by_id_.erase(c->id);
   --num_clients_;
   close(c->fd);
   delete c;

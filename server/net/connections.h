@@ -16,6 +16,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "ae/event_loop.h"
@@ -82,6 +83,11 @@ class Connections {
   size_t size() const { return num_clients_; }
   uint64_t next_client_id() const { return next_client_id_; }
   const Client* head() const { return clients_head_; }
+  // The connected client with this id (closing ones too), or nullptr.
+  Client* FindClient(uint64_t id) const {
+    auto it = by_id_.find(id);
+    return it == by_id_.end() ? nullptr : it->second;
+  }
   // Every client that is not closing, newest first (CLIENT LIST, KILL).
   template <typename Fn>
   void ForEachClient(Fn&& fn) {
@@ -120,7 +126,8 @@ class Connections {
   Server& server_;
   std::vector<int> listeners_;
   protocol::ParserLimits parser_limits_;
-  Client* clients_head_ = nullptr;  // All clients, newest first.
+  Client* clients_head_ = nullptr;               // All clients, newest first.
+  std::unordered_map<uint64_t, Client*> by_id_;  // The same clients, by id.
   size_t num_clients_ = 0;
   uint64_t next_client_id_ = 1;
   // ProcessInput's batch of parsed commands (reused; the loop is single-

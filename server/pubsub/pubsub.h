@@ -55,6 +55,11 @@ class PubSub {
   size_t Publish(std::string_view channel, std::string_view message);
   size_t PublishShard(std::string_view channel, std::string_view message);
 
+  // Appends `frame` (bytes in the protocol `c` speaks) to `c` as a push:
+  // queued for writing, kept under CLIENT REPLY OFF, cut at the output
+  // limit. Client-side caching's invalidations go out this way too.
+  void Push(Client& c, std::string_view frame);
+
   // PUBSUB CHANNELS / SHARDCHANNELS [pattern]: active channels matching.
   std::vector<std::string_view> Channels(Kind kind, std::string_view pattern, bool all) const;
   // PUBSUB NUMSUB / SHARDNUMSUB: subscribers of one channel.
@@ -78,8 +83,6 @@ class PubSub {
   // The confirmation frame: [kind-word, name or null, count].
   void SendConfirmation(Client& c, std::string_view word, const std::string_view* name,
                         size_t count);
-  // Appends `frame` (RESP2 or RESP3 bytes, as the client speaks) to `c`.
-  void Push(Client& c, std::string_view frame);
 
   Server& server_;
   SubscriberIndex channels_;

@@ -62,6 +62,10 @@ void SPublishCommand(CommandContext& ctx) {
 // PUBSUB CHANNELS / SHARDCHANNELS [pattern]: the active channels, in the
 // index's (hash) order, as Redis's dict order.
 void ReplyChannels(CommandContext& ctx, Kind kind) {
+  if (ctx.argv.size() > 3) {
+    ctx.SubcommandSyntaxError();
+    return;
+  }
   const bool all = ctx.argv.size() == 2;
   const auto names = ctx.server.pubsub().Channels(kind, all ? "" : ctx.argv[2], all);
   ctx.reply.ArrayHeader(names.size());

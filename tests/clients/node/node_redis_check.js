@@ -214,6 +214,27 @@ async function main() {
     sub.destroy();
   });
 
+  if (expectedResp === 3 && mod.BasicClientSideCache) {
+    await checks.run('client-side caching (clientSideCache, CLIENT TRACKING)', async () => {
+      const cache = new mod.BasicClientSideCache({ ttl: 0, maxEntries: 0 });
+      const cached = await connect({ RESP: 3, clientSideCache: cache });
+      await client.set('csc:k', 'v1');
+      h.expectEq(await cached.get('csc:k'), 'v1', 'first GET (from the server)');
+      h.expectEq(await cached.get('csc:k'), 'v1', 'second GET (from the cache)');
+      h.expectEq(cache.stats().hitCount, 1, 'one cache hit');
+      await client.set('csc:k', 'v2');
+      // The invalidation push arrives on the cached connection.
+      let seen = null;
+      for (let i = 0; i < 100 && seen !== 'v2'; i++) {
+        seen = await cached.get('csc:k');
+        if (seen !== 'v2') await new Promise((r) => setTimeout(r, 10));
+      }
+      h.expectEq(seen, 'v2', 'GET after the write (invalidated)');
+      h.expectEq(cached.errorsSeen.map(String), [], 'cached client error events');
+      cached.destroy();
+    });
+  }
+
   await checks.run('no connection errors', async () => {
     h.expectEq(client.errorsSeen.map(String), [], 'error events');
   });
