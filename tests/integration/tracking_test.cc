@@ -78,5 +78,34 @@ TEST(Tracking, RedirectToASubscriberAndBrokenRedirectMatchRedis) {
   EXPECT_EQ(RunScenario(respd->port()), expected);
 }
 
+// tracking-table-max-keys: past the limit, keys are forgotten (which ones is
+// random in Redis) and their readers told, before the next command runs.
+std::string RunLimitScenario(int port) {
+  RawClient c(port), other(port);
+  std::string out = c.Call({"CONFIG", "SET", "tracking-table-max-keys", "2"});
+  c.Call({"HELLO", "3"});
+  out += c.Call({"CLIENT", "TRACKING", "on"});
+  out += c.Call({"MGET", "k1", "k2", "k3", "k4", "k5"});
+  other.Call({"PING"});  // The next command: the table is cut to 2 keys.
+  int pushes = 0;
+  for (std::optional<std::string> r; pushes < 3 && (r = c.ReadReply()); ++pushes) {
+    if (r->rfind(">2\r\n$10\r\ninvalidate\r\n*1\r\n", 0) != 0) out += "unexpected " + *r;
+  }
+  out += "pushes " + std::to_string(pushes) + "\n";
+  const std::string info = other.Call({"INFO", "stats"});
+  const size_t at = info.find("tracking_total_keys:");
+  out += info.substr(at, info.find("\r\n", at) - at);
+  return out;
+}
+
+TEST(Tracking, TableLimitForgetsKeysAndInvalidatesThemAsRedis) {
+  auto redis = ServerProcess::StartRedis();
+  auto respd = ServerProcess::StartRespd();
+  ASSERT_TRUE(redis && respd);
+  const std::string expected = RunLimitScenario(redis->port());
+  EXPECT_NE(expected.find("pushes 3\ntracking_total_keys:2"), std::string::npos) << expected;
+  EXPECT_EQ(RunLimitScenario(respd->port()), expected);
+}
+
 }  // namespace
 }  // namespace respd::test
