@@ -110,10 +110,19 @@ class Database {
     if (touch == Touch::kYes && !touch_disabled_) e->set_lru(LruClock());
     return e;
   }
+  // Whether a read that finds nothing emits kKeyMiss (Redis's
+  // LOOKUP_NONOTIFY is kNo: OBJECT's lookups).
+  enum class MissEvent : uint8_t { kYes, kNo };
   // As Find, for commands that read the key: counts a keyspace hit or miss.
-  KeyEntry* FindForRead(std::string_view key, Touch touch = Touch::kYes) {
+  KeyEntry* FindForRead(std::string_view key, Touch touch = Touch::kYes,
+                        MissEvent miss = MissEvent::kYes) {
     KeyEntry* e = Find(key, touch);
-    ++(e != nullptr ? stats_.keyspace_hits : stats_.keyspace_misses);
+    if (e != nullptr) {
+      ++stats_.keyspace_hits;
+    } else {
+      ++stats_.keyspace_misses;
+      if (miss == MissEvent::kYes) Emit(KeyEvent::kKeyMiss, key);
+    }
     return e;
   }
 

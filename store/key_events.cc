@@ -78,13 +78,14 @@ constexpr EventInfo kEvents[] = {
     {KeyEvent::kXClaim, "xclaim", 't'},
     {KeyEvent::kXAutoClaim, "xautoclaim", 't'},
     {KeyEvent::kTouched, "", '\0'},
+    {KeyEvent::kKeyMiss, "keymiss", 'm'},
 };
 
 constexpr bool TableInEnumOrder() {
   for (size_t i = 0; i < std::size(kEvents); ++i) {
     if (static_cast<size_t>(kEvents[i].event) != i) return false;
   }
-  return std::size(kEvents) == static_cast<size_t>(KeyEvent::kTouched) + 1;
+  return std::size(kEvents) == static_cast<size_t>(KeyEvent::kKeyMiss) + 1;
 }
 static_assert(TableInEnumOrder());
 

@@ -100,12 +100,16 @@ enum class KeyEvent : uint8_t {
   // notify (signalModifiedKey alone: PFCOUNT refreshing the cardinality it
   // caches in the value). No name, class '\0': keyspace notifications skip it.
   kTouched,
+  // Class 'm': a read found no key (7.0's "keymiss"). Not a change at all:
+  // only keyspace notifications want it; WATCH, tracking and blocking
+  // ignore it.
+  kKeyMiss,
 };
 
 // Redis's name for the event ("set", "rename_from", "xgroup-create", …).
 std::string_view KeyEventName(KeyEvent event);
 // Its notify-keyspace-events class letter: 'g', 'n', 'x', 'e', '$', 'l',
-// 's', 'h', 'z' or 't' ('\0' for kTouched, which is never notified).
+// 's', 'h', 'z', 't' or 'm' ('\0' for kTouched, which is never notified).
 char KeyEventClass(KeyEvent event);
 
 class KeyEventListener {

@@ -396,9 +396,11 @@ void PersistCommand(CommandContext& ctx) {
   ctx.reply.Integer(removed ? 1 : 0);
 }
 
-// OBJECT's lookup: no touch, counted as a read; nil for a missing key.
+// OBJECT's lookup: no touch, counted as a read but no keymiss event; nil
+// for a missing key.
 const KeyEntry* ObjectLookupOrReply(CommandContext& ctx) {
-  const KeyEntry* e = ctx.db.FindForRead(ctx.argv[2], kNoTouch);
+  const KeyEntry* e =
+      ctx.db.FindForRead(ctx.argv[2], kNoTouch, store::Database::MissEvent::kNo);
   if (e == nullptr) ctx.reply.Null();
   return e;
 }

@@ -152,7 +152,8 @@ void Tracking::BroadcastPending() {
   if (clients_ == 0 && table_.empty()) Listen(false);
 }
 
-void Tracking::OnKeyEvent(store::Database&, std::string_view key, store::KeyEvent) {
+void Tracking::OnKeyEvent(store::Database&, std::string_view key, store::KeyEvent event) {
+  if (event == store::KeyEvent::kKeyMiss) return;  // A read, not a change.
   Invalidate(key);
 }
 

@@ -47,7 +47,9 @@ bool WatchRegistry::AnyWatchedKeyExpired(const Client& c) {
   return false;
 }
 
-void WatchRegistry::OnKeyEvent(store::Database& db, std::string_view key, store::KeyEvent) {
+void WatchRegistry::OnKeyEvent(store::Database& db, std::string_view key,
+                               store::KeyEvent event) {
+  if (event == store::KeyEvent::kKeyMiss) return;  // A read, not a change.
   auto& watchers = watched_[static_cast<size_t>(db.id())];
   auto it = watchers.find(std::string(key));
   if (it == watchers.end()) return;

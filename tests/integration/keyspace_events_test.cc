@@ -202,5 +202,64 @@ TEST_F(KeyspaceEvents, ExpiredFiresWhenTheKeyGoes) {
   Run({"GET e1", "EXISTS e2", "GET e1"});
 }
 
+TEST_F(KeyspaceEvents, KeyMissesPublishUnderM) {
+  Subscribe("KEm");
+  const size_t published = Run({"GET nothere",
+                                "SET k v",
+                                "GET k",
+                                "MGET a k b",
+                                "HGET h f",
+                                "LRANGE l 0 -1",
+                                "EXISTS nothere",
+                                "TYPE nothere",
+                                "SET k v2 GET",
+                                "GETDEL gone",
+                                "DEL k",
+                                "SMEMBERS s",
+                                "ZSCORE z m",
+                                "STRLEN nothere",
+                                "TTL nothere",
+                                "SORT nothere",
+                                "LPOP l",
+                                "INCR counter",
+                                "OBJECT ENCODING nothere",
+                                "GETRANGE nothere 0 1",
+                                "SINTER a b",
+                                "SUNION a b",
+                                "ZUNION 2 a b",
+                                "LINDEX l 0",
+                                "HGETALL h",
+                                "EXISTS a b",
+                                "GEOPOS g m",
+                                "BITCOUNT b",
+                                "PFCOUNT p",
+                                "SRANDMEMBER s",
+                                "LPOS l x",
+                                "COPY nothere dst",
+                                "TOUCH nothere",
+                                "HEXISTS h f",
+                                "ZRANGE z 0 -1",
+                                "SCARD s",
+                                "LLEN l",
+                                "GETBIT b 1",
+                                "RPUSH list 1 2",
+                                "SORT list BY w_* GET o_*",
+                                "RENAME nothere x",
+                                "SMOVE a b m",
+                                "LMOVE a b LEFT LEFT",
+                                "ZRANK z m",
+                                "HRANDFIELD h",
+                                "SISMEMBER s m",
+                                "ZCARD z",
+                                "PFMERGE p1 p2"});
+  EXPECT_GT(published, 10u);
+  // WATCH is not dirtied by a miss.
+  Same({"WATCH", "w"});
+  Same({"GET", "w"});
+  Same({"MULTI"});
+  Same({"SET", "w", "1"});
+  Same({"EXEC"});
+}
+
 }  // namespace
 }  // namespace respd::test
