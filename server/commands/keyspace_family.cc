@@ -399,8 +399,7 @@ void PersistCommand(CommandContext& ctx) {
 // OBJECT's lookup: no touch, counted as a read but no keymiss event; nil
 // for a missing key.
 const KeyEntry* ObjectLookupOrReply(CommandContext& ctx) {
-  const KeyEntry* e =
-      ctx.db.FindForRead(ctx.argv[2], kNoTouch, store::Database::MissEvent::kNo);
+  const KeyEntry* e = ctx.db.FindForRead(ctx.argv[2], kNoTouch, store::Database::MissEvent::kNo);
   if (e == nullptr) ctx.reply.Null();
   return e;
 }

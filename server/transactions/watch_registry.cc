@@ -47,8 +47,7 @@ bool WatchRegistry::AnyWatchedKeyExpired(const Client& c) {
   return false;
 }
 
-void WatchRegistry::OnKeyEvent(store::Database& db, std::string_view key,
-                               store::KeyEvent event) {
+void WatchRegistry::OnKeyEvent(store::Database& db, std::string_view key, store::KeyEvent event) {
   if (event == store::KeyEvent::kKeyMiss) return;  // A read, not a change.
   auto& watchers = watched_[static_cast<size_t>(db.id())];
   auto it = watchers.find(std::string(key));
