@@ -33,7 +33,7 @@ void PingCommand(CommandContext& ctx) {
   if (ctx.client.pubsub_mode() && !ctx.reply.resp3()) {
     ctx.reply.ArrayHeader(2);
     ctx.reply.Bulk("pong");
-    ctx.reply.Bulk(ctx.argv.size() == 1 ? std::string_view() : ctx.argv[1]);
+    ctx.reply.Bulk(ctx.argv.size() == 1 ? std::string_view("") : ctx.argv[1]);
     return;
   }
   if (ctx.argv.size() == 1) {

@@ -19,9 +19,10 @@ void Dispatcher::ProcessCommand(Client& c, std::span<const std::string_view> arg
   // CLIENT REPLY OFF/SKIP: run as usual, then take the reply back (pub/sub
   // frames move the mark past themselves: they stay).
   c.reply_mark = c.output.size();
+  Client* const outer = current_client_;  // A command run from inside one.
   current_client_ = &c;
   Dispatch(c, argv, cmd);
-  current_client_ = nullptr;
+  current_client_ = outer;
   const size_t reply_mark = c.reply_mark;
   c.reply_mark = Client::kNoReplyMark;
   // Held by CLIENT PAUSE: the command did not run; it comes again.
