@@ -181,9 +181,12 @@ size_t PubSub::Publish(std::string_view channel, std::string_view message) {
       return MessageFrame(resp3, {"message", channel, message});
     });
   }
-  for (const auto& [pattern, clients] : patterns_) {
+  for (const auto& entry : patterns_) {
+    // A named reference, not a structured binding: clang 14 cannot
+    // capture those in the lambda.
+    const std::string& pattern = entry.first;
     if (!base::GlobMatch(pattern, channel)) continue;
-    deliver(clients, [&](bool resp3) {
+    deliver(entry.second, [&](bool resp3) {
       return MessageFrame(resp3, {"pmessage", pattern, channel, message});
     });
   }
