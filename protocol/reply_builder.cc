@@ -66,7 +66,8 @@ void ReplyBuilder::Bulk(std::string_view s) {
   buf[len++] = '\r';
   buf[len++] = '\n';
   if (s.size() + len + 2 <= sizeof(buf)) {
-    std::memcpy(buf + len, s.data(), s.size());
+    // An empty view may have no data at all: memcpy must not see it.
+    if (!s.empty()) std::memcpy(buf + len, s.data(), s.size());
     len += s.size();
     buf[len++] = '\r';
     buf[len++] = '\n';

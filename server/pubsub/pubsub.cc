@@ -125,7 +125,7 @@ void PubSub::Unsubscribe(Client& c, Kind kind, std::string_view name) {
       if (removed) s.patterns.erase(it);
     } else {
       auto& names = kind == Kind::kChannel ? s.channels : s.shard_channels;
-      auto it = names.find(std::string(name));
+      auto it = names.find(name);
       removed = it != names.end();
       if (removed) names.erase(it);
     }

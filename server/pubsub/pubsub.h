@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/string_hash.h"
 #include "server/net/client.h"
 
 namespace respd::server {
@@ -69,12 +70,8 @@ class PubSub {
   size_t Count(Kind kind) const { return Index(kind).size(); }
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   using SubscriberIndex =
-      std::unordered_map<std::string, std::vector<Client*>, Hash, std::equal_to<>>;
+      std::unordered_map<std::string, std::vector<Client*>, base::StringHash, std::equal_to<>>;
 
   SubscriberIndex& Index(Kind kind);
   const SubscriberIndex& Index(Kind kind) const;

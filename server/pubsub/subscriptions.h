@@ -5,17 +5,21 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <unordered_set>
 #include <vector>
 
+#include "base/string_hash.h"
+
 namespace respd::server {
 
 struct Subscriptions {
-  std::unordered_set<std::string> channels;
+  using NameSet = std::unordered_set<std::string, base::StringHash, std::equal_to<>>;
+  NameSet channels;
   // In subscription order: PUNSUBSCRIBE without arguments drops them in it.
   std::vector<std::string> patterns;
-  std::unordered_set<std::string> shard_channels;
+  NameSet shard_channels;
 
   // The count the (P)SUBSCRIBE/(P)UNSUBSCRIBE frames carry.
   size_t count() const { return channels.size() + patterns.size(); }

@@ -91,7 +91,9 @@ void Tracking::AfterCall(Client& c, const Command& cmd, std::span<const std::str
   std::vector<KeyRef> keys;
   if (!GetKeysFromSpecs(cmd, argv, &keys)) return;
   for (const KeyRef& k : keys) {
-    auto [it, fresh] = table_.try_emplace(std::string(argv[k.index]));
+    auto it = table_.find(argv[k.index]);
+    if (it == table_.end())
+      it = table_.emplace(std::string(argv[k.index]), std::vector<uint64_t>{}).first;
     std::vector<uint64_t>& ids = it->second;
     auto at = std::lower_bound(ids.begin(), ids.end(), c.id);
     if (at != ids.end() && *at == c.id) continue;
@@ -100,7 +102,7 @@ void Tracking::AfterCall(Client& c, const Command& cmd, std::span<const std::str
   }
 }
 
-void Tracking::AfterCommand(Client& c, const Command* cmd) {
+void Tracking::FinishCommand(Client& c, const Command* cmd) {
   // CLIENT CACHING covers the next command (or the whole transaction).
   if (c.tracking != nullptr && !c.in_multi &&
       (cmd == nullptr ||
@@ -169,7 +171,7 @@ void Tracking::Invalidate(std::string_view key) {
   for (auto& [prefix, state] : prefixes_) {
     if (key.starts_with(prefix)) state.changed[std::string(key)] = current;
   }
-  auto it = table_.find(std::string(key));
+  auto it = table_.find(key);
   if (it == table_.end()) return;
   const std::vector<uint64_t> ids = std::move(it->second);
   table_.erase(it);

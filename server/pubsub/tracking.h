@@ -30,6 +30,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/string_hash.h"
 #include "server/net/client.h"
 #include "store/key_events.h"
 
@@ -58,7 +59,10 @@ class Tracking : public store::KeyEventListener {
   // replied: CLIENT CACHING's scope ends (unless it was a CLIENT command or
   // a queued one), the invalidations it caused to itself and a flush's
   // null invalidations go out.
-  void AfterCommand(Client& c, const Command* cmd);
+  // Inline: every command passes here, and almost none has anything to do.
+  void AfterCommand(Client& c, const Command* cmd) {
+    if (c.tracking != nullptr || deferred_for_ == &c || flush_pending_) FinishCommand(c, cmd);
+  }
   // Before the loop sleeps: BCAST's collected keys, then the table limit.
   void BroadcastPending();
 
@@ -79,6 +83,8 @@ class Tracking : public store::KeyEventListener {
     std::map<std::string, const Client*> changed;
   };
 
+  // AfterCommand's work when there is some.
+  void FinishCommand(Client& c, const Command* cmd);
   void Invalidate(std::string_view key);
   // Sends `value` (a RESP array of keys or a null, already encoded for
   // `owner`'s protocol) to `owner` or its redirect target.
@@ -90,7 +96,7 @@ class Tracking : public store::KeyEventListener {
   Server& server_;
   size_t clients_ = 0;
   bool listening_ = false;
-  std::unordered_map<std::string, std::vector<uint64_t>> table_;
+  std::unordered_map<std::string, std::vector<uint64_t>, base::StringHash, std::equal_to<>> table_;
   size_t total_items_ = 0;
   std::map<std::string, PrefixState> prefixes_;
   // Messages for the client whose command is running, sent after it.

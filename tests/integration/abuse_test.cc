@@ -77,6 +77,17 @@ class LatencyProbe {
   std::thread thread_;
 };
 
+// The resident set of process `pid`, in kB (0 if unreadable).
+uint64_t RssKb(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  uint64_t rss_kb = 0;
+  while (std::getline(status, line)) {
+    if (line.starts_with("VmRSS:")) rss_kb = std::stoull(line.substr(6));
+  }
+  return rss_kb;
+}
+
 class Abuse : public testing::Test {
  protected:
   void Start(std::vector<std::string> args = {}, const std::string& password = "") {
@@ -241,12 +252,7 @@ TEST_F(Abuse, NonReadingPipelinerIsCutOffByOutputLimit) {
       server_->ReadLog().find("scheduled to be closed ASAP for overcoming of output buffer limits"),
       std::string::npos);
   // The server's memory did not grow with the 200 MB it was asked for.
-  std::ifstream status("/proc/" + std::to_string(server_->pid()) + "/status");
-  std::string line;
-  uint64_t rss_kb = 0;
-  while (std::getline(status, line)) {
-    if (line.starts_with("VmRSS:")) rss_kb = std::stoull(line.substr(6));
-  }
+  const uint64_t rss_kb = RssKb(server_->pid());
   EXPECT_LT(rss_kb, 150u * 1024) << "RSS " << rss_kb << " kB";
   ExpectHealthy();
 }
@@ -282,12 +288,7 @@ TEST_F(Abuse, SubscriberThatNeverReadsIsCutOffAtThePubsubLimit) {
       server_->ReadLog().find("scheduled to be closed ASAP for overcoming of output buffer limits"),
       std::string::npos);
   EXPECT_EQ(publisher.Call({"PUBSUB", "NUMSUB", "firehose"}), "*2\r\n$8\r\nfirehose\r\n:1\r\n");
-  std::ifstream status("/proc/" + std::to_string(server_->pid()) + "/status");
-  std::string line;
-  uint64_t rss_kb = 0;
-  while (std::getline(status, line)) {
-    if (line.starts_with("VmRSS:")) rss_kb = std::stoull(line.substr(6));
-  }
+  const uint64_t rss_kb = RssKb(server_->pid());
   EXPECT_LT(rss_kb, 150u * 1024) << "RSS " << rss_kb << " kB";
   ExpectHealthy();
 }
