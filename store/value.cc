@@ -5,6 +5,7 @@
 #include "store/types/hash.h"
 #include "store/types/list.h"
 #include "store/types/set.h"
+#include "store/types/stream.h"
 #include "store/types/string.h"
 #include "store/types/zset.h"
 
@@ -18,6 +19,8 @@ constexpr const ValueOps* kTypes[kValueTypeSlots] = {
     /* kSet */ &kSetValueOps,
     /* kZSet */ &kZSetValueOps,
     /* kHash */ &kHashValueOps,
+    /* 5: Redis's module type */ nullptr,
+    /* kStream */ &kStreamValueOps,
 };
 
 }  // namespace

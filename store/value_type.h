@@ -55,4 +55,10 @@ enum SetEncoding : uint8_t {
   kSetTable = 1,
 };
 
+// A stream is always a radix tree of listpacks in Redis ("stream"); here an
+// ordered map of listpack nodes (store/types/stream.h).
+enum StreamEncoding : uint8_t {
+  kStreamListpacks = 0,
+};
+
 }  // namespace respd::store

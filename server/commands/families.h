@@ -23,6 +23,7 @@ std::span<const CommandSpec> GeoSearchCommands();
 std::span<const CommandSpec> SetCommands();
 std::span<const CommandSpec> BitmapCommands();
 std::span<const CommandSpec> HyperLogLogCommands();
+std::span<const CommandSpec> StreamCommands();
 std::span<const CommandSpec> KeyspaceCommands();
 std::span<const CommandSpec> ConnectionCommands();
 std::span<const CommandSpec> ClientCommands();
