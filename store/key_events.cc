@@ -75,8 +75,6 @@ constexpr EventInfo kEvents[] = {
     {KeyEvent::kXGroupDelConsumer, "xgroup-delconsumer", 't'},
     {KeyEvent::kXGroupDestroy, "xgroup-destroy", 't'},
     {KeyEvent::kXGroupSetId, "xgroup-setid", 't'},
-    {KeyEvent::kXClaim, "xclaim", 't'},
-    {KeyEvent::kXAutoClaim, "xautoclaim", 't'},
     {KeyEvent::kTouched, "", '\0'},
     {KeyEvent::kKeyMiss, "keymiss", 'm'},
 };

@@ -94,8 +94,6 @@ enum class KeyEvent : uint8_t {
   kXGroupDelConsumer,
   kXGroupDestroy,
   kXGroupSetId,
-  kXClaim,
-  kXAutoClaim,
   // A change Redis signals to WATCH and client tracking but does not
   // notify (signalModifiedKey alone: PFCOUNT refreshing the cardinality it
   // caches in the value). No name, class '\0': keyspace notifications skip it.

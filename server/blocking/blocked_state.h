@@ -23,6 +23,11 @@ struct BlockedState {
   std::vector<std::string> keys;
   // Where the client sits in each key's waiters (parallel to keys).
   std::vector<std::list<Client*>::iterator> positions;
+  // Run again also when a key is deleted or changes type (XREADGROUP, which
+  // then fails), not only when it holds `type`.
+  bool serve_when_gone = false;
+  // During a rerun: the ready key it is for (a stream read serves only it).
+  std::string serving_key;
   // Set by WaitOrReply when a rerun found nothing: keep waiting.
   bool still_waiting = false;
   // Held by CLIENT PAUSE: no keys, no command copy (it stays unread in the

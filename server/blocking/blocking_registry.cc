@@ -21,11 +21,12 @@ BlockingRegistry::~BlockingRegistry() {
 }
 
 void BlockingRegistry::Block(CommandContext& ctx, std::span<const std::string_view> keys,
-                             store::ValueType type, int64_t deadline_ms) {
+                             store::ValueType type, int64_t deadline_ms, bool serve_when_gone) {
   Client& c = ctx.client;
   auto b = std::make_unique<BlockedState>();
   b->db = c.db_index;
   b->type = type;
+  b->serve_when_gone = serve_when_gone;
   b->deadline_ms = deadline_ms;
   b->command = &ctx.command;
   b->argv.assign(ctx.argv.begin(), ctx.argv.end());
@@ -109,11 +110,42 @@ void BlockingRegistry::MarkReady(int db, std::string_view key) {
   if (ready_set_[static_cast<size_t>(db)].insert(k).second) ready_.emplace_back(db, std::move(k));
 }
 
+bool BlockingRegistry::HasServeWhenGone(int db, std::string_view key) const {
+  const auto& waiting = waiting_[static_cast<size_t>(db)];
+  auto it = waiting.find(std::string(key));
+  if (it == waiting.end()) return false;
+  return std::any_of(it->second.begin(), it->second.end(),
+                     [](const Client* c) { return c->blocked->serve_when_gone; });
+}
+
 void BlockingRegistry::OnKeyEvent(store::Database& db, std::string_view key,
                                   store::KeyEvent event) {
-  // Lists and sorted sets are served when their key is created (Redis's
-  // signalKeyAsReady from dbAdd): an existing one was not waited on.
-  if (event == store::KeyEvent::kNew) MarkReady(db.id(), key);
+  switch (event) {
+    // Lists and sorted sets are served when their key is created (Redis's
+    // signalKeyAsReady from dbAdd): an existing one was not waited on. A
+    // stream is served when it grows, and its group's readers when the
+    // group goes (to fail).
+    case store::KeyEvent::kNew:
+    case store::KeyEvent::kXAdd:
+    case store::KeyEvent::kXGroupDestroy:
+      MarkReady(db.id(), key);
+      return;
+    default:
+      break;
+  }
+  // Any other change: an XREADGROUP waiter hears that its stream is gone.
+  if (HasServeWhenGone(db.id(), key)) {
+    const store::KeyEntry* e = db.Find(key, store::Database::Touch::kNo);
+    if (e == nullptr || e->type() != store::ValueType::kStream) MarkReady(db.id(), key);
+  }
+}
+
+void BlockingRegistry::OnFlush(store::Database& db) {
+  // Every waited key is about to go: XREADGROUP's waiters are told after
+  // the command (serving skips everyone else, their keys being missing).
+  for (const auto& [key, waiters] : waiting_[static_cast<size_t>(db.id())]) {
+    MarkReady(db.id(), key);
+  }
 }
 
 void BlockingRegistry::OnSwap(store::Database& a, store::Database& b) {
@@ -126,13 +158,15 @@ void BlockingRegistry::OnSwap(store::Database& a, store::Database& b) {
   }
 }
 
-bool BlockingRegistry::Rerun(Client& c) {
+bool BlockingRegistry::Rerun(Client& c, std::string_view key) {
   BlockedState& b = *c.blocked;
   const std::vector<std::string_view> argv(b.argv.begin(), b.argv.end());
   b.still_waiting = false;
+  b.serving_key = key;
   server_.dispatcher().Rerun(c, *b.command, argv);
   if (c.blocked->still_waiting) {
     c.blocked->still_waiting = false;
+    c.blocked->serving_key.clear();
     return false;
   }
   Release(c);
@@ -155,9 +189,10 @@ void BlockingRegistry::ServeReadyKeys() {
         Client* c = *w;
         ++w;  // Serving c takes it off this list (only it).
         const store::KeyEntry* e = db.Find(key, store::Database::Touch::kNo);
-        if (e == nullptr) break;  // Emptied by the previous waiter.
-        if (c->close_asap || e->type() != c->blocked->type) continue;
-        Rerun(*c);
+        // (Missing: emptied by the previous waiter, or deleted.)
+        const bool holds_type = e != nullptr && e->type() == c->blocked->type;
+        if (c->close_asap || !(holds_type || c->blocked->serve_when_gone)) continue;
+        Rerun(*c, key);
         // The waiters list itself goes with its last waiter.
         if (waiting.find(key) == waiting.end()) break;
       }
@@ -244,14 +279,14 @@ bool ParseBlockingTimeout(CommandContext& ctx, std::string_view arg, TimeoutUnit
 }
 
 void WaitOrReply(CommandContext& ctx, std::span<const std::string_view> keys, store::ValueType type,
-                 int64_t deadline_ms, const std::function<void()>& denied) {
+                 int64_t deadline_ms, const std::function<void()>& denied, bool serve_when_gone) {
   Client& c = ctx.client;
   if (c.blocked) {
     c.blocked->still_waiting = true;
   } else if (c.deny_blocking) {
     denied();
   } else {
-    ctx.server.blocking().Block(ctx, keys, type, deadline_ms);
+    ctx.server.blocking().Block(ctx, keys, type, deadline_ms, serve_when_gone);
   }
 }
 

@@ -1,4 +1,4 @@
-// Blocking commands (BLPOP, BLMOVE, BLMPOP, and later BZPOPMIN, XREAD BLOCK):
+// Blocking commands (BLPOP, BLMOVE, BLMPOP, BZPOPMIN, XREAD(GROUP) BLOCK):
 // which clients wait on which keys, serving them when a key is ready, and
 // timing them out. Redis's blocked.c, generic over the types:
 //
@@ -7,10 +7,14 @@
 //   but runs nothing more until it is unblocked.
 // - A key-change listener (subscribed while anyone waits): a waited-on key
 //   that is created (kNew: a push, LMOVE, RENAME onto it, MULTI/EXEC, …) is
-//   queued as ready, once. SWAPDB queues every waited key of both databases.
+//   queued as ready, once; so is a stream that grows (kXAdd) or loses a
+//   group (kXGroupDestroy), and, for XREADGROUP's waiters, a key deleted,
+//   flushed or retyped. SWAPDB queues every waited key of both databases.
 // - ServeReadyKeys, after each top-level command (and in BeforeSleep), runs
 //   the blocked command again for the key's waiters in order, while the key
-//   still holds the type they wait for: a run that replies is done (the
+//   still holds the type they wait for (or, for serve_when_gone waiters,
+//   whatever it holds), with the key in BlockedState::serving_key: a run
+//   that replies is done (the
 //   client is unblocked), a run that finds nothing leaves it waiting. Keys a
 //   run makes ready (BLMOVE's destination) are served in the same pass.
 // - Deadlines sit in an ordered set driven by one timer armed for the
@@ -52,9 +56,11 @@ class BlockingRegistry : public store::KeyEventListener {
   BlockingRegistry& operator=(const BlockingRegistry&) = delete;
 
   // `ctx`'s client waits on `keys` (duplicates count once) of its database
-  // for a key of `type`, until `deadline_ms` (unix ms; 0: forever).
+  // for a key of `type`, until `deadline_ms` (unix ms; 0: forever). With
+  // `serve_when_gone`, a waited key that is deleted or changes type runs
+  // the command again too (so XREADGROUP can fail).
   void Block(CommandContext& ctx, std::span<const std::string_view> keys, store::ValueType type,
-             int64_t deadline_ms);
+             int64_t deadline_ms, bool serve_when_gone = false);
   // How a waiting client stops waiting without being served.
   enum class Unblock : uint8_t { kTimeout, kError };
   // CLIENT UNBLOCK and timeouts: replies (null array, or -UNBLOCKED) and
@@ -79,6 +85,7 @@ class BlockingRegistry : public store::KeyEventListener {
 
   // store::KeyEventListener.
   void OnKeyEvent(store::Database& db, std::string_view key, store::KeyEvent event) override;
+  void OnFlush(store::Database& db) override;
   void OnSwap(store::Database& a, store::Database& b) override;
 
  private:
@@ -86,8 +93,11 @@ class BlockingRegistry : public store::KeyEventListener {
   // Times out every client whose deadline passed; returns ms to the next.
   int64_t ExpireTimeouts();
   void ArmTimer();
-  // Runs `c`'s blocked command again; true if it was served (replied).
-  bool Rerun(Client& c);
+  // Runs `c`'s blocked command again for the ready `key`; true if it was
+  // served (replied).
+  bool Rerun(Client& c, std::string_view key);
+  // Whether a waiter on `key` of `db` wants to hear that it is gone.
+  bool HasServeWhenGone(int db, std::string_view key) const;
   // Takes `c` off every key and the deadline set, and queues its input.
   void Release(Client& c);
   void MarkReady(int db, std::string_view key);
@@ -122,6 +132,7 @@ bool ParseBlockingTimeout(CommandContext& ctx, std::string_view arg, TimeoutUnit
 // again for a client already waiting, keep waiting; or, where the client may
 // not block, reply `denied()` (its command's "nothing", e.g. a null array).
 void WaitOrReply(CommandContext& ctx, std::span<const std::string_view> keys, store::ValueType type,
-                 int64_t deadline_ms, const std::function<void()>& denied);
+                 int64_t deadline_ms, const std::function<void()>& denied,
+                 bool serve_when_gone = false);
 
 }  // namespace respd::server

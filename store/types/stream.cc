@@ -219,6 +219,7 @@ std::optional<StreamId> Stream::LastLiveId() const {
 
 bool Stream::RangeHasTombstones(StreamId start, StreamId end) const {
   if (length_ == 0 || max_deleted_entry_id_ == StreamId{}) return false;
+  if (first_id_ > max_deleted_entry_id_) return false;  // All before the first entry.
   return start <= max_deleted_entry_id_ && max_deleted_entry_id_ <= end;
 }
 
@@ -228,8 +229,6 @@ int64_t Stream::EstimateEntriesRead(StreamId id) const {
   const auto added = static_cast<int64_t>(entries_added_);
   // Everything was deleted: any ID not past the last is at the end.
   if (length_ == 0 && id <= last_id_) return added;
-  // A deletion after `id` makes the distance unknowable.
-  if (id != StreamId{} && id < max_deleted_entry_id_) return kInvalidEntriesRead;
   if (id == last_id_) return added;
   if (id > last_id_) return kInvalidEntriesRead;  // The future.
   if (max_deleted_entry_id_ == StreamId{} || max_deleted_entry_id_ < first_id_) {
@@ -241,10 +240,9 @@ int64_t Stream::EstimateEntriesRead(StreamId id) const {
 }
 
 std::optional<int64_t> Stream::GroupLag(const StreamGroup& group) const {
-  if (entries_added_ == 0 || length_ == 0) return 0;
-  if (group.last_id < first_id_ && max_deleted_entry_id_ < first_id_) {
-    return static_cast<int64_t>(length_);  // The group has read nothing that remains.
-  }
+  // (Redis 7.0's streamReplyWithCGLag: a group past the end has a
+  // negative lag, an empty stream no shortcut.)
+  if (entries_added_ == 0) return 0;
   const auto added = static_cast<int64_t>(entries_added_);
   if (group.entries_read != kInvalidEntriesRead &&
       !RangeHasTombstones(group.last_id, StreamId::Max())) {

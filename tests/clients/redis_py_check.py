@@ -411,6 +411,69 @@ def _():
     finally:
         rs.config_set("notify-keyspace-events", "")
 
+
+@check("streams: a consumer-group job queue")
+def _():
+    rs.delete("jobs:stream")
+    ids = [rs.xadd("jobs:stream", {"job": str(i), "kind": "email"}, id=f"{i}-1") for i in range(1, 6)]
+    expect_eq(ids, [f"{i}-1" for i in range(1, 6)], "XADD ids")
+    expect_eq(rs.xlen("jobs:stream"), 5, "XLEN")
+    expect_eq(rs.xrange("jobs:stream", "2", "3"), [("2-1", {"job": "2", "kind": "email"}),
+                                                  ("3-1", {"job": "3", "kind": "email"})], "XRANGE")
+    expect_eq(rs.xrevrange("jobs:stream", count=1)[0][0], "5-1", "XREVRANGE")
+    expect_eq(rs.xgroup_create("jobs:stream", "workers", id="0"), True, "XGROUP CREATE")
+    expect_error(lambda: rs.xgroup_create("jobs:stream", "workers", id="0"), "BUSYGROUP")
+    got = rs.xreadgroup("workers", "w1", {"jobs:stream": ">"}, count=2)
+    expect_eq(got, [["jobs:stream", [("1-1", {"job": "1", "kind": "email"}),
+                                     ("2-1", {"job": "2", "kind": "email"})]]], "XREADGROUP >")
+    rs.xreadgroup("workers", "w2", {"jobs:stream": ">"}, count=2)
+    expect_eq(rs.xack("jobs:stream", "workers", "1-1", "9-9"), 1, "XACK")
+    summary = rs.xpending("jobs:stream", "workers")
+    expect_eq((summary["pending"], summary["min"], summary["max"]), (3, "2-1", "4-1"), "XPENDING")
+    expect_eq(sorted((c["name"], c["pending"]) for c in summary["consumers"]),
+              [("w1", 1), ("w2", 2)], "XPENDING consumers")
+    rng = rs.xpending_range("jobs:stream", "workers", min="-", max="+", count=10, consumername="w2")
+    expect_eq([(e["message_id"], e["consumer"], e["times_delivered"]) for e in rng],
+              [("3-1", "w2", 1), ("4-1", "w2", 1)], "XPENDING range")
+    claimed = rs.xclaim("jobs:stream", "workers", "w3", 0, ["3-1"], justid=True)
+    expect_eq(claimed, ["3-1"], "XCLAIM JUSTID")
+    rs.xdel("jobs:stream", "4-1")
+    cursor, entries, deleted = rs.xautoclaim("jobs:stream", "workers", "w3", 0, "0-0", count=10)
+    expect_eq((cursor, [e[0] for e in entries], deleted), ("0-0", ["2-1", "3-1"], ["4-1"]),
+              "XAUTOCLAIM")
+    info = rs.xinfo_stream("jobs:stream")
+    expect_eq((info["length"], info["groups"], info["last-generated-id"],
+               info["first-entry"][0]), (4, 1, "5-1", "1-1"), "XINFO STREAM")
+    groups = rs.xinfo_groups("jobs:stream")
+    expect_eq([(g["name"], g["consumers"], g["pending"], g["last-delivered-id"]) for g in groups],
+              [("workers", 3, 2, "4-1")], "XINFO GROUPS")
+    consumers = rs.xinfo_consumers("jobs:stream", "workers")
+    expect_eq([(c["name"], c["pending"]) for c in consumers], [("w1", 0), ("w2", 0), ("w3", 2)],
+              "XINFO CONSUMERS")
+    expect_eq(rs.xtrim("jobs:stream", maxlen=2, approximate=False), 2, "XTRIM")
+    expect_eq(rs.xlen("jobs:stream"), 2, "XLEN after XTRIM")
+
+
+@check("streams: XREAD BLOCK woken by another client's XADD")
+def _():
+    import threading
+
+    rs.delete("events")
+    reader = redis.Redis(host=HOST, port=PORT, decode_responses=True)
+    result = []
+    t = threading.Thread(target=lambda: result.append(reader.xread({"events": "$"}, block=5000)))
+    t.start()
+    deadline = time.time() + 5
+    while time.time() < deadline and not any(
+        c.get("cmd") == "xread" for c in rs.client_list()
+    ):
+        time.sleep(0.01)
+    rs.xadd("events", {"type": "signup"}, id="7-0")
+    t.join(10)
+    expect_eq(result, [[["events", [("7-0", {"type": "signup"})]]]], "XREAD BLOCK served")
+    expect_eq(reader.xread({"events": "$"}, block=50), [], "XREAD BLOCK timeout")
+    reader.close()
+
 total = passed + len(failures)
 if failures:
     print(f"redis-py {redis.__version__}: {len(failures)} of {total} checks failed: {', '.join(failures)}")

@@ -29,7 +29,7 @@ TEST(KeyEvents, NamesAndClassesAreRedis70s) {
   EXPECT_EQ(KeyEventClass(KeyEvent::kZRangeStore), 'z');
   // Every name is distinct and every class one Redis knows.
   std::set<std::string_view> names;
-  for (int i = 0; i <= static_cast<int>(KeyEvent::kXAutoClaim); ++i) {
+  for (int i = 0; i <= static_cast<int>(KeyEvent::kXGroupSetId); ++i) {
     const auto event = static_cast<KeyEvent>(i);
     EXPECT_TRUE(names.insert(KeyEventName(event)).second) << KeyEventName(event);
     EXPECT_NE(std::string_view("gnxe$lshzt").find(KeyEventClass(event)), std::string_view::npos);
