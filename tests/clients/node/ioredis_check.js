@@ -235,6 +235,31 @@ async function main() {
     await sub.quit();
   });
 
+  await checks.run('streams: consumer group, XREADGROUP, XACK, XREAD BLOCK served by XADD', async () => {
+    await redis.del('orders');
+    h.expectEq(await redis.xadd('orders', 'MAXLEN', '~', 1000, '1-1', 'item', 'book', 'qty', '2'), '1-1', 'XADD');
+    h.expectEq(await redis.xadd('orders', '2-1', 'item', 'pen', 'qty', '10'), '2-1', 'XADD');
+    h.expectEq(await redis.xlen('orders'), 2, 'XLEN');
+    h.expectEq(await redis.xrange('orders', '-', '+', 'COUNT', 1), [['1-1', ['item', 'book', 'qty', '2']]], 'XRANGE');
+    h.expectEq(await redis.xgroup('CREATE', 'orders', 'billing', '0'), 'OK', 'XGROUP CREATE');
+    const got = await redis.xreadgroup('GROUP', 'billing', 'w1', 'COUNT', 10, 'STREAMS', 'orders', '>');
+    h.expectEq(got, [['orders', [['1-1', ['item', 'book', 'qty', '2']], ['2-1', ['item', 'pen', 'qty', '10']]]]],
+               'XREADGROUP');
+    h.expectEq(await redis.xack('orders', 'billing', '1-1'), 1, 'XACK');
+    h.expectEq(await redis.xpending('orders', 'billing'), [1, '2-1', '2-1', [['w1', '1']]], 'XPENDING');
+    const reader = await connect();
+    const waiting = reader.xread('BLOCK', 5000, 'STREAMS', 'orders', '$');
+    for (let i = 0; i < 100; i++) {
+      const list = await redis.client('LIST');
+      if (list.includes('cmd=xread')) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await redis.xadd('orders', '3-1', 'item', 'ink');
+    h.expectEq(await waiting, [['orders', [['3-1', ['item', 'ink']]]]], 'XREAD BLOCK served');
+    h.expectEq(await reader.xread('BLOCK', 50, 'STREAMS', 'orders', '$'), null, 'XREAD BLOCK timeout');
+    await reader.quit();
+  });
+
   if (expectedResp === 3) {
     await checks.run('RESP3 replies (replyMapping: resp3)', async () => {
       const r3 = await connect({ protocol: 3, replyMapping: 'resp3' });

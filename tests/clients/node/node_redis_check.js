@@ -235,6 +235,41 @@ async function main() {
     });
   }
 
+  await checks.run('streams: xAdd, xReadGroup, xAck, xRead BLOCK served by xAdd', async () => {
+    await client.del('orders');
+    h.expectEq(await client.xAdd('orders', '1-1', { item: 'book', qty: '2' }), '1-1', 'xAdd');
+    h.expectEq(await client.xAdd('orders', '2-1', { item: 'pen' }, { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: 1000 } }),
+               '2-1', 'xAdd with TRIM');
+    h.expectEq(await client.xLen('orders'), 2, 'xLen');
+    const range = await client.xRange('orders', '-', '+');
+    h.expectEq(range.map((e) => [e.id, { ...e.message }]), [['1-1', { item: 'book', qty: '2' }], ['2-1', { item: 'pen' }]],
+               'xRange');
+    h.expectEq(await client.xGroupCreate('orders', 'billing', '0'), 'OK', 'xGroupCreate');
+    const raw = await client.sendCommand(['XREADGROUP', 'GROUP', 'billing', 'w1', 'COUNT', '1', 'STREAMS', 'orders', '>']);
+    const entries = [['1-1', ['item', 'book', 'qty', '2']]];
+    if (expectedResp === 3) {
+      h.expectEq({ ...raw }, { orders: entries }, 'XREADGROUP is a map in RESP3');
+    } else {
+      h.expectEq(raw, [['orders', entries]], 'XREADGROUP is an array in RESP2');
+    }
+    h.expectEq(await client.xAck('orders', 'billing', '1-1'), 1, 'xAck');
+    const pending = await client.xPending('orders', 'billing');
+    h.expectEq(pending.pending, 0, 'xPending count');
+    const reader = await connect();
+    const waiting = reader.sendCommand(['XREAD', 'BLOCK', '5000', 'STREAMS', 'orders', '$']);
+    for (let i = 0; i < 100; i++) {
+      if ((await client.clientList()).some((c) => c.cmd === 'xread')) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await client.xAdd('orders', '3-1', { item: 'ink' });
+    const served = await waiting;
+    const late = [['3-1', ['item', 'ink']]];
+    h.expectEq(expectedResp === 3 ? { ...served } : served, expectedResp === 3 ? { orders: late } : [['orders', late]],
+               'XREAD BLOCK served');
+    h.expectEq(await reader.sendCommand(['XREAD', 'BLOCK', '50', 'STREAMS', 'orders', '$']), null, 'XREAD BLOCK timeout');
+    reader.destroy();
+  });
+
   await checks.run('no connection errors', async () => {
     h.expectEq(client.errorsSeen.map(String), [], 'error events');
   });
