@@ -74,10 +74,12 @@ Stream::~Stream() {
 
 size_t Stream::RaxNodeCount() const {
   if (nodes_.empty()) return 1;  // The empty root.
+  if (rax_nodes_ != 0) return rax_nodes_;
   std::vector<std::array<uint8_t, StreamId::kEncodedSize>> keys(nodes_.size());
   size_t i = 0;
   for (const auto& [id, lp] : nodes_) id.Encode(keys[i++].data());
-  return RaxNodes(keys, 0, keys.size(), 0);
+  rax_nodes_ = RaxNodes(keys, 0, keys.size(), 0);
+  return rax_nodes_;
 }
 
 bool Stream::Append(StreamId id, std::span<const std::string_view> fields,
@@ -105,6 +107,7 @@ bool Stream::Append(StreamId id, std::span<const std::string_view> fields,
   }
   if (last == nodes_.end()) {
     nodes_.emplace_hint(nodes_.end(), id, stream_node::Create(id, fields));
+    rax_nodes_ = 0;
   } else {
     last->second = stream_node::Append(last->second, last->first, id, fields);
   }
@@ -143,6 +146,7 @@ bool Stream::Delete(StreamId id) {
   if (stream_node::LiveCount(lp) == 1) {
     listpack::Free(lp);
     nodes_.erase(node);
+    rax_nodes_ = 0;
   } else {
     node->second = stream_node::MarkDeleted(lp, at);
   }
@@ -179,6 +183,7 @@ int64_t Stream::Trim(const StreamTrimSpec& spec) {
     if (remove_node) {
       listpack::Free(lp);
       node = nodes_.erase(node);
+      rax_nodes_ = 0;
       length_ -= static_cast<uint64_t>(entries);
       deleted += entries;
       continue;

@@ -111,6 +111,9 @@ class Stream {
   Nodes::const_iterator NodeFor(StreamId id) const;
 
   Nodes nodes_;
+  // RaxNodeCount's answer, 0 until asked again after the nodes change (it
+  // walks every node's key: XINFO STREAM in a loop stays O(1)).
+  mutable size_t rax_nodes_ = 0;
   uint64_t length_ = 0;
   StreamId last_id_;
   StreamId first_id_;

@@ -9,6 +9,7 @@
 
 #include <cstring>
 #include <map>
+#include <memory>
 #include <random>
 #include <string>
 #include <string_view>
@@ -238,6 +239,12 @@ TEST_P(StreamModelTest, MatchesAnOrderedMap) {
       ASSERT_EQ(s.FirstLiveId(), m.begin()->first);
       ASSERT_EQ(s.LastLiveId(), m.rbegin()->first);
       ASSERT_EQ(s.first_id(), m.begin()->first);
+    }
+    if (step % 50 == 0) {
+      // The cached radix-tree node count is the one a fresh stream computes.
+      std::unique_ptr<Stream> copy(s.Copy());
+      const size_t cached = s.RaxNodeCount();
+      ASSERT_EQ(cached, copy->RaxNodeCount());
     }
   }
   ASSERT_EQ(Range(s, StreamId::Min(), StreamId::Max(), false),

@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""Streams side by side: respd against Debian's redis-server 7.0.
+
+    python3 bench/streams.py [--rounds 3] [--quick] [--only SECTIONS]
+                             [--binary build/respd]
+
+Uses bench/run.py's servers, pinning and loaders and bench/aggregates.py's
+payload and timing helpers (fresh servers per measurement, no persistence,
+free loopback ports, servers on CPU 0 and load generators on CPU 1).
+Sections:
+
+  throughput  redis-benchmark -c 50: XADD of 5 fields with an automatic ID
+              to one stream, and XREADGROUP COUNT 10 of new entries by 50
+              consumers of one group (from a stream preloaded with enough
+              entries that every read gets 10), at -P 1 and -P 16: rps and
+              server CPU per request
+  memory      used_memory and RSS per entry after loading one stream of 1M
+              entries of 3 fields (16-byte values, explicit IDs, the same
+              field names), and 1M entries whose field names vary
+  latency     one connection: XRANGE and XREVRANGE of 1000 entries from the
+              middle of a 1M-entry stream, XREAD COUNT 1000 from there, and
+              XINFO STREAM FULL COUNT 100 of it with a group of 100k pending
+              entries; median and p99 round trip over 300 calls
+              (redis-benchmark -c 1 as the client)
+
+Medians over rounds and respd/Redis ratios are printed and written to
+build/bench-streams.md (raw: build/bench-streams.json).
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import aggregates  # noqa: E402  (payloads, memory and latency helpers)
+import run  # noqa: E402  (servers, loaders, pinning)
+
+FIVE_FIELDS = ["XADD", "bench:stream", "*", "name", "alice", "email", "alice@example.com",
+               "plan", "pro", "seats", "12", "region", "eu-west-1"]
+THROUGHPUT = [
+    #  name, command, -P, -n (full), -n (quick)
+    ("XADD 5 fields P1", "xadd", 1, 150_000, 10_000),
+    ("XADD 5 fields P16", "xadd", 16, 1_500_000, 50_000),
+    ("XREADGROUP COUNT 10 P1", "xreadgroup", 1, 100_000, 5_000),
+    ("XREADGROUP COUNT 10 P16", "xreadgroup", 16, 300_000, 20_000),
+]
+MIDDLE = 500_000  # The middle of the 1M-entry stream, in milliseconds.
+
+
+def stream_payload(workdir, name, entries, vary_fields=False):
+    """One stream `name` of `entries` entries <i>-1 of 3 fields, one XADD each."""
+    path = os.path.join(workdir, "streams-%s-%d-%d.resp" % (name, entries, vary_fields))
+    if not os.path.exists(path):
+        value = b"v" * 16
+
+        def commands():
+            for i in range(1, entries + 1):
+                f = [b"a%d" % (i % 7), b"b", b"c"] if vary_fields else [b"a", b"b", b"c"]
+                yield aggregates.resp(b"XADD", name.encode(), b"%d-1" % i, f[0], value, f[1],
+                                      value, f[2], value)
+        aggregates.write_payload(path, commands())
+    return path
+
+
+def run_throughput(server, wl, quick, workdir):
+    name, test, pipeline, n_full, n_quick = wl
+    n = n_quick if quick else n_full
+    server.start()
+    try:
+        base = run.benchmark_command(server.port, "x", pipeline, n, 3)[:-3]
+        if test == "xadd":
+            cmd = base + ["--csv", *FIVE_FIELDS]
+        else:
+            # Every read gets 10 new entries: 10 n of them, and some spare.
+            entries = int(n * 10 * 1.1)
+            run.load(stream_payload(workdir, "bench:stream", entries), server.port, entries)
+            c = run.Conn(server.port)
+            c.call("XGROUP", "CREATE", "bench:stream", "g", "0")
+            c.close()
+            cmd = base + ["--csv", "XREADGROUP", "GROUP", "g", "consumer:__rand_int__", "COUNT",
+                          "10", "STREAMS", "bench:stream", ">"]
+        cmd = run.pinned(cmd, 1)
+        cpu0 = server.cpu_seconds()
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+        cpu1 = server.cpu_seconds()
+        rows = run.parse_csv(p.stdout)
+        row = rows[0] if rows else {}
+        c = run.Conn(server.port)
+        row["length"] = c.call("XLEN", "bench:stream")
+        c.close()
+        row.update({"n": n, "cpu_us_per_req": 1e6 * (cpu1 - cpu0) / n})
+        return row
+    finally:
+        server.stop()
+
+
+def run_latency(server, workdir, calls):
+    server.start()
+    try:
+        entries = 1_000_000
+        run.load(stream_payload(workdir, "s", entries), server.port, entries)
+        c = run.Conn(server.port)
+        c.call("XGROUP", "CREATE", "s", "g", "0")
+        # 100k pending entries for XINFO STREAM FULL to walk past.
+        for _ in range(100):
+            c.call("XREADGROUP", "GROUP", "g", "c", "COUNT", "1000", "STREAMS", "s", ">")
+        c.close()
+        mid = "%d-1" % MIDDLE
+        return aggregates.time_commands(server, (
+            ("XRANGE 1000 of 1M", ("XRANGE", "s", mid, "+", "COUNT", "1000")),
+            ("XREVRANGE 1000 of 1M", ("XREVRANGE", "s", mid, "-", "COUNT", "1000")),
+            ("XREAD COUNT 1000 of 1M", ("XREAD", "COUNT", "1000", "STREAMS", "s", mid)),
+            ("XINFO STREAM FULL COUNT 100", ("XINFO", "STREAM", "s", "FULL", "COUNT", "100")),
+        ), calls)
+    finally:
+        server.stop()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--only", default="throughput,memory,latency")
+    ap.add_argument("--binary", default=os.path.join(run.ROOT, "build", "respd"))
+    args = ap.parse_args()
+    sections = set(args.only.split(","))
+    run.PINNING["enabled"] = (os.cpu_count() or 1) >= 2 and bool(run.shutil.which("taskset"))
+    workdir = tempfile.mkdtemp(prefix="respd-streams-")
+    servers = {"respd": run.Server("respd", args.binary, workdir),
+               "redis": run.Server("redis", run.REDIS_SERVER, workdir)}
+    raw = {"throughput": {}, "memory": {}, "latency": {}}
+    entries = 100_000 if args.quick else 1_000_000
+    shapes = {}
+    if "memory" in sections:
+        shapes = {"1M entries x3 fields": stream_payload(workdir, "m", entries),
+                  "1M entries, varying fields": stream_payload(workdir, "m", entries, True)}
+    try:
+        for r in range(args.rounds):
+            order = ["respd", "redis"] if r % 2 == 0 else ["redis", "respd"]
+            for kind in order:
+                s = servers[kind]
+                if "throughput" in sections:
+                    for wl in THROUGHPUT:
+                        row = run_throughput(s, wl, args.quick, workdir)
+                        raw["throughput"].setdefault(wl[0], {}).setdefault(kind, []).append(row)
+                        print("round %d %-5s %-24s rps %9.0f cpu/req %.2f us" %
+                              (r + 1, kind, wl[0], float(row.get("rps", 0) or 0),
+                               row["cpu_us_per_req"]), flush=True)
+                for name, path in shapes.items():
+                    m = aggregates.run_memory(s, path, entries, entries)
+                    raw["memory"].setdefault(name, {}).setdefault(kind, []).append(m)
+                    print("round %d %-5s %-26s used/el %6.1f  rss/el %6.1f" %
+                          (r + 1, kind, name, m["used_per_element"], m["rss_per_element"]),
+                          flush=True)
+                if "latency" in sections:
+                    for name, v in run_latency(s, workdir, 60 if args.quick else 300).items():
+                        raw["latency"].setdefault(name, {}).setdefault(kind, []).append(v)
+                        print("round %d %-5s %-28s p50 %7.0f us  p99 %7.0f us" %
+                              (r + 1, kind, name, v["p50_us"], v["p99_us"]), flush=True)
+    finally:
+        run.kill_all()
+
+    med = statistics.median
+    lines = ["# Streams, respd vs redis-server (medians of %d rounds)" % args.rounds, ""]
+    if raw["throughput"]:
+        lines += ["| workload | rps respd | rps redis | rps ratio | CPU/req respd | CPU/req redis "
+                  "| CPU ratio |", "|---|---|---|---|---|---|---|"]
+        for name, by in raw["throughput"].items():
+            rps = {k: med(float(x.get("rps", 0) or 0) for x in v) for k, v in by.items()}
+            cpu = {k: med(x["cpu_us_per_req"] for x in v) for k, v in by.items()}
+            lines.append("| %s | %.0f | %.0f | %.2f | %.2f us | %.2f us | %.2f |" % (
+                name, rps["respd"], rps["redis"], rps["respd"] / rps["redis"], cpu["respd"],
+                cpu["redis"], cpu["respd"] / cpu["redis"]))
+        lines.append("")
+    if raw["memory"]:
+        lines += ["| shape | used/entry respd | used/entry redis | ratio | RSS/entry respd "
+                  "| RSS/entry redis | ratio |", "|---|---|---|---|---|---|---|"]
+        for name, by in raw["memory"].items():
+            u = {k: med(x["used_per_element"] for x in v) for k, v in by.items()}
+            rs = {k: med(x["rss_per_element"] for x in v) for k, v in by.items()}
+            lines.append("| %s | %.1f B | %.1f B | %.2f | %.1f B | %.1f B | %.2f |" % (
+                name, u["respd"], u["redis"], u["respd"] / u["redis"], rs["respd"], rs["redis"],
+                rs["respd"] / rs["redis"]))
+        lines.append("")
+    if raw["latency"]:
+        lines += ["| reply | p50 respd | p50 redis | ratio | p99 respd | p99 redis |",
+                  "|---|---|---|---|---|---|"]
+        for name, by in raw["latency"].items():
+            p50 = {k: med(x["p50_us"] for x in v) for k, v in by.items()}
+            p99 = {k: med(x["p99_us"] for x in v) for k, v in by.items()}
+            lines.append("| %s | %.0f us | %.0f us | %.2f | %.0f us | %.0f us |" % (
+                name, p50["respd"], p50["redis"], p50["respd"] / p50["redis"], p99["respd"],
+                p99["redis"]))
+    report = "\n".join(lines) + "\n"
+    print("\n" + report)
+    os.makedirs(os.path.join(run.ROOT, "build"), exist_ok=True)
+    with open(os.path.join(run.ROOT, "build", "bench-streams.md"), "w") as f:
+        f.write(report)
+    with open(os.path.join(run.ROOT, "build", "bench-streams.json"), "w") as f:
+        json.dump(raw, f, indent=1, default=str)
+
+
+if __name__ == "__main__":
+    main()
