@@ -18,7 +18,8 @@ Sections:
               entries of 3 fields (16-byte values, explicit IDs, the same
               field names), and 1M entries whose field names vary
   latency     one connection: XRANGE and XREVRANGE of 1000 entries from the
-              middle of a 1M-entry stream, XREAD COUNT 1000 from there, and
+              middle of a 10M-entry stream (1M with --quick; 3 fields, loaded
+              by redis-benchmark), XREAD COUNT 1000 from there, and
               XINFO STREAM FULL COUNT 100 of it with a group of 100k pending
               entries; median and p99 round trip over 300 calls
               (redis-benchmark -c 1 as the client)
@@ -48,7 +49,6 @@ THROUGHPUT = [
     ("XREADGROUP COUNT 10 P1", "xreadgroup", 1, 100_000, 5_000),
     ("XREADGROUP COUNT 10 P16", "xreadgroup", 16, 300_000, 20_000),
 ]
-MIDDLE = 500_000  # The middle of the 1M-entry stream, in milliseconds.
 
 
 def stream_payload(workdir, name, entries, vary_fields=False):
@@ -98,22 +98,29 @@ def run_throughput(server, wl, quick, workdir):
         server.stop()
 
 
-def run_latency(server, workdir, calls):
+def run_latency(server, entries, calls):
     server.start()
     try:
-        entries = 1_000_000
-        run.load(stream_payload(workdir, "s", entries), server.port, entries)
+        # The stream, by redis-benchmark (automatic IDs, a few thousand per
+        # millisecond): 10M entries from a payload file would be ~1 GB.
+        load = run.pinned([run.REDIS_BENCHMARK, "-h", "127.0.0.1", "-p", str(server.port),
+                           "-c", "50", "-n", str(entries), "-P", "16", "XADD", "s", "*",
+                           "a", "v" * 16, "b", "v" * 16, "c", "v" * 16], 1)
+        subprocess.run(load, capture_output=True, timeout=1800, check=True)
         c = run.Conn(server.port)
+        first = int(c.call("XRANGE", "s", "-", "+", "COUNT", "1")[0][0].split(b"-")[0])
+        last = int(c.call("XREVRANGE", "s", "+", "-", "COUNT", "1")[0][0].split(b"-")[0])
         c.call("XGROUP", "CREATE", "s", "g", "0")
         # 100k pending entries for XINFO STREAM FULL to walk past.
         for _ in range(100):
             c.call("XREADGROUP", "GROUP", "g", "c", "COUNT", "1000", "STREAMS", "s", ">")
         c.close()
-        mid = "%d-1" % MIDDLE
+        mid = str((first + last) // 2)
+        n = "%dM" % (entries // 1_000_000) if entries >= 1_000_000 else "%dk" % (entries // 1000)
         return aggregates.time_commands(server, (
-            ("XRANGE 1000 of 1M", ("XRANGE", "s", mid, "+", "COUNT", "1000")),
-            ("XREVRANGE 1000 of 1M", ("XREVRANGE", "s", mid, "-", "COUNT", "1000")),
-            ("XREAD COUNT 1000 of 1M", ("XREAD", "COUNT", "1000", "STREAMS", "s", mid)),
+            ("XRANGE 1000 of %s" % n, ("XRANGE", "s", mid, "+", "COUNT", "1000")),
+            ("XREVRANGE 1000 of %s" % n, ("XREVRANGE", "s", mid, "-", "COUNT", "1000")),
+            ("XREAD COUNT 1000 of %s" % n, ("XREAD", "COUNT", "1000", "STREAMS", "s", mid)),
             ("XINFO STREAM FULL COUNT 100", ("XINFO", "STREAM", "s", "FULL", "COUNT", "100")),
         ), calls)
     finally:
@@ -157,7 +164,9 @@ def main():
                           (r + 1, kind, name, m["used_per_element"], m["rss_per_element"]),
                           flush=True)
                 if "latency" in sections:
-                    for name, v in run_latency(s, workdir, 60 if args.quick else 300).items():
+                    latency = run_latency(s, 1_000_000 if args.quick else 10_000_000,
+                                          60 if args.quick else 300)
+                    for name, v in latency.items():
                         raw["latency"].setdefault(name, {}).setdefault(kind, []).append(v)
                         print("round %d %-5s %-28s p50 %7.0f us  p99 %7.0f us" %
                               (r + 1, kind, name, v["p50_us"], v["p99_us"]), flush=True)

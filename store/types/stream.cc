@@ -31,10 +31,22 @@ size_t StreamFreeEffort(const KeyEntry& e) {
 }
 
 bool FreeStreamObject(KeyEntry& e, size_t* budget) {
-  const size_t effort = StreamFreeEffort(e);
-  delete &MutableStreamOf(e);
-  *budget -= std::min(*budget, effort);
+  Stream& s = MutableStreamOf(e);
+  if (!s.FreeSome(budget)) return false;
+  delete &s;
   return true;
+}
+
+// Erases up to *budget elements of `m` from the front, `free_value` first
+// for each; true once `m` is empty.
+template <typename Map, typename FreeValue>
+bool EraseSome(Map& m, size_t* budget, FreeValue&& free_value) {
+  while (*budget > 0 && !m.empty()) {
+    free_value(m.begin()->second);
+    m.erase(m.begin());
+    --*budget;
+  }
+  return m.empty();
 }
 
 // Rax nodes for the sorted 16-byte keys [lo, hi), all sharing their first
@@ -70,6 +82,23 @@ const ValueOps kStreamValueOps = {
 
 Stream::~Stream() {
   for (auto& [id, lp] : nodes_) listpack::Free(lp);
+}
+
+bool Stream::FreeSome(size_t* budget) {
+  // Groups first (consumers' PELs only point into the group's), then nodes.
+  while (!groups_.empty()) {
+    StreamGroup& g = *groups_.begin()->second;
+    while (!g.consumers.empty()) {
+      if (!EraseSome(g.consumers.begin()->second->pel, budget, [](auto&) {})) return false;
+      g.consumers.erase(g.consumers.begin());
+    }
+    if (!EraseSome(g.pel, budget, [](auto&) {})) return false;
+    if (*budget == 0) return false;
+    groups_.erase(groups_.begin());
+    --*budget;
+  }
+  rax_nodes_ = 0;
+  return EraseSome(nodes_, budget, [](uint8_t* lp) { listpack::Free(lp); });
 }
 
 size_t Stream::RaxNodeCount() const {

@@ -103,6 +103,10 @@ class Stream {
 
   size_t MemoryUsage() const;
   Stream* Copy() const;
+  // The lazy reclaimer's step: frees up to *budget groups, pending entries
+  // and nodes, lowering *budget; true once nothing is left but the object.
+  // The stream is only fit for deletion after the first call.
+  bool FreeSome(size_t* budget);
 
  private:
   friend class StreamIterator;

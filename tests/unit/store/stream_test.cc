@@ -302,5 +302,39 @@ TEST(StreamTest, DeletionKeepsTheCountersRedisReports) {
   EXPECT_EQ(s.entries_added(), 3u);
 }
 
+TEST(StreamTest, FreesInBoundedSteps) {
+  TypeLimits limits;
+  limits.stream_node_max_entries = 2;
+  auto* s = new Stream;
+  for (uint64_t i = 1; i <= 100; ++i) {
+    const std::string_view f[] = {"k", "v"};
+    ASSERT_TRUE(s->Append(Id(i, 0), f, limits));
+  }
+  StreamGroup* g = s->CreateGroup("g", StreamId::Min(), kInvalidEntriesRead);
+  StreamConsumer* c = g->CreateConsumer("c", 0);
+  for (uint64_t i = 1; i <= 30; ++i) {
+    auto nack = std::make_unique<StreamNack>();
+    nack->consumer = c;
+    c->pel.emplace(Id(i, 0), nack.get());
+    g->pel.emplace(Id(i, 0), std::move(nack));
+  }
+  KeyEntry* e =
+      KeyEntry::CreateWithObject("s", s, KeyEntry::kNoExpire, ValueType::kStream, kStreamListpacks);
+  // Effort: 50 nodes, the group and its 30 pending entries, the object.
+  EXPECT_EQ(FreeEffort(*e), 82u);
+  size_t steps = 0;
+  for (;;) {
+    size_t budget = 10;
+    const bool done = OpsOf(ValueType::kStream).free_some(*e, &budget);
+    ++steps;
+    if (done) break;
+    EXPECT_EQ(budget, 0u);  // A step that is not the last uses all it may.
+    ASSERT_LT(steps, 100u);
+  }
+  // 30 consumer links, 30 pending entries, the group, 50 nodes: 111 units.
+  EXPECT_EQ(steps, 12u);
+  KeyEntry::Free(e);
+}
+
 }  // namespace
 }  // namespace respd::store
