@@ -93,6 +93,21 @@ std::string_view KeyEventName(KeyEvent event) { return kEvents[static_cast<size_
 
 char KeyEventClass(KeyEvent event) { return kEvents[static_cast<size_t>(event)].klass; }
 
+bool KeyEventModifiesKey(KeyEvent event) {
+  switch (event) {
+    case KeyEvent::kKeyMiss:
+    case KeyEvent::kXSetId:
+    case KeyEvent::kXGroupCreate:
+    case KeyEvent::kXGroupCreateConsumer:
+    case KeyEvent::kXGroupDelConsumer:
+    case KeyEvent::kXGroupDestroy:
+    case KeyEvent::kXGroupSetId:
+      return false;
+    default:
+      return true;
+  }
+}
+
 void KeyEvents::Subscribe(KeyEventListener* l) {
   if (std::find(listeners_.begin(), listeners_.end(), l) != listeners_.end()) return;
   listeners_.push_back(l);

@@ -109,6 +109,11 @@ std::string_view KeyEventName(KeyEvent event);
 // Its notify-keyspace-events class letter: 'g', 'n', 'x', 'e', '$', 'l',
 // 's', 'h', 'z', 't' or 'm' ('\0' for kTouched, which is never notified).
 char KeyEventClass(KeyEvent event);
+// Whether WATCH and client tracking see the event as a change of the key
+// (Redis's signalModifiedKey): not a read miss, and not the stream events
+// Redis only notifies, XSETID's and the XGROUP family's (group metadata;
+// a group created with MKSTREAM makes the key, which is a change: kNew).
+bool KeyEventModifiesKey(KeyEvent event);
 
 class KeyEventListener {
  public:

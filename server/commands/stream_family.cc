@@ -23,25 +23,34 @@ using store::StreamId;
 
 // The ID XADD gives the entry (streamAppendItem): the given one, the
 // given millisecond with the next sequence, or the clock's (never going
-// back: past the last ID's millisecond, the next sequence). False when it
-// would not be above the last ID.
-bool NextId(const Stream& s, const StreamAddTrimArgs& args, int64_t now_ms, StreamId* id) {
+// back: past the last ID's millisecond, the next ID up).
+enum class NextIdResult : uint8_t { kOk, kNotAbove, kSequenceExhausted };
+NextIdResult NextId(const Stream& s, const StreamAddTrimArgs& args, int64_t now_ms, StreamId* id) {
   const StreamId last = s.last_id();
   if (args.id_given && args.seq_given) {
     *id = args.id;
   } else if (args.id_given) {
     if (last.ms == args.id.ms) {
-      if (last.seq == UINT64_MAX) return false;
+      // "<ms>-*" where <ms> has no sequence left: Redis fails the append
+      // without saying why, and XADD reports it as too large.
+      if (last.seq == UINT64_MAX) return NextIdResult::kSequenceExhausted;
       *id = {last.ms, last.seq + 1};
     } else {
       *id = {args.id.ms, 0};
     }
   } else {
     const auto ms = static_cast<uint64_t>(now_ms);
-    *id = ms > last.ms ? StreamId{ms, 0} : StreamId{last.ms, last.seq + 1};
+    *id = last;
+    if (ms > last.ms) {
+      *id = {ms, 0};
+    } else {
+      id->Increment();  // Not at Max: XADD refused an exhausted stream.
+    }
   }
-  return *id > last;
+  return *id > last ? NextIdResult::kOk : NextIdResult::kNotAbove;
 }
+
+constexpr std::string_view kErrTooLarge = "ERR Elements are too large to be stored";
 
 // XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value …
 void XAddCommand(CommandContext& ctx) {
@@ -78,12 +87,18 @@ void XAddCommand(CommandContext& ctx) {
     return;
   }
   StreamId id;
-  if (!NextId(s, args, ctx.now_ms, &id)) {
-    ctx.Error("ERR The ID specified in XADD is equal or smaller than the target stream top item");
-    return;
+  switch (NextId(s, args, ctx.now_ms, &id)) {
+    case NextIdResult::kOk:
+      break;
+    case NextIdResult::kNotAbove:
+      ctx.Error("ERR The ID specified in XADD is equal or smaller than the target stream top item");
+      return;
+    case NextIdResult::kSequenceExhausted:
+      ctx.Error(kErrTooLarge);
+      return;
   }
   if (!s.Append(id, fields, ctx.server.type_limits())) {
-    ctx.Error("ERR Elements are too large to be stored");
+    ctx.Error(kErrTooLarge);
     return;
   }
   ReplyStreamId(ctx.reply, id);

@@ -373,8 +373,9 @@ void ReadGeneric(CommandContext& ctx, bool group_read) {
         serve = true;
         gt = group.last_id;
       }
-      StreamConsumer* consumer = ConsumerFor(ctx, key, group, o.consumer);
       if (!serve) continue;
+      // (Created only for a stream it is answered for.)
+      StreamConsumer* consumer = ConsumerFor(ctx, key, group, o.consumer);
       if (history) {
         deliveries.push_back(CollectHistory(ctx, key, s, After(gt), o.count, *consumer));
       } else {

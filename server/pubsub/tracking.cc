@@ -155,7 +155,7 @@ void Tracking::BroadcastPending() {
 }
 
 void Tracking::OnKeyEvent(store::Database&, std::string_view key, store::KeyEvent event) {
-  if (event == store::KeyEvent::kKeyMiss) return;  // A read, not a change.
+  if (!store::KeyEventModifiesKey(event)) return;  // A read, or metadata only.
   Invalidate(key);
 }
 

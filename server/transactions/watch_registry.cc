@@ -48,7 +48,7 @@ bool WatchRegistry::AnyWatchedKeyExpired(const Client& c) {
 }
 
 void WatchRegistry::OnKeyEvent(store::Database& db, std::string_view key, store::KeyEvent event) {
-  if (event == store::KeyEvent::kKeyMiss) return;  // A read, not a change.
+  if (!store::KeyEventModifiesKey(event)) return;  // A read, or metadata only.
   auto& watchers = watched_[static_cast<size_t>(db.id())];
   auto it = watchers.find(std::string(key));
   if (it == watchers.end()) return;

@@ -36,6 +36,18 @@ TEST(KeyEvents, NamesAndClassesAreRedis70s) {
   }
 }
 
+TEST(KeyEventsTest, StreamGroupMetadataIsNotAChangeOfTheKey) {
+  // WATCH and tracking ignore what Redis only notifies.
+  EXPECT_FALSE(KeyEventModifiesKey(KeyEvent::kKeyMiss));
+  EXPECT_FALSE(KeyEventModifiesKey(KeyEvent::kXSetId));
+  EXPECT_FALSE(KeyEventModifiesKey(KeyEvent::kXGroupCreateConsumer));
+  EXPECT_FALSE(KeyEventModifiesKey(KeyEvent::kXGroupDestroy));
+  EXPECT_TRUE(KeyEventModifiesKey(KeyEvent::kXAdd));
+  EXPECT_TRUE(KeyEventModifiesKey(KeyEvent::kXDel));
+  EXPECT_TRUE(KeyEventModifiesKey(KeyEvent::kNew));
+  EXPECT_TRUE(KeyEventModifiesKey(KeyEvent::kTouched));
+}
+
 class Recorder : public KeyEventListener {
  public:
   explicit Recorder(std::string name, std::vector<std::string>* log) : name_(name), log_(log) {}
