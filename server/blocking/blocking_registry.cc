@@ -27,6 +27,7 @@ void BlockingRegistry::Block(CommandContext& ctx, std::span<const std::string_vi
   b->db = c.db_index;
   b->type = type;
   b->serve_when_gone = serve_when_gone;
+  serve_when_gone_count_ += serve_when_gone;
   b->deadline_ms = deadline_ms;
   b->command = &ctx.command;
   b->argv.assign(ctx.argv.begin(), ctx.argv.end());
@@ -61,6 +62,7 @@ void BlockingRegistry::Release(Client& c) {
     by_id_.erase(c.id);
   }
   if (b.postponed) std::erase(postponed_, &c);
+  serve_when_gone_count_ -= b.serve_when_gone;
   c.blocked.reset();
   if (--blocked_count_ == 0) server_.keyspace().events().Unsubscribe(this);
 }
@@ -112,7 +114,7 @@ void BlockingRegistry::MarkReady(int db, std::string_view key) {
 
 bool BlockingRegistry::HasServeWhenGone(int db, std::string_view key) const {
   const auto& waiting = waiting_[static_cast<size_t>(db)];
-  auto it = waiting.find(std::string(key));
+  auto it = waiting.find(key);
   if (it == waiting.end()) return false;
   return std::any_of(it->second.begin(), it->second.end(),
                      [](const Client* c) { return c->blocked->serve_when_gone; });
@@ -134,7 +136,7 @@ void BlockingRegistry::OnKeyEvent(store::Database& db, std::string_view key,
       break;
   }
   // Any other change: an XREADGROUP waiter hears that its stream is gone.
-  if (HasServeWhenGone(db.id(), key)) {
+  if (serve_when_gone_count_ > 0 && HasServeWhenGone(db.id(), key)) {
     const store::KeyEntry* e = db.Find(key, store::Database::Touch::kNo);
     if (e == nullptr || e->type() != store::ValueType::kStream) MarkReady(db.id(), key);
   }

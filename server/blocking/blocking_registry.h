@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "ae/event_loop.h"
+#include "base/string_hash.h"
 #include "server/net/client.h"
 #include "store/key_events.h"
 #include "store/keyspace.h"
@@ -105,7 +106,7 @@ class BlockingRegistry : public store::KeyEventListener {
   Server& server_;
   using Waiters = std::list<Client*>;
   // Per database: key -> its waiters in blocking order.
-  std::vector<std::unordered_map<std::string, Waiters>> waiting_;
+  std::vector<std::unordered_map<std::string, Waiters, base::StringHash, std::equal_to<>>> waiting_;
   // (deadline ms, client id) of clients with a deadline.
   std::set<std::pair<int64_t, uint64_t>> deadlines_;
   std::unordered_map<uint64_t, Client*> by_id_;  // Clients with a deadline.
@@ -115,6 +116,9 @@ class BlockingRegistry : public store::KeyEventListener {
   std::vector<Client*> unblocked_;
   std::vector<Client*> postponed_;  // In the order CLIENT PAUSE held them.
   size_t blocked_count_ = 0;
+  // Of those, the serve_when_gone ones (XREADGROUP): with none, a change
+  // other than a creation or a stream's growth costs nothing to look at.
+  size_t serve_when_gone_count_ = 0;
   int64_t timer_id_ = -1;
   int64_t timer_when_ms_ = 0;
 };
