@@ -2,7 +2,7 @@
 """Streams side by side: respd against Debian's redis-server 7.0.
 
     python3 bench/streams.py [--rounds 3] [--quick] [--only SECTIONS]
-                             [--binary build/respd]
+                             [--binary build/respd] [--match NAME-PART]
 
 Uses bench/run.py's servers, pinning and loaders and bench/aggregates.py's
 payload and timing helpers (fresh servers per measurement, no persistence,
@@ -133,7 +133,11 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--only", default="throughput,memory,latency")
     ap.add_argument("--binary", default=os.path.join(run.ROOT, "build", "respd"))
+    ap.add_argument("--match", default="",
+                    help="only throughput workloads whose name contains one of these "
+                         "comma-separated parts (e.g. XREADGROUP)")
     args = ap.parse_args()
+    parts = [p for p in args.match.split(",") if p]
     sections = set(args.only.split(","))
     run.PINNING["enabled"] = (os.cpu_count() or 1) >= 2 and bool(run.shutil.which("taskset"))
     workdir = tempfile.mkdtemp(prefix="respd-streams-")
@@ -151,7 +155,8 @@ def main():
             for kind in order:
                 s = servers[kind]
                 if "throughput" in sections:
-                    for wl in THROUGHPUT:
+                    for wl in (w for w in THROUGHPUT
+                               if not parts or any(p in w[0] for p in parts)):
                         row = run_throughput(s, wl, args.quick, workdir)
                         raw["throughput"].setdefault(wl[0], {}).setdefault(kind, []).append(row)
                         print("round %d %-5s %-24s rps %9.0f cpu/req %.2f us" %

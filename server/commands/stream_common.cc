@@ -183,17 +183,16 @@ void ReplyStreamEntry(protocol::ReplyBuilder& reply, const store::StreamIterator
 
 size_t ReplyStreamRange(protocol::ReplyBuilder& reply, const store::Stream& s, StreamId start,
                         StreamId end, size_t count, bool reverse) {
-  store::StreamIterator it(s, start, end, reverse);
-  // The length goes first: count with a copy of the iterator.
-  store::StreamIterator counter = it;
-  size_t n = 0;
-  while ((count == 0 || n < count) && counter.Next()) ++n;
-  reply.ArrayHeader(n);
-  for (size_t i = 0; i < n; ++i) {
-    it.Next();
-    ReplyStreamEntry(reply, it);
-  }
+  const size_t n = s.CountRange(start, end, count);
+  ReplyStreamEntries(reply, s, start, end, n, reverse);
   return n;
+}
+
+void ReplyStreamEntries(protocol::ReplyBuilder& reply, const store::Stream& s, StreamId start,
+                        StreamId end, size_t n, bool reverse) {
+  reply.ArrayHeader(n);
+  store::StreamIterator it(s, start, end, reverse);
+  for (size_t i = 0; i < n && it.Next(); ++i) ReplyStreamEntry(reply, it);
 }
 
 }  // namespace respd::server

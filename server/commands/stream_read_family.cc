@@ -186,7 +186,23 @@ void Deliver(const Stream& s, StreamGroup& group, StreamConsumer* consumer, bool
     group.last_id = id;
   }
   if (noack) return;
-  auto [it, inserted] = group.pel.try_emplace(id);
+  // New entries come in ID order: most go at the end of both PELs, which a
+  // hint makes O(1) instead of a descent through a tree of millions.
+  auto& pel = group.pel;
+  if (pel.empty() || pel.rbegin()->first < id) {
+    auto nack =
+        pel.emplace_hint(pel.end(), id, std::make_unique<store::StreamNack>())->second.get();
+    nack->delivery_time = now_ms;
+    nack->consumer = consumer;
+    auto& mine = consumer->pel;
+    if (mine.empty() || mine.rbegin()->first < id) {
+      mine.emplace_hint(mine.end(), id, nack);
+    } else {
+      mine.emplace(id, nack);
+    }
+    return;
+  }
+  auto [it, inserted] = pel.try_emplace(id);
   if (inserted) {
     it->second = std::make_unique<store::StreamNack>();
     it->second->delivery_time = now_ms;
@@ -236,7 +252,7 @@ void ReplyDelivery(CommandContext& ctx, const Delivery& d) {
   if (!ctx.reply.resp3()) ctx.reply.ArrayHeader(2);
   ctx.reply.Bulk(d.key);
   if (!d.history) {
-    ReplyStreamRange(ctx.reply, *d.stream, d.start, StreamId::Max(), d.n, /*reverse=*/false);
+    ReplyStreamEntries(ctx.reply, *d.stream, d.start, StreamId::Max(), d.n, /*reverse=*/false);
     return;
   }
   ctx.reply.ArrayHeader(d.pending.size());

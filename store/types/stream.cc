@@ -152,6 +152,36 @@ Stream::Nodes::const_iterator Stream::NodeFor(StreamId id) const {
   return it == nodes_.begin() ? nodes_.end() : std::prev(it);
 }
 
+size_t Stream::CountRange(StreamId start, StreamId end, size_t limit) const {
+  size_t n = 0;
+  if (start > end) return 0;
+  auto node = NodeFor(start);
+  if (node == nodes_.end()) node = nodes_.begin();
+  for (; node != nodes_.end() && node->first <= end; ++node) {
+    if (limit != 0 && n >= limit) break;
+    // A node's IDs run from its master to before the next node's master
+    // (the last node's, to the last ID): a node inside the range counts
+    // its live entries without being read.
+    const auto next = std::next(node);
+    StreamId node_last = last_id_;
+    if (next != nodes_.end()) {
+      node_last = next->first;
+      node_last.Decrement();
+    }
+    if (node->first >= start && node_last <= end) {
+      n += static_cast<size_t>(stream_node::LiveCount(node->second));
+      continue;
+    }
+    for (size_t at = stream_node::FirstEntry(node->second); at != 0;
+         at = stream_node::NextEntry(node->second, at)) {
+      const stream_node::Entry e = stream_node::ReadEntry(node->second, at, node->first);
+      if (e.id > end) break;
+      if (!e.deleted() && e.id >= start) ++n;
+    }
+  }
+  return limit != 0 && n > limit ? limit : n;
+}
+
 bool Stream::Contains(StreamId id) const {
   StreamIterator it(*this, id, id, false);
   return it.Next();

@@ -74,6 +74,9 @@ class Stream {
   bool Delete(StreamId id);
   // Whether `id` is a live entry.
   bool Contains(StreamId id) const;
+  // How many live entries have start <= ID <= end, at most `limit` (0: no
+  // limit); nodes wholly inside the range are counted without being read.
+  size_t CountRange(StreamId start, StreamId end, size_t limit) const;
   // Trims as `spec` says; the entries removed.
   int64_t Trim(const StreamTrimSpec& spec);
   // XSETID's assignments (checked by the caller).

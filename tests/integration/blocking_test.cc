@@ -4,7 +4,9 @@
 // MULTI/EXEC, BLMOVE onto a wrong type, circular and self-referential
 // BRPOPLPUSH, CLIENT UNBLOCK, RENAME and SWAPDB waking waiters, pipelined
 // commands waiting behind a blocked one, a closed waiter; what a WRITE and
-// an ALL pause hold, transactions under a pause, and expiry kept still.
+// an ALL pause hold, transactions under a pause, and expiry kept still;
+// blocked stream readers (group delivery order, timeouts, CLIENT UNBLOCK,
+// the default COUNT of a served reader).
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 
@@ -280,6 +282,69 @@ TEST_P(Blocking, SortedSetWaitersAreServedByZadd) {
   EXPECT_EQ(a->Call({"BZPOPMAX", "nokey", "0.05"}), "_\r\n");
   control_->Call({"ZADD", "r3", "1.5", "m"});
   EXPECT_EQ(a->Call({"BZPOPMAX", "r3", "0"}), "*3\r\n$2\r\nr3\r\n$1\r\nm\r\n,1.5\r\n");
+}
+
+// --- Streams ----------------------------------------------------------------
+
+// A one-stream read reply in RESP2: [[key, [[id, [f, v]]]]].
+std::string StreamReply(std::string_view key, std::string_view id) {
+  return "*1\r\n*2\r\n$" + std::to_string(key.size()) + "\r\n" + std::string(key) +
+         "\r\n*1\r\n*2\r\n$" + std::to_string(id.size()) + "\r\n" + std::string(id) +
+         "\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n";
+}
+
+TEST_P(Blocking, StreamReadersAreServedInOrderOneGroupEntryEach) {
+  ASSERT_EQ(control_->Call({"XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"}), "+OK\r\n");
+  auto a = Client(), b = Client(), c = Client();
+  SendBlocking(*a, {"XREADGROUP", "GROUP", "g", "c1", "BLOCK", "0", "STREAMS", "s", ">"}, 1);
+  SendBlocking(*b, {"XREADGROUP", "GROUP", "g", "c2", "BLOCK", "0", "STREAMS", "s", ">"}, 2);
+  SendBlocking(*c, {"XREAD", "BLOCK", "0", "STREAMS", "other", "s", "$", "$"}, 3);
+  ASSERT_EQ(control_->Call({"XADD", "s", "1-1", "f", "v"}), "$3\r\n1-1\r\n");
+  // The group delivers the entry once, to the first reader; a plain
+  // reader sees it too.
+  EXPECT_EQ(a->ReadReply(), StreamReply("s", "1-1"));
+  EXPECT_EQ(c->ReadReply(), StreamReply("s", "1-1"));
+  EXPECT_EQ(b->ReadReply(200ms), std::nullopt);
+  WaitBlocked(1);
+  ASSERT_EQ(control_->Call({"XADD", "s", "2-1", "f", "v"}), "$3\r\n2-1\r\n");
+  EXPECT_EQ(b->ReadReply(), StreamReply("s", "2-1"));
+  EXPECT_EQ(control_->Call({"XPENDING", "s", "g"}),
+            "*4\r\n:2\r\n$3\r\n1-1\r\n$3\r\n2-1\r\n*2\r\n*2\r\n$2\r\nc1\r\n$1\r\n1\r\n"
+            "*2\r\n$2\r\nc2\r\n$1\r\n1\r\n");
+}
+
+TEST_P(Blocking, StreamReadersTimeOutAndCanBeUnblocked) {
+  auto a = Client();
+  EXPECT_EQ(a->Call({"XREAD", "BLOCK", "50", "STREAMS", "s", "$"}), "*-1\r\n");
+  ASSERT_EQ(control_->Call({"XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"}), "+OK\r\n");
+  const std::string id_reply = a->Call({"CLIENT", "ID"});
+  const std::string id = id_reply.substr(1, id_reply.size() - 3);
+  SendBlocking(*a, {"XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">"}, 1);
+  EXPECT_EQ(control_->Call({"CLIENT", "UNBLOCK", id}), ":1\r\n");
+  EXPECT_EQ(a->ReadReply(), "*-1\r\n");
+  SendBlocking(*a, {"XREAD", "BLOCK", "0", "STREAMS", "s", "$"}, 1);
+  EXPECT_EQ(control_->Call({"CLIENT", "UNBLOCK", id, "ERROR"}), ":1\r\n");
+  EXPECT_EQ(a->ReadReply(), "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n");
+  ASSERT_NE(a->Call({"HELLO", "3"}), "");
+  EXPECT_EQ(a->Call({"XREADGROUP", "GROUP", "g", "c", "BLOCK", "50", "STREAMS", "s", ">"}),
+            "_\r\n");
+}
+
+TEST_P(Blocking, AServedStreamReaderWithoutCountGetsAtMostAThousand) {
+  auto a = Client();
+  SendBlocking(*a, {"XREAD", "BLOCK", "0", "STREAMS", "s", "$"}, 1);
+  // 1500 entries in one transaction: the reader is served once, after it.
+  ASSERT_EQ(control_->Call({"MULTI"}), "+OK\r\n");
+  for (int i = 1; i <= 1500; ++i) {
+    ASSERT_EQ(control_->Call({"XADD", "s", std::to_string(i) + "-0", "f", "v"}), "+QUEUED\r\n");
+  }
+  ASSERT_TRUE(control_->SendCommand({"EXEC"}));
+  const std::optional<std::string> reply = a->ReadReply();
+  ASSERT_TRUE(reply);
+  EXPECT_TRUE(reply->starts_with("*1\r\n*2\r\n$1\r\ns\r\n*1000\r\n*2\r\n$3\r\n1-0\r\n"))
+      << reply->substr(0, 60);
+  EXPECT_NE(reply->find("$6\r\n1000-0\r\n"), std::string::npos);
+  EXPECT_EQ(reply->find("$6\r\n1001-0\r\n"), std::string::npos);
 }
 
 // --- CLIENT PAUSE -----------------------------------------------------------

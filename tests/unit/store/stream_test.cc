@@ -229,6 +229,10 @@ TEST_P(StreamModelTest, MatchesAnOrderedMap) {
       const bool reverse = pick(2) == 0;
       ASSERT_EQ(Range(s, a, b, reverse), ModelRange(m, a, b, reverse))
           << a.ToString() << " " << b.ToString();
+      const size_t in_model = ModelRange(m, a, b, false).size();
+      const size_t limit = pick(3) == 0 ? 0 : 1 + pick(300);
+      ASSERT_EQ(s.CountRange(a, b, limit), limit == 0 ? in_model : std::min(in_model, limit))
+          << a.ToString() << " " << b.ToString() << " limit " << limit;
     }
     ASSERT_EQ(s.length(), m.size());
     ASSERT_EQ(s.last_id(), last);
