@@ -183,16 +183,22 @@ void ReplyStreamEntry(protocol::ReplyBuilder& reply, const store::StreamIterator
 
 size_t ReplyStreamRange(protocol::ReplyBuilder& reply, const store::Stream& s, StreamId start,
                         StreamId end, size_t count, bool reverse) {
+  store::StreamIterator it(s, start, end, reverse);
+  if (!it.Next()) {
+    reply.ArrayHeader(0);
+    return 0;
+  }
   const size_t n = s.CountRange(start, end, count);
-  ReplyStreamEntries(reply, s, start, end, n, reverse);
+  ReplyStreamEntriesFrom(reply, it, n);
   return n;
 }
 
-void ReplyStreamEntries(protocol::ReplyBuilder& reply, const store::Stream& s, StreamId start,
-                        StreamId end, size_t n, bool reverse) {
+void ReplyStreamEntriesFrom(protocol::ReplyBuilder& reply, store::StreamIterator it, size_t n) {
   reply.ArrayHeader(n);
-  store::StreamIterator it(s, start, end, reverse);
-  for (size_t i = 0; i < n && it.Next(); ++i) ReplyStreamEntry(reply, it);
+  for (size_t i = 0; i < n; ++i) {
+    if (i > 0) it.Next();
+    ReplyStreamEntry(reply, it);
+  }
 }
 
 }  // namespace respd::server

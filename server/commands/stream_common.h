@@ -48,8 +48,7 @@ void ReplyStreamEntry(protocol::ReplyBuilder& reply, const store::StreamIterator
 // as an array of entries; returns how many.
 size_t ReplyStreamRange(protocol::ReplyBuilder& reply, const store::Stream& s,
                         store::StreamId start, store::StreamId end, size_t count, bool reverse);
-// The first `n` entries of that range, which has at least `n`.
-void ReplyStreamEntries(protocol::ReplyBuilder& reply, const store::Stream& s,
-                        store::StreamId start, store::StreamId end, size_t n, bool reverse);
+// `n` entries (at least 1) from `it`, which is at the first of them.
+void ReplyStreamEntriesFrom(protocol::ReplyBuilder& reply, store::StreamIterator it, size_t n);
 
 }  // namespace respd::server

@@ -9,6 +9,7 @@
 // (XREADGROUP: past the group's last delivered ID) and replies with that
 // one stream, as Redis does. XREADGROUP waiters are also woken when their
 // key is deleted or changes type, to fail.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -162,9 +163,9 @@ StreamConsumer* ConsumerFor(CommandContext& ctx, std::string_view key, StreamGro
 struct Delivery {
   std::string_view key;
   const Stream* stream = nullptr;
-  // New entries: `n` of them from `start`.
-  StreamId start;
+  // New entries: `n` of them, the first where `first` is.
   size_t n = 0;
+  std::optional<store::StreamIterator> first;
   // A consumer's history: these IDs of its pending entries.
   bool history = false;
   std::vector<StreamId> pending;
@@ -220,9 +221,10 @@ void Deliver(const Stream& s, StreamGroup& group, StreamConsumer* consumer, bool
 // delivered to `consumer`.
 Delivery CollectNew(CommandContext& ctx, std::string_view key, const Stream& s, StreamId start,
                     int64_t count, StreamGroup* group, StreamConsumer* consumer, bool noack) {
-  Delivery d{.key = key, .stream = &s, .start = start};
+  Delivery d{.key = key, .stream = &s};
   store::StreamIterator it(s, start, StreamId::Max(), /*reverse=*/false);
   while ((count == 0 || d.n < static_cast<size_t>(count)) && it.Next()) {
+    if (d.n == 0) d.first.emplace(it);
     if (group != nullptr) Deliver(s, *group, consumer, noack, it.id(), ctx.now_ms);
     ++d.n;
   }
@@ -252,7 +254,11 @@ void ReplyDelivery(CommandContext& ctx, const Delivery& d) {
   if (!ctx.reply.resp3()) ctx.reply.ArrayHeader(2);
   ctx.reply.Bulk(d.key);
   if (!d.history) {
-    ReplyStreamEntries(ctx.reply, *d.stream, d.start, StreamId::Max(), d.n, /*reverse=*/false);
+    if (d.n == 0) {
+      ctx.reply.ArrayHeader(0);
+    } else {
+      ReplyStreamEntriesFrom(ctx.reply, *d.first, d.n);
+    }
     return;
   }
   ctx.reply.ArrayHeader(d.pending.size());

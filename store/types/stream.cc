@@ -168,8 +168,22 @@ size_t Stream::CountRange(StreamId start, StreamId end, size_t limit) const {
       node_last = next->first;
       node_last.Decrement();
     }
+    const auto live = static_cast<size_t>(stream_node::LiveCount(node->second));
     if (node->first >= start && node_last <= end) {
-      n += static_cast<size_t>(stream_node::LiveCount(node->second));
+      n += live;
+      continue;
+    }
+    if (node_last <= end) {
+      // Only the start is inside the node: its live entries but those
+      // before the start, which come first.
+      size_t below = 0;
+      for (size_t at = stream_node::FirstEntry(node->second); at != 0;
+           at = stream_node::NextEntry(node->second, at)) {
+        const stream_node::Entry e = stream_node::ReadEntry(node->second, at, node->first);
+        if (e.id >= start) break;
+        below += !e.deleted();
+      }
+      n += live - below;
       continue;
     }
     for (size_t at = stream_node::FirstEntry(node->second); at != 0;

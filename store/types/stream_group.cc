@@ -8,6 +8,7 @@ StreamConsumer* StreamGroup::CreateConsumer(std::string_view name, int64_t now_m
   it->second = std::make_unique<StreamConsumer>();
   it->second->name = it->first;
   it->second->seen_time = now_ms;
+  consumers_by_name.emplace(it->first, it->second.get());
   return it->second.get();
 }
 
@@ -16,6 +17,7 @@ size_t StreamGroup::DeleteConsumer(std::string_view name) {
   if (it == consumers.end()) return 0;
   const size_t pending = it->second->pel.size();
   for (const auto& entry : it->second->pel) pel.erase(entry.first);
+  consumers_by_name.erase(it->first);
   consumers.erase(it);
   return pending;
 }
@@ -40,9 +42,11 @@ size_t StreamGroup::MemoryUsage() const {
   constexpr size_t kTreeNode = 4 * sizeof(void*);
   size_t bytes = sizeof(StreamGroup) +
                  pel.size() * (kTreeNode + sizeof(StreamId) + sizeof(void*) + sizeof(StreamNack));
+  // The name index: a bucket and a node (link, view, pointer, hash) each.
+  bytes += consumers_by_name.bucket_count() * sizeof(void*);
   for (const auto& [name, consumer] : consumers) {
     bytes += kTreeNode + sizeof(std::string) + sizeof(void*) + sizeof(StreamConsumer) +
-             name.capacity() * 2 +
+             name.capacity() * 2 + 4 * sizeof(void*) + sizeof(std::string_view) +
              consumer->pel.size() * (kTreeNode + sizeof(StreamId) + sizeof(void*));
   }
   return bytes;

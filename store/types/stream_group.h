@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "store/encodings/stream_id.h"
 
@@ -39,9 +40,13 @@ struct StreamGroup {
   std::map<StreamId, std::unique_ptr<StreamNack>> pel;
   std::map<std::string, std::unique_ptr<StreamConsumer>, std::less<>> consumers;
 
+  // The same consumers by name: a group may have many, with long shared
+  // prefixes ("consumer:000123"), and every read looks its consumer up.
+  std::unordered_map<std::string_view, StreamConsumer*> consumers_by_name;
+
   StreamConsumer* FindConsumer(std::string_view name) const {
-    auto it = consumers.find(name);
-    return it == consumers.end() ? nullptr : it->second.get();
+    auto it = consumers_by_name.find(name);
+    return it == consumers_by_name.end() ? nullptr : it->second;
   }
   // Null if it exists already.
   StreamConsumer* CreateConsumer(std::string_view name, int64_t now_ms);

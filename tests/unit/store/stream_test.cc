@@ -306,6 +306,28 @@ TEST(StreamTest, DeletionKeepsTheCountersRedisReports) {
   EXPECT_EQ(s.entries_added(), 3u);
 }
 
+TEST(StreamGroupTest, ConsumersAreFoundByNameAndListedInOrder) {
+  StreamGroup g;
+  ASSERT_NE(g.CreateConsumer("consumer:0002", 5), nullptr);
+  ASSERT_NE(g.CreateConsumer("consumer:0001", 6), nullptr);
+  EXPECT_EQ(g.CreateConsumer("consumer:0001", 7), nullptr);  // Exists.
+  EXPECT_EQ(g.FindConsumer("consumer:0001")->seen_time, 6);
+  EXPECT_EQ(g.FindConsumer("consumer:0003"), nullptr);
+  EXPECT_EQ(g.consumers.begin()->first, "consumer:0001");
+  auto nack = std::make_unique<StreamNack>();
+  nack->consumer = g.FindConsumer("consumer:0002");
+  nack->consumer->pel.emplace(Id(1, 0), nack.get());
+  g.pel.emplace(Id(1, 0), std::move(nack));
+  std::unique_ptr<StreamGroup> copy = g.Copy();
+  EXPECT_EQ(g.DeleteConsumer("consumer:0002"), 1u);
+  EXPECT_EQ(g.FindConsumer("consumer:0002"), nullptr);
+  EXPECT_TRUE(g.pel.empty());
+  // The copy is independent, its index its own.
+  ASSERT_NE(copy->FindConsumer("consumer:0002"), nullptr);
+  EXPECT_EQ(copy->FindConsumer("consumer:0002")->pel.size(), 1u);
+  EXPECT_EQ(copy->pel.begin()->second->consumer, copy->FindConsumer("consumer:0002"));
+}
+
 TEST(StreamTest, FreesInBoundedSteps) {
   TypeLimits limits;
   limits.stream_node_max_entries = 2;
