@@ -11,7 +11,7 @@ Sections:
 
   throughput  redis-benchmark -c 50: XADD of 5 fields with an automatic ID
               to one stream, and XREADGROUP COUNT 10 of new entries by 50
-              consumers of one group (from a stream preloaded with enough
+              consumers of one group (names drawn from 50) (from a stream preloaded with enough
               entries that every read gets 10), at -P 1 and -P 16: rps and
               server CPU per request
   memory      used_memory and RSS per entry after loading one stream of 1M
@@ -83,6 +83,9 @@ def run_throughput(server, wl, quick, workdir):
             c.close()
             cmd = base + ["--csv", "XREADGROUP", "GROUP", "g", "consumer:__rand_int__", "COUNT",
                           "10", "STREAMS", "bench:stream", ">"]
+            # 50 consumers (one per connection, as a worker pool has), not
+            # one per request: -r bounds __rand_int__.
+            cmd[cmd.index("-r") + 1] = "50"
         cmd = run.pinned(cmd, 1)
         cpu0 = server.cpu_seconds()
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
