@@ -5,13 +5,13 @@ namespace {
 
 // Every family respd serves, the one list of them.
 constexpr std::span<const CommandSpec> (*kFamilies[])() = {
-    &StringCommands,     &ListCommands,        &HashCommands,        &SetCommands,
-    &ZSetCommands,       &ZSetAlgebraCommands, &SortCommands,        &GeoCommands,
-    &GeoSearchCommands,  &BitmapCommands,      &HyperLogLogCommands, &StreamCommands,
-    &StreamReadCommands, &StreamGroupCommands, &StreamInfoCommands,  &KeyspaceCommands,
-    &ConnectionCommands, &ServerCommands,      &TransactionCommands, &PubSubCommands,
-    &ClientCommands,     &ConfigCommands,      &PersistenceCommands, &IntrospectionCommands,
-    &MemoryCommands,     &ScriptingCommands,   &DebugCommands,
+    &StringCommands,        &ListCommands,        &HashCommands,          &SetCommands,
+    &ZSetCommands,          &ZSetAlgebraCommands, &SortCommands,          &GeoCommands,
+    &GeoSearchCommands,     &BitmapCommands,      &HyperLogLogCommands,   &StreamCommands,
+    &StreamReadCommands,    &StreamGroupCommands, &StreamPendingCommands, &StreamInfoCommands,
+    &KeyspaceCommands,      &ConnectionCommands,  &ServerCommands,        &TransactionCommands,
+    &PubSubCommands,        &ClientCommands,      &ConfigCommands,        &PersistenceCommands,
+    &IntrospectionCommands, &MemoryCommands,      &ScriptingCommands,     &DebugCommands,
 };
 
 }  // namespace

@@ -26,6 +26,7 @@ std::span<const CommandSpec> HyperLogLogCommands();
 std::span<const CommandSpec> StreamCommands();
 std::span<const CommandSpec> StreamReadCommands();
 std::span<const CommandSpec> StreamGroupCommands();
+std::span<const CommandSpec> StreamPendingCommands();
 std::span<const CommandSpec> StreamInfoCommands();
 std::span<const CommandSpec> KeyspaceCommands();
 std::span<const CommandSpec> ConnectionCommands();
