@@ -298,6 +298,56 @@ def run_bitmaps(server, calls):
         server.stop()
 
 
+def write_report(name, lines, raw):
+    """Prints the report and writes it to build/bench-<name>.md, the raw
+    figures to build/bench-<name>.json."""
+    report = "\n".join(lines) + "\n"
+    print("\n" + report)
+    os.makedirs(os.path.join(run.ROOT, "build"), exist_ok=True)
+    with open(os.path.join(run.ROOT, "build", "bench-%s.md" % name), "w") as f:
+        f.write(report)
+    with open(os.path.join(run.ROOT, "build", "bench-%s.json" % name), "w") as f:
+        json.dump(raw, f, indent=1, default=str)
+
+
+def report_tables(throughput, memory, timed, element="el"):
+    """The markdown tables of medians and respd/Redis ratios: throughput and
+    CPU per request, memory per `element`, and p50/p99 of timed replies
+    (each by name, then by server kind, a list of per-round rows)."""
+    med = statistics.median
+    lines = []
+    if throughput:
+        lines += ["| workload | rps respd | rps redis | rps ratio | CPU/req respd | CPU/req redis "
+                  "| CPU ratio |", "|---|---|---|---|---|---|---|"]
+        for name, by in throughput.items():
+            rps = {k: med(float(x.get("rps", 0) or 0) for x in v) for k, v in by.items()}
+            cpu = {k: med(x["cpu_us_per_req"] for x in v) for k, v in by.items()}
+            lines.append("| %s | %.0f | %.0f | %.2f | %.2f us | %.2f us | %.2f |" % (
+                name, rps["respd"], rps["redis"], rps["respd"] / rps["redis"], cpu["respd"],
+                cpu["redis"], cpu["respd"] / cpu["redis"]))
+        lines.append("")
+    if memory:
+        lines += ["| shape | used/{0} respd | used/{0} redis | ratio | RSS/{0} respd | RSS/{0} redis "
+                  "| ratio |".format(element), "|---|---|---|---|---|---|---|"]
+        for name, by in memory.items():
+            u = {k: med(x["used_per_element"] for x in v) for k, v in by.items()}
+            rs = {k: med(x["rss_per_element"] for x in v) for k, v in by.items()}
+            lines.append("| %s | %.1f B | %.1f B | %.2f | %.1f B | %.1f B | %.2f |" % (
+                name, u["respd"], u["redis"], u["respd"] / u["redis"], rs["respd"], rs["redis"],
+                rs["respd"] / rs["redis"]))
+        lines.append("")
+    if timed:
+        lines += ["| reply | p50 respd | p50 redis | ratio | p99 respd | p99 redis |",
+                  "|---|---|---|---|---|---|"]
+        for name, by in timed.items():
+            p50 = {k: med(x["p50_us"] for x in v) for k, v in by.items()}
+            p99 = {k: med(x["p99_us"] for x in v) for k, v in by.items()}
+            lines.append("| %s | %.0f us | %.0f us | %.2f | %.0f us | %.0f us |" % (
+                name, p50["respd"], p50["redis"], p50["respd"] / p50["redis"], p99["respd"],
+                p99["redis"]))
+    return lines
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=3)
@@ -351,46 +401,10 @@ def main():
     finally:
         run.kill_all()
 
-    med = statistics.median
     lines = ["# Hashes, sets, lists and sorted sets, respd vs redis-server (medians of %d rounds)" %
              args.rounds, ""]
-    if raw["throughput"]:
-        lines += ["| workload | rps respd | rps redis | rps ratio | CPU/req respd | CPU/req redis "
-                  "| CPU ratio |", "|---|---|---|---|---|---|---|"]
-        for name, by in raw["throughput"].items():
-            rps = {k: med(float(x.get("rps", 0) or 0) for x in v) for k, v in by.items()}
-            cpu = {k: med(x["cpu_us_per_req"] for x in v) for k, v in by.items()}
-            lines.append("| %s | %.0f | %.0f | %.2f | %.2f us | %.2f us | %.2f |" % (
-                name, rps["respd"], rps["redis"], rps["respd"] / rps["redis"], cpu["respd"],
-                cpu["redis"], cpu["respd"] / cpu["redis"]))
-        lines.append("")
-    if raw["memory"]:
-        lines += ["| shape | used/el respd | used/el redis | ratio | RSS/el respd | RSS/el redis "
-                  "| ratio |", "|---|---|---|---|---|---|---|"]
-        for name, by in raw["memory"].items():
-            u = {k: med(x["used_per_element"] for x in v) for k, v in by.items()}
-            rs = {k: med(x["rss_per_element"] for x in v) for k, v in by.items()}
-            lines.append("| %s | %.1f B | %.1f B | %.2f | %.1f B | %.1f B | %.2f |" % (
-                name, u["respd"], u["redis"], u["respd"] / u["redis"], rs["respd"], rs["redis"],
-                rs["respd"] / rs["redis"]))
-        lines.append("")
-    timed = {**raw["latency"], **raw["bitmaps"]}
-    if timed:
-        lines += ["| reply | p50 respd | p50 redis | ratio | p99 respd | p99 redis |",
-                  "|---|---|---|---|---|---|"]
-        for name, by in timed.items():
-            p50 = {k: med(x["p50_us"] for x in v) for k, v in by.items()}
-            p99 = {k: med(x["p99_us"] for x in v) for k, v in by.items()}
-            lines.append("| %s | %.0f us | %.0f us | %.2f | %.0f us | %.0f us |" % (
-                name, p50["respd"], p50["redis"], p50["respd"] / p50["redis"], p99["respd"],
-                p99["redis"]))
-    report = "\n".join(lines) + "\n"
-    print("\n" + report)
-    os.makedirs(os.path.join(run.ROOT, "build"), exist_ok=True)
-    with open(os.path.join(run.ROOT, "build", "bench-aggregates.md"), "w") as f:
-        f.write(report)
-    with open(os.path.join(run.ROOT, "build", "bench-aggregates.json"), "w") as f:
-        json.dump(raw, f, indent=1, default=str)
+    lines += report_tables(raw["throughput"], raw["memory"], {**raw["latency"], **raw["bitmaps"]})
+    write_report("aggregates", lines, raw)
 
 
 if __name__ == "__main__":

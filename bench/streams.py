@@ -29,9 +29,7 @@ build/bench-streams.md (raw: build/bench-streams.json).
 """
 
 import argparse
-import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -181,44 +179,10 @@ def main():
     finally:
         run.kill_all()
 
-    med = statistics.median
     lines = ["# Streams, respd vs redis-server (medians of %d rounds)" % args.rounds, ""]
-    if raw["throughput"]:
-        lines += ["| workload | rps respd | rps redis | rps ratio | CPU/req respd | CPU/req redis "
-                  "| CPU ratio |", "|---|---|---|---|---|---|---|"]
-        for name, by in raw["throughput"].items():
-            rps = {k: med(float(x.get("rps", 0) or 0) for x in v) for k, v in by.items()}
-            cpu = {k: med(x["cpu_us_per_req"] for x in v) for k, v in by.items()}
-            lines.append("| %s | %.0f | %.0f | %.2f | %.2f us | %.2f us | %.2f |" % (
-                name, rps["respd"], rps["redis"], rps["respd"] / rps["redis"], cpu["respd"],
-                cpu["redis"], cpu["respd"] / cpu["redis"]))
-        lines.append("")
-    if raw["memory"]:
-        lines += ["| shape | used/entry respd | used/entry redis | ratio | RSS/entry respd "
-                  "| RSS/entry redis | ratio |", "|---|---|---|---|---|---|---|"]
-        for name, by in raw["memory"].items():
-            u = {k: med(x["used_per_element"] for x in v) for k, v in by.items()}
-            rs = {k: med(x["rss_per_element"] for x in v) for k, v in by.items()}
-            lines.append("| %s | %.1f B | %.1f B | %.2f | %.1f B | %.1f B | %.2f |" % (
-                name, u["respd"], u["redis"], u["respd"] / u["redis"], rs["respd"], rs["redis"],
-                rs["respd"] / rs["redis"]))
-        lines.append("")
-    if raw["latency"]:
-        lines += ["| reply | p50 respd | p50 redis | ratio | p99 respd | p99 redis |",
-                  "|---|---|---|---|---|---|"]
-        for name, by in raw["latency"].items():
-            p50 = {k: med(x["p50_us"] for x in v) for k, v in by.items()}
-            p99 = {k: med(x["p99_us"] for x in v) for k, v in by.items()}
-            lines.append("| %s | %.0f us | %.0f us | %.2f | %.0f us | %.0f us |" % (
-                name, p50["respd"], p50["redis"], p50["respd"] / p50["redis"], p99["respd"],
-                p99["redis"]))
-    report = "\n".join(lines) + "\n"
-    print("\n" + report)
-    os.makedirs(os.path.join(run.ROOT, "build"), exist_ok=True)
-    with open(os.path.join(run.ROOT, "build", "bench-streams.md"), "w") as f:
-        f.write(report)
-    with open(os.path.join(run.ROOT, "build", "bench-streams.json"), "w") as f:
-        json.dump(raw, f, indent=1, default=str)
+    lines += aggregates.report_tables(raw["throughput"], raw["memory"], raw["latency"],
+                                      element="entry")
+    aggregates.write_report("streams", lines, raw)
 
 
 if __name__ == "__main__":

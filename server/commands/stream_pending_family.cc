@@ -61,11 +61,19 @@ StreamConsumer* ClaimingConsumer(CommandContext& ctx, StreamGroup& group) {
   return consumer;
 }
 
-// The entry `id` ([id, [field, value …]]); it exists.
-void ReplyEntry(CommandContext& ctx, const Stream& s, StreamId id) {
-  store::StreamIterator it(s, id, id, /*reverse=*/false);
-  it.Next();
-  ReplyStreamEntry(ctx.reply, it);
+// What a claim took: the IDs (JUSTID) or the entries, which exist.
+void ReplyClaimed(CommandContext& ctx, const Stream& s, const std::vector<StreamId>& claimed,
+                  bool justid) {
+  ctx.reply.ArrayHeader(claimed.size());
+  for (StreamId id : claimed) {
+    if (justid) {
+      ReplyStreamId(ctx.reply, id);
+      continue;
+    }
+    store::StreamIterator it(s, id, id, /*reverse=*/false);
+    it.Next();
+    ReplyStreamEntry(ctx.reply, it);
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -268,14 +276,7 @@ void XClaimCommand(CommandContext& ctx) {
     }
     claimed.push_back(id);
   }
-  ctx.reply.ArrayHeader(claimed.size());
-  for (StreamId id : claimed) {
-    if (justid) {
-      ReplyStreamId(ctx.reply, id);
-    } else {
-      ReplyEntry(ctx, s, id);
-    }
-  }
+  ReplyClaimed(ctx, s, claimed, justid);
 }
 
 // ---------------------------------------------------------------------------
@@ -345,14 +346,7 @@ void XAutoClaimCommand(CommandContext& ctx) {
   // The cursor: the first pending entry not looked at, 0-0 at the end.
   ctx.reply.ArrayHeader(3);
   ReplyStreamId(ctx.reply, it == group->pel.end() ? StreamId::Min() : it->first);
-  ctx.reply.ArrayHeader(claimed.size());
-  for (StreamId id : claimed) {
-    if (justid) {
-      ReplyStreamId(ctx.reply, id);
-    } else {
-      ReplyEntry(ctx, s, id);
-    }
-  }
+  ReplyClaimed(ctx, s, claimed, justid);
   ctx.reply.ArrayHeader(deleted.size());
   for (StreamId id : deleted) ReplyStreamId(ctx.reply, id);
 }
