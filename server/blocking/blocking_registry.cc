@@ -191,7 +191,9 @@ void BlockingRegistry::ServeReadyKeys() {
         Client* c = *w;
         ++w;  // Serving c takes it off this list (only it).
         const store::KeyEntry* e = db.Find(key, store::Database::Touch::kNo);
-        // (Missing: emptied by the previous waiter, or deleted.)
+        // Missing: emptied by the previous waiter, or deleted. Only an
+        // XREADGROUP waiter still has something to hear then.
+        if (e == nullptr && serve_when_gone_count_ == 0) break;
         const bool holds_type = e != nullptr && e->type() == c->blocked->type;
         if (c->close_asap || !(holds_type || c->blocked->serve_when_gone)) continue;
         Rerun(*c, key);
