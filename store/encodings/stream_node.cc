@@ -110,16 +110,10 @@ size_t FirstEntry(const uint8_t* lp) {
 
 size_t LastEntry(const uint8_t* lp) { return PrevEntry(lp, listpack::EndOffset(lp)); }
 
-size_t NextEntry(const uint8_t* lp, size_t at) {
-  // flags, ms-diff, seq-diff, then the entry's own elements and lp-count.
-  const int64_t flags = IntAt(lp, at);
-  at = listpack::Next(lp, listpack::Next(lp, listpack::Next(lp, at)));
-  size_t skip;
-  if ((flags & kSameFields) != 0) {
-    skip = MasterFieldCount(lp) + 1;
-  } else {
-    skip = 2 * static_cast<size_t>(IntAt(lp, at)) + 2;
-  }
+size_t NextEntry(const uint8_t* lp, const Entry& e) {
+  // The values (or field-value pairs), then lp-count.
+  size_t skip = (e.same_fields() ? e.num_fields : 2 * e.num_fields) + 1;
+  size_t at = e.data;
   for (; skip > 0 && at != 0; --skip) at = listpack::Next(lp, at);
   return at;
 }

@@ -64,10 +64,12 @@ struct Entry {
 // Offsets of the first and last entries (deleted or not); 0 if none.
 size_t FirstEntry(const uint8_t* lp);
 size_t LastEntry(const uint8_t* lp);
-// The entry after / before the one at `at`; 0 at the end / start.
-size_t NextEntry(const uint8_t* lp, size_t at);
-size_t PrevEntry(const uint8_t* lp, size_t at);
 Entry ReadEntry(const uint8_t* lp, size_t at, StreamId master);
+// The entry after `e` (as ReadEntry read it: its own elements are skipped
+// from e.data, nothing is read twice); 0 at the end.
+size_t NextEntry(const uint8_t* lp, const Entry& e);
+// The entry before the one at `at` (or before the end); 0 at the start.
+size_t PrevEntry(const uint8_t* lp, size_t at);
 
 // fn(field, value) for each pair of `entry`, in order.
 template <typename Fn>

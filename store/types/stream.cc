@@ -177,20 +177,20 @@ size_t Stream::CountRange(StreamId start, StreamId end, size_t limit) const {
       // Only the start is inside the node: its live entries but those
       // before the start, which come first.
       size_t below = 0;
-      for (size_t at = stream_node::FirstEntry(node->second); at != 0;
-           at = stream_node::NextEntry(node->second, at)) {
+      for (size_t at = stream_node::FirstEntry(node->second); at != 0;) {
         const stream_node::Entry e = stream_node::ReadEntry(node->second, at, node->first);
         if (e.id >= start) break;
         below += !e.deleted();
+        at = stream_node::NextEntry(node->second, e);
       }
       n += live - below;
       continue;
     }
-    for (size_t at = stream_node::FirstEntry(node->second); at != 0;
-         at = stream_node::NextEntry(node->second, at)) {
+    for (size_t at = stream_node::FirstEntry(node->second); at != 0;) {
       const stream_node::Entry e = stream_node::ReadEntry(node->second, at, node->first);
       if (e.id > end) break;
       if (!e.deleted() && e.id >= start) ++n;
+      at = stream_node::NextEntry(node->second, e);
     }
   }
   return limit != 0 && n > limit ? limit : n;
@@ -207,13 +207,14 @@ bool Stream::Delete(StreamId id) {
   auto node = nodes_.erase(found, found);  // The same node, mutable.
   uint8_t* lp = node->second;
   size_t at = stream_node::FirstEntry(lp);
-  for (; at != 0; at = stream_node::NextEntry(lp, at)) {
+  for (; at != 0;) {
     const stream_node::Entry e = stream_node::ReadEntry(lp, at, node->first);
     if (e.id > id) return false;
     if (e.id == id) {
       if (e.deleted()) return false;
       break;
     }
+    at = stream_node::NextEntry(lp, e);
   }
   if (at == 0) return false;
   if (stream_node::LiveCount(lp) == 1) {
@@ -266,7 +267,7 @@ int64_t Stream::Trim(const StreamTrimSpec& spec) {
     for (size_t at = stream_node::FirstEntry(lp); at != 0;) {
       const stream_node::Entry e = stream_node::ReadEntry(lp, at, node->first);
       if (by_len ? length_ <= maxlen : e.id >= spec.minid) break;
-      size_t next = stream_node::NextEntry(lp, at);
+      size_t next = stream_node::NextEntry(lp, e);
       if (!e.deleted()) {
         const size_t before = listpack::Bytes(lp);
         lp = stream_node::MarkDeleted(lp, at);
@@ -408,7 +409,7 @@ bool StreamIterator::Next() {
   for (;;) {
     if (at_ != 0) {
       at_ = reverse_ ? stream_node::PrevEntry(node_->second, at_)
-                     : stream_node::NextEntry(node_->second, at_);
+                     : stream_node::NextEntry(node_->second, entry_);
     }
     if (at_ == 0 && !EnterNode()) {
       done_ = true;

@@ -104,7 +104,8 @@ TEST(StreamNodeTest, LaysEntriesOutAsRedisDoes) {
                                       "0", "2", "-3", "1",    "x",   "y", "6"}));  // 102-2
 
   // XDEL marks: the flag gains 1, the counts move; nothing else changes.
-  size_t at = stream_node::NextEntry(lp, stream_node::FirstEntry(lp));
+  size_t at = stream_node::NextEntry(
+      lp, stream_node::ReadEntry(lp, stream_node::FirstEntry(lp), Id(100, 5)));
   lp = stream_node::MarkDeleted(lp, at);
   EXPECT_EQ(stream_node::LiveCount(lp), 2);
   EXPECT_EQ(stream_node::DeletedCount(lp), 1);
