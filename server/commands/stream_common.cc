@@ -1,5 +1,7 @@
 #include "server/commands/stream_common.h"
 
+#include <string>
+
 #include "base/ascii.h"
 #include "base/numbers.h"
 #include "server/core/server.h"
@@ -164,6 +166,30 @@ int ParseAddTrimArgs(CommandContext& ctx, bool xadd, StreamAddTrimArgs* args) {
     trim.limit = 0;
   }
   return static_cast<int>(i);
+}
+
+void ReplyNoKeyOrGroup(CommandContext& ctx, std::string_view key, std::string_view group,
+                       std::string_view suffix) {
+  std::string err = "NOGROUP No such key '";
+  err.append(key).append("' or consumer group '").append(group).append("'").append(suffix);
+  ctx.Error(err);
+}
+
+void ReplyNoSuchGroup(CommandContext& ctx, std::string_view key, std::string_view group) {
+  std::string err = "NOGROUP No such consumer group '";
+  err.append(group).append("' for key name '").append(key).append("'");
+  ctx.Error(err);
+}
+
+store::StreamConsumer* SeenConsumer(CommandContext& ctx, std::string_view key,
+                                    store::StreamGroup& group, std::string_view name) {
+  store::StreamConsumer* consumer = group.FindConsumer(name);
+  if (consumer == nullptr) {
+    consumer = group.CreateConsumer(name, ctx.now_ms);
+    ctx.db.Emit(store::KeyEvent::kXGroupCreateConsumer, key);
+  }
+  consumer->seen_time = ctx.now_ms;
+  return consumer;
 }
 
 void ReplyStreamId(protocol::ReplyBuilder& reply, StreamId id) {

@@ -40,6 +40,17 @@ struct StreamAddTrimArgs {
 // (the fields follow it), for XTRIM argc. -1 after replying an error.
 int ParseAddTrimArgs(CommandContext& ctx, bool xadd, StreamAddTrimArgs* args);
 
+// "-NOGROUP No such key '<key>' or consumer group '<group>'<suffix>".
+void ReplyNoKeyOrGroup(CommandContext& ctx, std::string_view key, std::string_view group,
+                       std::string_view suffix = {});
+// "-NOGROUP No such consumer group '<group>' for key name '<key>'".
+void ReplyNoSuchGroup(CommandContext& ctx, std::string_view key, std::string_view group);
+
+// The group's consumer `name`, created (and its creation notified on `key`)
+// if new; either way seen now (Redis's lookup with refresh).
+store::StreamConsumer* SeenConsumer(CommandContext& ctx, std::string_view key,
+                                    store::StreamGroup& group, std::string_view name);
+
 // An ID as a bulk string.
 void ReplyStreamId(protocol::ReplyBuilder& reply, store::StreamId id);
 // The iterator's current entry: [id, [field, value, …]].

@@ -76,9 +76,7 @@ bool ResolveGroupTarget(CommandContext& ctx, GroupTarget* t) {
   }
   t->group = store::StreamOf(*t->entry).FindGroup(ctx.argv[3]);
   if (t->group == nullptr && !create && !base::EqualsIgnoreCase(sub, "destroy")) {
-    std::string err = "NOGROUP No such consumer group '";
-    err.append(ctx.argv[3]).append("' for key name '").append(ctx.argv[2]).append("'");
-    ctx.Error(err);
+    ReplyNoSuchGroup(ctx, ctx.argv[2], ctx.argv[3]);
     return false;
   }
   return true;

@@ -190,9 +190,7 @@ void XInfoConsumersCommand(CommandContext& ctx) {
   if (s == nullptr) return;
   const StreamGroup* group = s->FindGroup(ctx.argv[3]);
   if (group == nullptr) {
-    std::string err = "NOGROUP No such consumer group '";
-    err.append(ctx.argv[3]).append("' for key name '").append(ctx.argv[2]).append("'");
-    ctx.Error(err);
+    ReplyNoSuchGroup(ctx, ctx.argv[2], ctx.argv[3]);
     return;
   }
   ctx.reply.ArrayHeader(group->consumers.size());

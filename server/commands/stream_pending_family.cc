@@ -26,13 +26,6 @@ using store::StreamGroup;
 using store::StreamId;
 using store::StreamNack;
 
-// "-NOGROUP No such key '<key>' or consumer group '<group>'<suffix>".
-void ReplyNoKeyOrGroup(CommandContext& ctx, std::string_view key, std::string_view group) {
-  std::string err = "NOGROUP No such key '";
-  err.append(key).append("' or consumer group '").append(group).append("'");
-  ctx.Error(err);
-}
-
 // The stream and group XCLAIM, XAUTOCLAIM and XPENDING work on; nullptr
 // after replying WRONGTYPE or NOGROUP.
 StreamGroup* FindGroupOrReply(CommandContext& ctx, KeyEntry** entry) {
@@ -48,17 +41,6 @@ StreamGroup* FindGroupOrReply(CommandContext& ctx, KeyEntry** entry) {
   }
   *entry = *found;
   return group;
-}
-
-// The consumer a claim gives entries to (created and announced if new).
-StreamConsumer* ClaimingConsumer(CommandContext& ctx, StreamGroup& group) {
-  StreamConsumer* consumer = group.FindConsumer(ctx.argv[3]);
-  if (consumer == nullptr) {
-    consumer = group.CreateConsumer(ctx.argv[3], ctx.now_ms);
-    ctx.db.Emit(KeyEvent::kXGroupCreateConsumer, ctx.argv[1]);
-  }
-  consumer->seen_time = ctx.now_ms;
-  return consumer;
 }
 
 // What a claim took: the IDs (JUSTID) or the entries, which exist.
@@ -266,7 +248,7 @@ void XClaimCommand(CommandContext& ctx) {
     if (nack.consumer != nullptr && min_idle != 0 && ctx.now_ms - nack.delivery_time < min_idle) {
       continue;
     }
-    if (consumer == nullptr) consumer = ClaimingConsumer(ctx, *group);
+    if (consumer == nullptr) consumer = SeenConsumer(ctx, ctx.argv[1], *group, ctx.argv[3]);
     StreamGroup::MoveNack(id, &nack, consumer);
     nack.delivery_time = delivery_time;
     if (retry_count >= 0) {
@@ -335,7 +317,7 @@ void XAutoClaimCommand(CommandContext& ctx) {
       ++it;
       continue;
     }
-    if (consumer == nullptr) consumer = ClaimingConsumer(ctx, *group);
+    if (consumer == nullptr) consumer = SeenConsumer(ctx, ctx.argv[1], *group, ctx.argv[3]);
     StreamGroup::MoveNack(id, &nack, consumer);
     nack.delivery_time = ctx.now_ms;
     if (!justid) ++nack.delivery_count;

@@ -146,18 +146,6 @@ bool ParseReadId(CommandContext& ctx, const ReadOptions& o, std::string_view arg
   return ParseStreamId(ctx, arg, 0, /*strict=*/true, id);
 }
 
-// The group's consumer of that name, created (and announced) if new.
-StreamConsumer* ConsumerFor(CommandContext& ctx, std::string_view key, StreamGroup& group,
-                            std::string_view name) {
-  StreamConsumer* consumer = group.FindConsumer(name);
-  if (consumer == nullptr) {
-    consumer = group.CreateConsumer(name, ctx.now_ms);
-    ctx.db.Emit(KeyEvent::kXGroupCreateConsumer, key);
-  }
-  consumer->seen_time = ctx.now_ms;
-  return consumer;
-}
-
 // One stream's part of the reply, decided (and its group updated) before
 // anything is written, since the reply's length comes first.
 struct Delivery {
@@ -311,7 +299,8 @@ void ServeBlocked(CommandContext& ctx, const ReadOptions& o, std::string_view ke
   // The last ID, not the last entry's: an entry added and deleted since
   // still serves the client (with no entries).
   if (!(s.last_id() > gt)) return keep_waiting();
-  StreamConsumer* consumer = group != nullptr ? ConsumerFor(ctx, key, *group, o.consumer) : nullptr;
+  StreamConsumer* consumer =
+      group != nullptr ? SeenConsumer(ctx, key, *group, o.consumer) : nullptr;
   const int64_t count = o.count != 0 ? o.count : kBlockedDefaultCount;
   std::vector<Delivery> one;
   one.push_back(CollectNew(ctx, key, s, After(gt), count, group, consumer, o.noack));
@@ -369,11 +358,7 @@ void ReadGeneric(CommandContext& ctx, bool group_read) {
     if (group_read) {
       if (entries[i] != nullptr) groups[i] = store::StreamOf(*entries[i]).FindGroup(o.group);
       if (groups[i] == nullptr) {
-        std::string err = "NOGROUP No such key '";
-        err.append(key).append("' or consumer group '").append(o.group);
-        err.append("' in XREADGROUP with GROUP option");
-        ctx.Error(err);
-        return;
+        return ReplyNoKeyOrGroup(ctx, key, o.group, " in XREADGROUP with GROUP option");
       }
     }
     if (!ParseReadId(ctx, o, o.id_arg(ctx, i), entries[i], &ids[i])) return;
@@ -397,7 +382,7 @@ void ReadGeneric(CommandContext& ctx, bool group_read) {
       }
       if (!serve) continue;
       // (Created only for a stream it is answered for.)
-      StreamConsumer* consumer = ConsumerFor(ctx, key, group, o.consumer);
+      StreamConsumer* consumer = SeenConsumer(ctx, key, group, o.consumer);
       if (history) {
         deliveries.push_back(CollectHistory(ctx, key, s, After(gt), o.count, *consumer));
       } else {
